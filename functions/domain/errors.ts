@@ -1,0 +1,38 @@
+/** Named errors of the domain. Each maps to one HTTP status in `handlers/http/errors.ts`. */
+
+export class FarewellError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+export interface FieldProblem {
+  /** JSON pointer-ish path to the field, e.g. `data.client.email`. */
+  field: string;
+  message: string;
+}
+
+/** The input is well-formed but breaks a rule; names every bad field. */
+export class ValidationError extends FarewellError {
+  constructor(
+    readonly problems: FieldProblem[],
+    options?: ErrorOptions,
+  ) {
+    super(`Invalid input: ${problems.map((p) => p.field).join(', ')}`, options);
+  }
+}
+
+export class NotFoundError extends FarewellError {}
+
+/** A conditional write lost: someone else changed the item first. */
+export class ConflictError extends FarewellError {}
+
+/** The email can never be delivered as it is (bad address, rejected content). Recorded, not retried. */
+export class PermanentSendError extends FarewellError {}
+
+/** A dependency failed in a way a retry may fix. Thrown so the retry machinery takes over. */
+export class TransientError extends FarewellError {}
+
+/** Configuration is missing or invalid; names what. */
+export class ConfigError extends FarewellError {}
