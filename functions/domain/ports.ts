@@ -87,3 +87,22 @@ export interface StepEvent {
   exitId: string;
   stepId: string;
 }
+
+export interface RenderedEmail {
+  subject: string;
+  html: string;
+  text: string;
+  headers?: Record<string, string>;
+}
+
+/** Turns a step of an exit into the email the client receives. */
+export interface EmailRenderer {
+  render(exit: Exit, step: Step): RenderedEmail;
+}
+
+/** What the domain logs: ids and outcomes, never an address, a token or a secret. */
+export interface EventLog {
+  info(message: string, fields?: Record<string, string | number | boolean>): void;
+  warn(message: string, fields?: Record<string, string | number | boolean>): void;
+  error(message: string, fields?: Record<string, string | number | boolean>): void;
+}

@@ -1,0 +1,96 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoExitStore } from './adapters/dynamo-exit-store.js';
+import { EventBridgeStepScheduler } from './adapters/eventbridge-step-scheduler.js';
+import { PowertoolsLog } from './adapters/powertools-log.js';
+import { SesMailer } from './adapters/ses-mailer.js';
+import type { Config } from './config.js';
+import type { Clock, EventLog } from './domain/ports.js';
+import type { SendStepDeps } from './domain/use-cases/send-step.js';
+import type { WebDeps } from './handlers/web.js';
+import { WebhookVerifier } from './handlers/http/webhook-signature.js';
+import { HandlebarsRenderer } from './rendering/handlebars-renderer.js';
+
+export const systemClock: Clock = { now: () => new Date() };
+
+export interface Overrides {
+  /** Local mode passes its virtual clock; production uses the system clock. */
+  clock?: Clock;
+  log?: EventLog;
+}
+
+export interface Dependencies {
+  web: WebDeps;
+  sendStep: SendStepDeps;
+}
+
+const TEMPLATE_DIR = new URL('../templates/emails/', import.meta.url);
+
+/**
+ * Builds every client and adapter once (per cold start, or per local stack). Endpoints come from
+ * the SDK's own `AWS_ENDPOINT_URL_*` variables, so local mode changes nothing here.
+ */
+export function buildDependencies(config: Config, overrides: Overrides = {}): Dependencies {
+  const clock = overrides.clock ?? systemClock;
+  const log = overrides.log ?? new PowertoolsLog();
+  const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  // aws-ses-v2-local never answers actions it does not know: a timeout keeps a send from hanging.
+  const ses = new SESv2Client({ requestHandler: { requestTimeout: config.FAREWELL_SES_TIMEOUT_MS } });
+  const scheduler = new SchedulerClient({});
+
+  const store = new DynamoExitStore(documents, config.FAREWELL_TABLE_NAME);
+  const stepScheduler = new EventBridgeStepScheduler(scheduler, {
+    groupName: config.FAREWELL_SCHEDULE_GROUP,
+    targetArn: config.FAREWELL_SEND_STEP_ARN,
+    roleArn: config.FAREWELL_SCHEDULER_ROLE_ARN,
+    ...(config.FAREWELL_SCHEDULER_DLQ_ARN ? { deadLetterArn: config.FAREWELL_SCHEDULER_DLQ_ARN } : {}),
+    maximumRetryAttempts: config.FAREWELL_SCHEDULE_MAX_RETRIES,
+    maximumEventAgeInSeconds: config.FAREWELL_SCHEDULE_MAX_EVENT_AGE_SECONDS,
+    clock,
+  });
+  const senderName = config.FAREWELL_SENDER_NAME ?? config.FAREWELL_FIRM_NAME;
+  const mailer = new SesMailer(ses, {
+    fromEmail: config.FAREWELL_SENDER_EMAIL,
+    fromName: senderName,
+    ...(config.FAREWELL_REPLY_TO ? { replyTo: config.FAREWELL_REPLY_TO } : {}),
+    ...(config.FAREWELL_SES_CONFIGURATION_SET
+      ? { configurationSetName: config.FAREWELL_SES_CONFIGURATION_SET }
+      : {}),
+  });
+  const renderer = new HandlebarsRenderer(
+    TEMPLATE_DIR,
+    { firmName: config.FAREWELL_FIRM_NAME, signature: senderName },
+    { publicUrl: config.FAREWELL_PUBLIC_URL, keys: config.FAREWELL_LINK_KEYS, surveyLinkDays: 60 },
+    clock,
+  );
+
+  return {
+    web: {
+      store,
+      log,
+      verifier: new WebhookVerifier(config.FAREWELL_WEBHOOK_SECRETS),
+      startExit: {
+        store,
+        scheduler: stepScheduler,
+        clock,
+        defaults: {
+          timezone: config.FAREWELL_DEFAULT_TIMEZONE,
+          locale: config.FAREWELL_DEFAULT_LOCALE,
+        },
+      },
+    },
+    sendStep: {
+      store,
+      mailer,
+      renderer,
+      clock,
+      log,
+      suppressionKey: config.FAREWELL_SUPPRESSION_KEY,
+      leaseSeconds: config.FAREWELL_SEND_LEASE_SECONDS,
+    },
+  };
+}

@@ -1,0 +1,76 @@
+import { IANAZone } from 'luxon';
+import { z } from 'zod';
+import { ConfigError } from './domain/errors.js';
+
+const LOOPBACK = /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/;
+
+const publicUrl = z
+  .url()
+  .refine((url) => url.startsWith('https://') || LOOPBACK.test(url), {
+    message: 'must be an https URL (plain http only on loopback)',
+  })
+  .transform((url) => url.replace(/\/+$/, ''));
+
+const webhookSecrets = z
+  .string()
+  .transform((value) => value.split(/\s+/).filter(Boolean))
+  .pipe(
+    z
+      .array(z.string().regex(/^whsec_[A-Za-z0-9+/=]{16,}$/, 'each secret must be whsec_ + base64'))
+      .min(1, 'at least one secret is required'),
+  );
+
+const timezone = z.string().refine((zone) => IANAZone.isValidZone(zone), {
+  message: 'must be an IANA time zone such as Europe/Paris',
+});
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/** Every setting Farewell reads from its environment, parsed once per cold start. */
+export const configSchema = z.object({
+  FAREWELL_TABLE_NAME: z.string().min(3),
+  FAREWELL_PUBLIC_URL: publicUrl,
+  FAREWELL_FIRM_NAME: z.string().min(1).max(100),
+  /** The From address, e.g. `hello@firm.example`. */
+  FAREWELL_SENDER_EMAIL: z.email(),
+  FAREWELL_SENDER_NAME: z.string().min(1).max(100).optional(),
+  FAREWELL_REPLY_TO: z.email().optional(),
+  FAREWELL_SES_CONFIGURATION_SET: z.string().min(1).optional(),
+  FAREWELL_WEBHOOK_SECRETS: webhookSecrets,
+  /** Key for the keyed hash of addresses in the suppression list. */
+  FAREWELL_SUPPRESSION_KEY: z.string().min(32, 'must be at least 32 characters'),
+  /** Keys that sign emailed links, newest first; every key verifies (rotation). */
+  FAREWELL_LINK_KEYS: z
+    .string()
+    .transform((value) => value.split(/\s+/).filter(Boolean))
+    .pipe(z.array(z.string().min(32, 'each key must be at least 32 characters')).min(1)),
+  FAREWELL_DEFAULT_TIMEZONE: timezone.default('UTC'),
+  FAREWELL_DEFAULT_LOCALE: z.string().min(2).default('en-GB'),
+  FAREWELL_SCHEDULE_GROUP: z.string().min(1).default('default'),
+  FAREWELL_SEND_STEP_ARN: z.string().startsWith('arn:'),
+  FAREWELL_SCHEDULER_ROLE_ARN: z.string().startsWith('arn:'),
+  FAREWELL_SCHEDULER_DLQ_ARN: z.string().startsWith('arn:').optional(),
+  FAREWELL_SCHEDULE_MAX_RETRIES: z.coerce.number().int().min(0).max(185).default(20),
+  FAREWELL_SCHEDULE_MAX_EVENT_AGE_SECONDS: z.coerce.number().int().min(60).max(86_400).default(86_400),
+  /** How long a claimed step stays claimed before another sender may take it over. */
+  FAREWELL_SEND_LEASE_SECONDS: positiveInt(120),
+  FAREWELL_SES_TIMEOUT_MS: positiveInt(10_000),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+/**
+ * Parses the environment. Fails naming every missing or invalid variable, never with a default
+ * standing in for a required value.
+ */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  // Empty strings count as unset, so `FOO=` fails like a missing FOO.
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const result = configSchema.safeParse(present);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => {
+    const name = issue.path.join('.');
+    return `  ${name}: ${issue.code === 'invalid_type' && present[name] === undefined ? 'is required' : issue.message}`;
+  });
+  throw new ConfigError(`Farewell configuration is invalid:\n${lines.join('\n')}`);
+}

@@ -1,0 +1,19 @@
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+
+/**
+ * An exit started by a webhook gets an id derived from the webhook's event id, so a replayed
+ * event lands on the same exit (the create is a conditional put).
+ */
+export function exitIdFromEvent(source: string, eventId: string): string {
+  const digest = createHash('sha256').update(`${source}\u0000${eventId}`).digest('hex');
+  return `x${digest.slice(0, 24)}`;
+}
+
+export function newExitId(): string {
+  return `x${randomBytes(12).toString('hex')}`;
+}
+
+/** Keyed hash of an address for the suppression list: no address is stored in clear there. */
+export function emailHash(key: string, email: string): string {
+  return createHmac('sha256', key).update(email.trim().toLowerCase()).digest('hex');
+}

@@ -1,0 +1,103 @@
+import type { Exit } from '../exit.js';
+import { pendingSteps } from '../exit.js';
+import type { ExitRequest } from '../exit-request.js';
+import { exitIdFromEvent, newExitId } from '../ids.js';
+import { DEFAULT_RULES, planExit, type SequenceRules } from '../plan.js';
+import type { Clock, ExitStore, StepScheduler } from '../ports.js';
+
+export interface StartExitDeps {
+  store: ExitStore;
+  scheduler: StepScheduler;
+  clock: Clock;
+  defaults: { timezone: string; locale: string };
+  rules?: SequenceRules;
+}
+
+export type ExitOrigin = { source: 'webhook'; eventId: string } | { source: 'console' };
+
+export interface StartExitResult {
+  exitId: string;
+  /** False when the exit already existed (a replayed webhook). */
+  created: boolean;
+}
+
+/** Builds the exit aggregate for a request: plans every step in the client's time zone. */
+export function buildExit(
+  request: ExitRequest,
+  exitId: string,
+  origin: ExitOrigin,
+  now: Date,
+  defaults: StartExitDeps['defaults'],
+  rules: SequenceRules = DEFAULT_RULES,
+): Exit {
+  const timezone = request.client.timezone ?? defaults.timezone;
+  const plan = planExit(
+    {
+      now,
+      timezone,
+      effectiveOn: request.effectiveOn,
+      relationshipStartedOn: request.relationshipStartedOn,
+    },
+    rules,
+  );
+  const at = now.toISOString();
+  return {
+    id: exitId,
+    ...(request.externalId ? { externalId: request.externalId } : {}),
+    source: origin.source,
+    client: {
+      name: request.client.name,
+      email: request.client.email,
+      ...(request.client.company ? { company: request.client.company } : {}),
+      timezone,
+      ...(request.client.country ? { country: request.client.country } : {}),
+      locale: request.client.locale ?? defaults.locale,
+    },
+    initiatedBy: request.initiatedBy,
+    ...(request.reason ? { reason: request.reason } : {}),
+    effectiveOn: plan.effectiveOn,
+    ...(request.relationshipStartedOn
+      ? { relationshipStartedOn: request.relationshipStartedOn }
+      : {}),
+    handover: request.handover ?? [],
+    highlights: request.highlights ?? [],
+    status: 'active',
+    createdAt: at,
+    updatedAt: at,
+    steps: plan.steps,
+    timeline: [
+      {
+        at,
+        event: 'exit.created',
+        detail: `Started from ${origin.source === 'webhook' ? 'a webhook' : 'the console'}; ${request.initiatedBy}-initiated, effective ${plan.effectiveOn}.`,
+      },
+    ],
+  };
+}
+
+/**
+ * Starts an exit: stores it, then creates one schedule per pending step. Safe to repeat: a
+ * replayed webhook finds the same exit id, changes nothing, and re-creates only schedules that a
+ * crash may have left missing (schedule creation is idempotent by name).
+ */
+export async function startExit(
+  deps: StartExitDeps,
+  request: ExitRequest,
+  origin: ExitOrigin,
+): Promise<StartExitResult> {
+  const exitId = origin.source === 'webhook' ? exitIdFromEvent('webhook', origin.eventId) : newExitId();
+  const existing = await deps.store.get(exitId);
+  let exit = existing;
+  let created = false;
+  if (!exit) {
+    const fresh = buildExit(request, exitId, origin, deps.clock.now(), deps.defaults, deps.rules);
+    created = (await deps.store.create(fresh)) === 'created';
+    exit = created ? fresh : await deps.store.get(exitId);
+  }
+  if (exit && exit.status === 'active') {
+    for (const step of pendingSteps(exit)) {
+      await deps.scheduler.schedule(exit.id, step.id, new Date(step.dueAt));
+    }
+  }
+  return { exitId, created };
+}

@@ -1,0 +1,71 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { z } from 'zod';
+import { ValidationError } from '../domain/errors.js';
+import { parseExitRequest, toValidationError } from '../domain/exit-request.js';
+import type { StartExitDeps } from '../domain/use-cases/start-exit.js';
+import { startExit } from '../domain/use-cases/start-exit.js';
+import { bodyBytes, bodyText, header, isJson } from './http/request.js';
+import { type HttpResponse, json, problem } from './http/responses.js';
+import type { WebhookVerifier } from './http/webhook-signature.js';
+
+export const MAX_WEBHOOK_BYTES = 64 * 1024;
+
+const envelopeSchema = z.object({
+  type: z.string().min(1, 'must name the event type'),
+  timestamp: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }).optional(),
+  data: z.record(z.string(), z.unknown(), 'must be an object'),
+});
+
+export interface WebhookDeps {
+  verifier: WebhookVerifier;
+  startExit: StartExitDeps;
+}
+
+/**
+ * `POST /webhooks/exits`: size, media type, signature, JSON, then the event. The signature is
+ * checked before the body is parsed, so nothing unauthenticated reaches a parser beyond the size
+ * and media-type checks.
+ */
+export async function handleExitWebhook(
+  deps: WebhookDeps,
+  event: APIGatewayProxyEventV2,
+): Promise<HttpResponse> {
+  if (bodyBytes(event) > MAX_WEBHOOK_BYTES) {
+    return problem(413, `The body must be at most ${MAX_WEBHOOK_BYTES} bytes.`);
+  }
+  if (!isJson(header(event, 'content-type'))) {
+    return problem(415, 'The body must be JSON (Content-Type: application/json).');
+  }
+  const body = bodyText(event);
+  const check = deps.verifier.verify(body, {
+    'webhook-id': header(event, 'webhook-id'),
+    'webhook-timestamp': header(event, 'webhook-timestamp'),
+    'webhook-signature': header(event, 'webhook-signature'),
+  });
+  if (!check.valid) {
+    return problem(401, `The webhook signature could not be verified: ${check.reason}.`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return problem(400, 'The body is not valid JSON.');
+  }
+  const envelope = envelopeSchema.safeParse(parsed);
+  if (!envelope.success) throw toValidationError(envelope.error);
+
+  switch (envelope.data.type) {
+    case 'exit.requested': {
+      const request = parseExitRequest(envelope.data.data, 'data');
+      const result = await startExit(deps.startExit, request, {
+        source: 'webhook',
+        eventId: check.eventId,
+      });
+      return json(202, { exitId: result.exitId });
+    }
+    default:
+      throw new ValidationError([
+        { field: 'type', message: 'must be one of: exit.requested' },
+      ]);
+  }
+}

@@ -1,0 +1,153 @@
+import { mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ensureTable } from '../../functions/adapters/dynamo-table.js';
+import { buildDependencies } from '../../functions/composition-root.js';
+import { loadConfig } from '../../functions/config.js';
+import { createSendStepHandler } from '../../functions/handlers/send-step.js';
+import { json, problem } from '../../functions/handlers/http/responses.js';
+import { createWebHandler } from '../../functions/handlers/web.js';
+import { startGateway } from './http-gateway.js';
+import { type LocalSecrets, localSecrets } from './local-secrets.js';
+import { startSchedulerEmulator } from './scheduler-emulator.js';
+import { timeTravel } from './time-travel.js';
+import { VirtualClock } from './virtual-clock.js';
+
+const require = createRequire(import.meta.url);
+
+export interface LocalStackOptions {
+  host?: string;
+  port: number;
+  sesPort: number;
+  dataDir: string;
+  env: Record<string, string | undefined>;
+}
+
+export interface LocalStack {
+  appUrl: string;
+  sesUrl: string;
+  secrets: LocalSecrets;
+  /** Secrets that were not in the environment and were generated (or reused from the data folder). */
+  generated: (keyof LocalSecrets)[];
+  stop(): Promise<void>;
+}
+
+const LOCAL_ACCOUNT = '000000000000';
+const LOCAL_REGION = 'us-east-1';
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+function close(server: Pick<Server, 'close'>): Promise<void> {
+  return new Promise((resolve) => server.close(() => resolve()));
+}
+
+/**
+ * Runs Farewell on one machine: dynalite (data on disk), aws-ses-v2-local (inbox), our Scheduler
+ * emulator and an HTTP gateway, all on loopback, around the very handlers the Lambdas run. Only
+ * endpoints differ from AWS (the SDK's `AWS_ENDPOINT_URL_*`), plus the virtual clock.
+ */
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const host = options.host ?? '127.0.0.1';
+  mkdirSync(options.dataDir, { recursive: true });
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const step of stops.reverse()) await step().catch(() => undefined);
+  };
+  try {
+    // dynalite ships no types; its factory returns a plain `http.Server`.
+    const dynalite = require('dynalite') as (options: Record<string, unknown>) => Server;
+    const dynamo = dynalite({ path: join(options.dataDir, 'dynamodb'), createTableMs: 0 });
+    const dynamoPort = await listen(dynamo, 0, host);
+    stops.push(() => close(dynamo));
+
+    const sesLocal = (
+      require('aws-ses-v2-local') as {
+        default: (config: { host: string; port: number }) => Promise<Server>;
+      }
+    ).default;
+    const ses = await sesLocal({ host, port: options.sesPort });
+    stops.push(() => close(ses));
+    const sesUrl = `http://${host}:${(ses.address() as AddressInfo).port}`;
+
+    const clock = new VirtualClock(join(options.dataDir, 'clock.json'));
+    const { secrets, generated } = localSecrets(options.env, join(options.dataDir, 'secrets.json'));
+    const sendStepArn = `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:farewell-send-step`;
+    let sendStep: ((event: unknown) => Promise<unknown>) | undefined;
+    const scheduler = await startSchedulerEmulator({
+      host,
+      clock,
+      storeFile: join(options.dataDir, 'schedules.json'),
+      invoke: async (targetArn, input) => {
+        if (targetArn !== sendStepArn || !sendStep) throw new Error('unknown schedule target');
+        await sendStep(JSON.parse(input));
+      },
+    });
+    stops.push(() => scheduler.stop());
+
+    // Local mode changes endpoints only; the credentials are placeholders that never leave loopback.
+    Object.assign(process.env, {
+      AWS_REGION: LOCAL_REGION,
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_ENDPOINT_URL_DYNAMODB: `http://${host}:${dynamoPort}`,
+      AWS_ENDPOINT_URL_SESV2: sesUrl,
+      AWS_ENDPOINT_URL_SCHEDULER: scheduler.endpoint,
+    });
+    delete process.env.AWS_SESSION_TOKEN;
+    delete process.env.AWS_PROFILE;
+
+    const gatewayHost = host;
+    const config = loadConfig({
+      FAREWELL_TABLE_NAME: 'farewell-local',
+      FAREWELL_PUBLIC_URL: `http://${gatewayHost}:${options.port}`,
+      FAREWELL_FIRM_NAME: 'Northwind Consulting',
+      FAREWELL_SENDER_EMAIL: 'hello@northwind.example',
+      FAREWELL_SEND_STEP_ARN: sendStepArn,
+      FAREWELL_SCHEDULER_ROLE_ARN: `arn:aws:iam::${LOCAL_ACCOUNT}:role/farewell-scheduler`,
+      ...options.env,
+      ...secrets,
+    });
+    await ensureTable(new DynamoDBClient({}), config.FAREWELL_TABLE_NAME);
+
+    const deps = buildDependencies(config, { clock });
+    sendStep = createSendStepHandler(deps.sendStep);
+    const web = createWebHandler(deps.web);
+
+    const gateway = await startGateway({
+      host: gatewayHost,
+      port: options.port,
+      handler: web,
+      localRoutes: {
+        '/__local/time-travel': async (request, body) => {
+          if (request.method !== 'POST') return problem(405, 'Use POST.');
+          let days: unknown;
+          try {
+            days = (JSON.parse(body.toString('utf8') || '{}') as { days?: unknown }).days;
+          } catch {
+            return problem(400, 'The body is not valid JSON.');
+          }
+          if (typeof days !== 'number' || !Number.isFinite(days) || days < 0 || days > 3660) {
+            return problem(422, 'Invalid time travel.', [
+              { field: 'days', message: 'must be a number of days from 0 to 3660' },
+            ]);
+          }
+          const result = await timeTravel(clock, scheduler, days);
+          return json(200, result);
+        },
+      },
+    });
+    stops.push(() => close(gateway.server));
+    return { appUrl: gateway.url, sesUrl, secrets, generated, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

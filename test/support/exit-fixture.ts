@@ -1,0 +1,41 @@
+import { randomUUID } from 'node:crypto';
+import type { Exit, Step, StepKind } from '../../functions/domain/exit.js';
+
+function step(id: string, kind: StepKind, dueAt: string): Step {
+  return { id, kind, dueAt, state: 'scheduled', attempts: 0 };
+}
+
+/** A valid active exit with all five default steps scheduled; each call gets a fresh id. */
+export function buildExit(overrides: Partial<Exit> = {}): Exit {
+  const createdAt = '2025-03-03T09:00:00.000Z';
+  const steps = [
+    step('notice', 'notice', '2025-03-03T09:02:00.000Z'),
+    step('gratitude', 'gratitude', '2025-03-31T08:00:00.000Z'),
+    step('survey', 'survey', '2025-04-03T08:00:00.000Z'),
+    step('survey-reminder', 'survey-reminder', '2025-04-10T08:00:00.000Z'),
+    step('check-in-1', 'check-in', '2025-09-30T08:00:00.000Z'),
+  ];
+  return {
+    id: randomUUID(),
+    source: 'console',
+    client: {
+      name: 'Ada Client',
+      email: 'ada@example.com',
+      company: 'Example Ltd',
+      timezone: 'Europe/Paris',
+      country: 'FR',
+      locale: 'en-GB',
+    },
+    initiatedBy: 'firm',
+    effectiveOn: '2025-03-31',
+    relationshipStartedOn: '2022-01-10',
+    handover: ['Design files', 'Hosting credentials'],
+    highlights: ['Launched the new storefront'],
+    status: 'active',
+    createdAt,
+    updatedAt: createdAt,
+    steps: Object.fromEntries(steps.map((s) => [s.id, s])),
+    timeline: [{ at: createdAt, event: 'exit.created' }],
+    ...overrides,
+  };
+}
