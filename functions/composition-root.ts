@@ -9,8 +9,8 @@ import { SesMailer } from './adapters/ses-mailer.js';
 import type { Config } from './config.js';
 import type { Clock, EventLog } from './domain/ports.js';
 import type { SendStepDeps } from './domain/use-cases/send-step.js';
-import type { WebDeps } from './handlers/web.js';
 import { WebhookVerifier } from './handlers/http/webhook-signature.js';
+import type { WebDeps } from './handlers/web.js';
 import { HandlebarsRenderer } from './rendering/handlebars-renderer.js';
 
 export const systemClock: Clock = { now: () => new Date() };
@@ -39,7 +39,9 @@ export function buildDependencies(config: Config, overrides: Overrides = {}): De
     marshallOptions: { removeUndefinedValues: true },
   });
   // aws-ses-v2-local never answers actions it does not know: a timeout keeps a send from hanging.
-  const ses = new SESv2Client({ requestHandler: { requestTimeout: config.FAREWELL_SES_TIMEOUT_MS } });
+  const ses = new SESv2Client({
+    requestHandler: { requestTimeout: config.FAREWELL_SES_TIMEOUT_MS },
+  });
   const scheduler = new SchedulerClient({});
 
   const store = new DynamoExitStore(documents, config.FAREWELL_TABLE_NAME);
@@ -47,7 +49,9 @@ export function buildDependencies(config: Config, overrides: Overrides = {}): De
     groupName: config.FAREWELL_SCHEDULE_GROUP,
     targetArn: config.FAREWELL_SEND_STEP_ARN,
     roleArn: config.FAREWELL_SCHEDULER_ROLE_ARN,
-    ...(config.FAREWELL_SCHEDULER_DLQ_ARN ? { deadLetterArn: config.FAREWELL_SCHEDULER_DLQ_ARN } : {}),
+    ...(config.FAREWELL_SCHEDULER_DLQ_ARN
+      ? { deadLetterArn: config.FAREWELL_SCHEDULER_DLQ_ARN }
+      : {}),
     maximumRetryAttempts: config.FAREWELL_SCHEDULE_MAX_RETRIES,
     maximumEventAgeInSeconds: config.FAREWELL_SCHEDULE_MAX_EVENT_AGE_SECONDS,
     clock,

@@ -16,7 +16,14 @@ const webhookSecrets = z
   .transform((value) => value.split(/\s+/).filter(Boolean))
   .pipe(
     z
-      .array(z.string().regex(/^whsec_[A-Za-z0-9+/=]{16,}$/, 'each secret must be whsec_ + base64'))
+      .array(
+        z
+          .string()
+          .regex(
+            /^whsec_(?:[A-Za-z0-9+/]{4}){4,}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/,
+            'each secret must be whsec_ followed by base64 of at least 12 bytes',
+          ),
+      )
       .min(1, 'at least one secret is required'),
   );
 
@@ -51,7 +58,12 @@ export const configSchema = z.object({
   FAREWELL_SCHEDULER_ROLE_ARN: z.string().startsWith('arn:'),
   FAREWELL_SCHEDULER_DLQ_ARN: z.string().startsWith('arn:').optional(),
   FAREWELL_SCHEDULE_MAX_RETRIES: z.coerce.number().int().min(0).max(185).default(20),
-  FAREWELL_SCHEDULE_MAX_EVENT_AGE_SECONDS: z.coerce.number().int().min(60).max(86_400).default(86_400),
+  FAREWELL_SCHEDULE_MAX_EVENT_AGE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(86_400)
+    .default(86_400),
   /** How long a claimed step stays claimed before another sender may take it over. */
   FAREWELL_SEND_LEASE_SECONDS: positiveInt(120),
   FAREWELL_SES_TIMEOUT_MS: positiveInt(10_000),

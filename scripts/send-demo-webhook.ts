@@ -18,7 +18,9 @@ function secret(): string {
   } catch {
     // fall through
   }
-  console.error('No webhook secret: start Farewell with `npm start` first, or set FAREWELL_WEBHOOK_SECRETS.');
+  console.error(
+    'No webhook secret: start Farewell with `npm start` first, or set FAREWELL_WEBHOOK_SECRETS.',
+  );
   process.exit(2);
 }
 
@@ -37,7 +39,10 @@ const body = JSON.stringify({
     initiatedBy: 'firm',
     reason: 'Your needs have grown beyond the analytics work we specialise in.',
     relationshipStartedOn: '2024-03-01',
-    handover: ['Dashboard source code and documentation', 'Admin credentials for the data warehouse'],
+    handover: [
+      'Dashboard source code and documentation',
+      'Admin credentials for the data warehouse',
+    ],
     highlights: ['Cut the monthly reporting time from three days to four hours'],
     externalId: `demo-${Date.now()}`,
   },
@@ -56,4 +61,6 @@ const response = await fetch(`${baseUrl}/webhooks/exits`, {
   body,
 });
 console.log(`${response.status} ${await response.text()}`);
-console.log(`The notice will be in the inbox within seconds: ${process.env.FAREWELL_SES_URL ?? `http://127.0.0.1:${process.env.FAREWELL_SES_PORT || 8005}`}`);
+console.log(
+  `The notice will be in the inbox within seconds: ${process.env.FAREWELL_SES_URL ?? `http://127.0.0.1:${process.env.FAREWELL_SES_PORT || 8005}`}`,
+);

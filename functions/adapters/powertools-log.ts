@@ -12,7 +12,10 @@ type Fields = Record<string, string | number | boolean>;
 
 function clean(fields: Fields = {}): Fields {
   return Object.fromEntries(
-    Object.entries(fields).map(([key, value]) => [key, typeof value === 'string' ? redact(value) : value]),
+    Object.entries(fields).map(([key, value]) => [
+      key,
+      typeof value === 'string' ? redact(value) : value,
+    ]),
   );
 }
 

@@ -26,7 +26,7 @@ const HEADER_UNSAFE = /[\r\n]/;
 export function formatAddress(email: string, name?: string): string {
   if (!name) return email;
   if (HEADER_UNSAFE.test(name)) throw new PermanentSendError('sender name contains a line break');
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching exactly the non-printable range.
+  // Printable ASCII only may go in a quoted string; anything else is encoded.
   if (/^[\x20-\x7e]*$/.test(name)) return `"${name.replace(/["\\]/g, '\\$&')}" <${email}>`;
   return `=?UTF-8?B?${Buffer.from(name, 'utf8').toString('base64')}?= <${email}>`;
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ValidationError } from './errors.js';
 
 // Names and companies end up in email headers and subjects: no control characters (CR/LF).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
 const CONTROL = /[\u0000-\u001f\u007f]/;
 const singleLine = (max: number) =>
   z
@@ -14,8 +15,9 @@ const singleLine = (max: number) =>
 
 const isoDate = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD')
-  .refine((value) => DateTime.fromISO(value).isValid, { message: 'must be a real calendar date' });
+  .refine((value) => /^\d{4}-\d{2}-\d{2}$/.test(value) && DateTime.fromISO(value).isValid, {
+    message: 'must be a real calendar date as YYYY-MM-DD',
+  });
 
 const locale = z.string().refine(
   (value) => {

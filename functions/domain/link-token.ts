@@ -26,6 +26,7 @@ function mac(key: string, payload: string): Buffer {
 export function signLinkToken(keys: readonly string[], claims: LinkClaims): string {
   const key = keys[0];
   if (!key) throw new Error('no link signing key');
+  if (claims.exitId.includes('.')) throw new Error('an exit id cannot contain a dot');
   const payload = `${claims.exitId}.${claims.purpose}.${claims.expiresAt}`;
   return `${Buffer.from(payload).toString('base64url')}.${mac(key, payload).toString('base64url')}`;
 }
@@ -47,7 +48,11 @@ export function verifyLinkToken(
   if (!signed) return { valid: false, reason: 'bad-signature' };
   const [exitId, claimedPurpose, expiry] = payload.split('.');
   const expiresAt = Number(expiry);
-  if (!exitId || !PURPOSES.includes(claimedPurpose as LinkPurpose) || !Number.isInteger(expiresAt)) {
+  if (
+    !exitId ||
+    !PURPOSES.includes(claimedPurpose as LinkPurpose) ||
+    !Number.isInteger(expiresAt)
+  ) {
     return { valid: false, reason: 'malformed' };
   }
   if (claimedPurpose !== purpose) return { valid: false, reason: 'wrong-purpose' };

@@ -64,8 +64,6 @@ export async function handleExitWebhook(
       return json(202, { exitId: result.exitId });
     }
     default:
-      throw new ValidationError([
-        { field: 'type', message: 'must be one of: exit.requested' },
-      ]);
+      throw new ValidationError([{ field: 'type', message: 'must be one of: exit.requested' }]);
   }
 }

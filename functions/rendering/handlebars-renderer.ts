@@ -43,10 +43,10 @@ export class HandlebarsRenderer implements EmailRenderer {
     private readonly clock: Clock,
   ) {
     const hbs = Handlebars.create();
-    const load = (file: string, escape: boolean): Template =>
+    const load = (file: string, escapeHtml: boolean): Template =>
       hbs.compile(readFileSync(new URL(file, templateDir), 'utf8'), {
         strict: true,
-        noEscape: !escape,
+        noEscape: !escapeHtml,
       });
     this.layout = load('layout.html.hbs', true);
     this.templates = new Map(
@@ -70,7 +70,10 @@ export class HandlebarsRenderer implements EmailRenderer {
     return {
       subject,
       html: this.layout({ lang: view.lang, subject, body }),
-      text: `${templates.text(view).replace(/\n{3,}/g, '\n\n').trim()}\n`,
+      text: `${templates
+        .text(view)
+        .replace(/\n{3,}/g, '\n\n')
+        .trim()}\n`,
     };
   }
 }

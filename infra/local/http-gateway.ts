@@ -19,7 +19,9 @@ export interface GatewayOptions {
 
 function isText(contentType: string | undefined): boolean {
   if (!contentType) return true;
-  return /^(text\/|application\/(json|x-www-form-urlencoded|[a-z0-9.+-]+\+json))/i.test(contentType);
+  return /^(text\/|application\/(json|x-www-form-urlencoded|[a-z0-9.+-]+\+json))/i.test(
+    contentType,
+  );
 }
 
 /** Turns a Node request into the API Gateway HTTP API payload 2.0 event the Lambda receives. */
@@ -34,7 +36,10 @@ export function toEvent(request: IncomingMessage, body: Buffer): APIGatewayProxy
   for (const [name, value] of url.searchParams) {
     query[name] = query[name] === undefined ? value : `${query[name]},${value}`;
   }
-  const cookies = request.headers.cookie?.split(';').map((cookie) => cookie.trim()).filter(Boolean);
+  const cookies = request.headers.cookie
+    ?.split(';')
+    .map((cookie) => cookie.trim())
+    .filter(Boolean);
   const now = new Date();
   const text = isText(headers['content-type']);
   return {
@@ -91,7 +96,9 @@ async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
 }
 
 /** The local HTTP API: the same web handler the Lambda runs, behind a plain Node server. */
-export async function startGateway(options: GatewayOptions): Promise<{ server: Server; url: string }> {
+export async function startGateway(
+  options: GatewayOptions,
+): Promise<{ server: Server; url: string }> {
   const server = createServer(async (request, response) => {
     try {
       const body = await readBody(request);
@@ -102,7 +109,10 @@ export async function startGateway(options: GatewayOptions): Promise<{ server: S
       }
       const path = new URL(request.url ?? '/', 'http://localhost').pathname;
       const local = options.localRoutes?.[path];
-      send(response, local ? await local(request, body) : await options.handler(toEvent(request, body)));
+      send(
+        response,
+        local ? await local(request, body) : await options.handler(toEvent(request, body)),
+      );
     } catch {
       // Like API Gateway when the integration fails: no detail leaves.
       if (!response.headersSent) response.writeHead(500, { 'content-type': 'application/json' });

@@ -22,9 +22,11 @@ export function localSecrets(
     // First start: nothing saved yet.
   }
   const fresh: LocalSecrets = {
-    FAREWELL_WEBHOOK_SECRETS: saved.FAREWELL_WEBHOOK_SECRETS ?? `whsec_${randomBytes(24).toString('base64')}`,
+    FAREWELL_WEBHOOK_SECRETS:
+      saved.FAREWELL_WEBHOOK_SECRETS ?? `whsec_${randomBytes(24).toString('base64')}`,
     FAREWELL_LINK_KEYS: saved.FAREWELL_LINK_KEYS ?? randomBytes(32).toString('base64url'),
-    FAREWELL_SUPPRESSION_KEY: saved.FAREWELL_SUPPRESSION_KEY ?? randomBytes(32).toString('base64url'),
+    FAREWELL_SUPPRESSION_KEY:
+      saved.FAREWELL_SUPPRESSION_KEY ?? randomBytes(32).toString('base64url'),
   };
   writeFileSync(file, JSON.stringify(fresh, null, 2), { mode: 0o600 });
   const names = Object.keys(fresh) as (keyof LocalSecrets)[];

@@ -1,14 +1,15 @@
 import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ensureTable } from '../../functions/adapters/dynamo-table.js';
 import { buildDependencies } from '../../functions/composition-root.js';
 import { loadConfig } from '../../functions/config.js';
-import { createSendStepHandler } from '../../functions/handlers/send-step.js';
+import type { ExitStore } from '../../functions/domain/ports.js';
 import { json, problem } from '../../functions/handlers/http/responses.js';
+import { createSendStepHandler } from '../../functions/handlers/send-step.js';
 import { createWebHandler } from '../../functions/handlers/web.js';
 import { startGateway } from './http-gateway.js';
 import { type LocalSecrets, localSecrets } from './local-secrets.js';
@@ -32,6 +33,8 @@ export interface LocalStack {
   secrets: LocalSecrets;
   /** Secrets that were not in the environment and were generated (or reused from the data folder). */
   generated: (keyof LocalSecrets)[];
+  /** The store the handlers use, for tests and local tooling. */
+  store: ExitStore;
   stop(): Promise<void>;
 }
 
@@ -100,6 +103,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       AWS_ENDPOINT_URL_DYNAMODB: `http://${host}:${dynamoPort}`,
       AWS_ENDPOINT_URL_SESV2: sesUrl,
       AWS_ENDPOINT_URL_SCHEDULER: scheduler.endpoint,
+      // Local mode supports the Node it runs on; the Lambdas run on the newest runtime.
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     });
     delete process.env.AWS_SESSION_TOKEN;
     delete process.env.AWS_PROFILE;
@@ -145,7 +150,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       },
     });
     stops.push(() => close(gateway.server));
-    return { appUrl: gateway.url, sesUrl, secrets, generated, stop };
+    return { appUrl: gateway.url, sesUrl, secrets, generated, store: deps.web.store, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -13,7 +13,8 @@ export class VirtualClock implements Clock {
     if (file) {
       try {
         const saved = JSON.parse(readFileSync(file, 'utf8')) as { offsetMs?: unknown };
-        if (typeof saved.offsetMs === 'number' && saved.offsetMs > 0) this.offsetMs = saved.offsetMs;
+        if (typeof saved.offsetMs === 'number' && saved.offsetMs > 0)
+          this.offsetMs = saved.offsetMs;
       } catch {
         // No saved clock yet: start at real time.
       }

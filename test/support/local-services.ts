@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
 
 const require = createRequire(import.meta.url);
 
@@ -10,7 +10,9 @@ export interface RunningService {
 }
 
 function closeServer(server: Pick<Server, 'close'>): Promise<void> {
-  return new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+  return new Promise((resolve, reject) =>
+    server.close((error) => (error ? reject(error) : resolve())),
+  );
 }
 
 /** Starts dynalite in memory on a free loopback port. */
@@ -26,7 +28,11 @@ export async function startDynalite(): Promise<RunningService> {
 /** Starts aws-ses-v2-local on a free loopback port. Its store is per process. */
 export async function startSesLocal(): Promise<RunningService> {
   // CommonJS module with an `exports.default` factory.
-  const sesLocal = (require('aws-ses-v2-local') as { default: (config: { host: string; port: number }) => Promise<Server> }).default;
+  const sesLocal = (
+    require('aws-ses-v2-local') as {
+      default: (config: { host: string; port: number }) => Promise<Server>;
+    }
+  ).default;
   const server = await sesLocal({ host: '127.0.0.1', port: 0 });
   const { port } = server.address() as AddressInfo;
   return { endpoint: `http://127.0.0.1:${port}`, stop: () => closeServer(server) };

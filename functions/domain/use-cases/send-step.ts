@@ -112,7 +112,11 @@ export async function sendStep(deps: SendStepDeps, event: StepEvent): Promise<Se
   } catch (error) {
     // A template bug is deterministic: retrying cannot help, so it is recorded, not thrown.
     const reason = 'email could not be rendered';
-    await finish(deps, exit, step, token, { state: 'failed', at: deps.clock.now().toISOString(), reason });
+    await finish(deps, exit, step, token, {
+      state: 'failed',
+      at: deps.clock.now().toISOString(),
+      reason,
+    });
     deps.log.error(reason, { ...fields, error: error instanceof Error ? error.name : 'unknown' });
     return { outcome: 'failed', reason };
   }

@@ -85,7 +85,8 @@ export async function startExit(
   request: ExitRequest,
   origin: ExitOrigin,
 ): Promise<StartExitResult> {
-  const exitId = origin.source === 'webhook' ? exitIdFromEvent('webhook', origin.eventId) : newExitId();
+  const exitId =
+    origin.source === 'webhook' ? exitIdFromEvent('webhook', origin.eventId) : newExitId();
   const existing = await deps.store.get(exitId);
   let exit = existing;
   let created = false;

@@ -21,5 +21,7 @@ export function header(event: APIGatewayProxyEventV2, name: string): string | un
 export function isJson(contentType: string | undefined): boolean {
   if (!contentType) return false;
   const mediaType = contentType.split(';')[0]?.trim().toLowerCase();
-  return mediaType === 'application/json' || /^application\/[a-z0-9.+-]+\+json$/.test(mediaType ?? '');
+  return (
+    mediaType === 'application/json' || /^application\/[a-z0-9.+-]+\+json$/.test(mediaType ?? '')
+  );
 }

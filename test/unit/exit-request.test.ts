@@ -1,0 +1,170 @@
+import { describe, expect, it } from 'vitest';
+import { ValidationError } from '../../functions/domain/errors.js';
+import { parseExitRequest } from '../../functions/domain/exit-request.js';
+
+function validRequest(): Record<string, unknown> {
+  return {
+    client: {
+      name: '  Ada Client  ',
+      email: 'ada@example.com',
+      company: ' Example Ltd ',
+      timezone: 'Europe/Paris',
+      country: 'fr',
+      locale: 'fr-FR',
+    },
+    initiatedBy: 'firm',
+    reason: '  We are refocusing on product work.  ',
+    effectiveOn: '2027-03-26',
+    relationshipStartedOn: '2024-01-15',
+    handover: [' Design files ', 'Hosting credentials'],
+    highlights: ['Launched the new storefront'],
+    externalId: ' crm-42 ',
+  };
+}
+
+function withClient(fields: Record<string, unknown>): Record<string, unknown> {
+  const request = validRequest();
+  return { ...request, client: { ...(request.client as object), ...fields } };
+}
+
+/** The fields named by the ValidationError that parsing `input` throws. */
+function problemFields(input: unknown): string[] {
+  try {
+    parseExitRequest(input, 'data');
+  } catch (error) {
+    if (error instanceof ValidationError) return error.problems.map((p) => p.field);
+    throw error;
+  }
+  throw new Error('expected parseExitRequest to throw a ValidationError');
+}
+
+describe('parseExitRequest', () => {
+  it('parses a full valid request, trimming strings and upper-casing the country', () => {
+    const request = parseExitRequest(validRequest(), 'data');
+
+    expect(request).toEqual({
+      client: {
+        name: 'Ada Client',
+        email: 'ada@example.com',
+        company: 'Example Ltd',
+        timezone: 'Europe/Paris',
+        country: 'FR',
+        locale: 'fr-FR',
+      },
+      initiatedBy: 'firm',
+      reason: 'We are refocusing on product work.',
+      effectiveOn: '2027-03-26',
+      relationshipStartedOn: '2024-01-15',
+      handover: ['Design files', 'Hosting credentials'],
+      highlights: ['Launched the new storefront'],
+      externalId: 'crm-42',
+    });
+  });
+
+  it('parses a minimal request with only the client name, email and initiator', () => {
+    const request = parseExitRequest(
+      { client: { name: 'Ada', email: 'ada@example.com' }, initiatedBy: 'client' },
+      'data',
+    );
+
+    expect(request).toEqual({
+      client: { name: 'Ada', email: 'ada@example.com' },
+      initiatedBy: 'client',
+    });
+  });
+
+  it('throws a ValidationError', () => {
+    expect(() => parseExitRequest(withClient({ email: 'nope' }), 'data')).toThrow(ValidationError);
+  });
+
+  it('names a bad email as data.client.email', () => {
+    expect(problemFields(withClient({ email: 'not-an-email' }))).toEqual(['data.client.email']);
+  });
+
+  it('names a missing client name as data.client.name', () => {
+    expect(problemFields(withClient({ name: undefined }))).toEqual(['data.client.name']);
+  });
+
+  it('rejects a name made only of spaces', () => {
+    expect(problemFields(withClient({ name: '   ' }))).toEqual(['data.client.name']);
+  });
+
+  it('rejects a client name containing CR/LF', () => {
+    expect(problemFields(withClient({ name: 'Ada\r\nBcc: victim@example.com' }))).toEqual([
+      'data.client.name',
+    ]);
+  });
+
+  it('rejects a company containing a line feed', () => {
+    expect(problemFields(withClient({ company: 'Example\nLtd' }))).toEqual(['data.client.company']);
+  });
+
+  it('rejects an unknown IANA time zone as data.client.timezone', () => {
+    expect(problemFields(withClient({ timezone: 'Mars/Olympus_Mons' }))).toEqual([
+      'data.client.timezone',
+    ]);
+  });
+
+  it('rejects a country that is not a two-letter code', () => {
+    expect(problemFields(withClient({ country: 'FRA' }))).toEqual(['data.client.country']);
+  });
+
+  it('rejects a locale that is not BCP 47', () => {
+    expect(problemFields(withClient({ locale: 'not a locale!' }))).toEqual(['data.client.locale']);
+  });
+
+  it('rejects an initiator other than client or firm as data.initiatedBy', () => {
+    expect(problemFields({ ...validRequest(), initiatedBy: 'robot' })).toEqual([
+      'data.initiatedBy',
+    ]);
+  });
+
+  it('rejects an impossible calendar date such as 2027-02-30 as data.effectiveOn', () => {
+    expect(problemFields({ ...validRequest(), effectiveOn: '2027-02-30' })).toEqual([
+      'data.effectiveOn',
+    ]);
+  });
+
+  it('rejects a date not written as YYYY-MM-DD', () => {
+    const fields = problemFields({ ...validRequest(), effectiveOn: '26/03/2027' });
+
+    expect(new Set(fields)).toEqual(new Set(['data.effectiveOn']));
+  });
+
+  it('names a bad handover item by its index', () => {
+    expect(problemFields({ ...validRequest(), handover: ['Files', ''] })).toEqual([
+      'data.handover.1',
+    ]);
+  });
+
+  it('lists every bad field when several are wrong at once', () => {
+    const input = {
+      ...withClient({ email: 'nope', timezone: 'Nowhere/Land' }),
+      initiatedBy: 'someone',
+      effectiveOn: '2027-02-30',
+    };
+
+    expect(problemFields(input).sort()).toEqual([
+      'data.client.email',
+      'data.client.timezone',
+      'data.effectiveOn',
+      'data.initiatedBy',
+    ]);
+  });
+
+  it('names the fields in the error message too', () => {
+    expect(() => parseExitRequest(withClient({ email: 'nope' }), 'data')).toThrow(
+      /data\.client\.email/,
+    );
+  });
+
+  it('names a missing client object as data.client', () => {
+    expect(problemFields({ initiatedBy: 'firm' })).toEqual(['data.client']);
+  });
+
+  it('names a badly shaped date once', () => {
+    expect(problemFields({ ...validRequest(), effectiveOn: '26/03/2027' })).toEqual([
+      'data.effectiveOn',
+    ]);
+  });
+});
