@@ -1,79 +1,83 @@
-import { readFileSync } from 'node:fs';
-import Handlebars from 'handlebars';
 import type { Exit, Step } from '../domain/exit.js';
 import type { Clock, EmailRenderer, RenderedEmail } from '../domain/ports.js';
-import { type Branding, buildEmailView, type EmailView, type LinkSettings } from './email-view.js';
+import type { Branding } from './branding.js';
+import { type EmailName, type EmailTemplates, loadEmailTemplates } from './email-templates.js';
+import { type EmailViews, type LinkSettings, prepareEmail } from './email-views.js';
+import { precompiledEmails } from './generated/email-templates.js';
 
-type Template = (view: object) => string;
-
-interface EmailTemplates {
-  subject: Template;
-  html: Template;
-  text: Template;
+export interface RendererOptions {
+  branding: Branding;
+  links: LinkSettings;
+  clock: Clock;
+  /** The compiled templates; the ones built from `templates/emails` unless a test passes others. */
+  templates?: EmailTemplates;
 }
 
-const TEMPLATE_NAMES = [
-  'notice-firm',
-  'notice-client',
-  'gratitude',
-  'survey',
-  'survey-reminder',
-  'check-in',
-] as const;
-type TemplateName = (typeof TEMPLATE_NAMES)[number];
+// Control characters (CR, LF, tab, C1) and Unicode line separators: never inside a header.
+const HEADER_BREAKS = /[\p{Cc}\u2028\u2029]+/gu;
 
-export function templateFor(exit: Exit, step: Step): TemplateName {
-  if (step.kind === 'notice') return exit.initiatedBy === 'firm' ? 'notice-firm' : 'notice-client';
-  return step.kind;
+/** One line fit for a header: line breaks and other control characters become spaces. */
+export function toHeaderText(value: string): string {
+  return value.replace(HEADER_BREAKS, ' ').replace(/\s+/g, ' ').trim();
+}
+
+/** Plain text that reads well: no trailing spaces, at most one blank line in a row. */
+function tidyText(text: string): string {
+  const lines = text.replace(/[ \t]+$/gm, '').replace(/\n{3,}/g, '\n\n');
+  return `${lines.trim()}\n`;
+}
+
+let builtIn: EmailTemplates | undefined;
+
+/** The templates compiled at build time, instantiated once per cold start. */
+export function builtInTemplates(): EmailTemplates {
+  builtIn ??= loadEmailTemplates(precompiledEmails);
+  return builtIn;
+}
+
+function renderEmail<Name extends EmailName>(
+  templates: EmailTemplates,
+  email: { name: Name; view: EmailViews[Name] },
+): RenderedEmail {
+  const parts = templates[email.name];
+  const subject = toHeaderText(parts.subject(email.view));
+  const preheader = toHeaderText(parts.preheader(email.view));
+  const framed = { ...email.view, subject, preheader };
+  const unsubscribeUrl = email.view.footer.unsubscribeUrl;
+  return {
+    subject,
+    html: parts.html(framed),
+    text: tidyText(parts.text(framed)),
+    // RFC 8058 one-click unsubscribe, on the emails a client may refuse.
+    ...(unsubscribeUrl
+      ? {
+          headers: {
+            'List-Unsubscribe': `<${unsubscribeUrl}>`,
+            'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+          },
+        }
+      : {}),
+  };
 }
 
 /**
- * Renders emails from the Handlebars templates in `templates/emails`, compiled once in strict
- * mode: a template that uses a value the view does not provide throws instead of printing ''.
- * HTML escapes every value; subjects and plain text are not HTML, so they are not escaped.
+ * Renders a step's email from templates precompiled at build time in strict mode: a template
+ * that uses a value its view lacks throws instead of printing ''. HTML escapes every value;
+ * subject, preheader and text are plain text, so they are not escaped (and never used as HTML:
+ * the layout prints subject and preheader through escaping `{{ }}`).
  */
 export class HandlebarsRenderer implements EmailRenderer {
-  private readonly templates: Map<TemplateName, EmailTemplates>;
-  private readonly layout: Template;
+  private readonly templates: EmailTemplates;
 
-  constructor(
-    templateDir: URL,
-    private readonly branding: Branding,
-    private readonly links: LinkSettings,
-    private readonly clock: Clock,
-  ) {
-    const hbs = Handlebars.create();
-    const load = (file: string, escapeHtml: boolean): Template =>
-      hbs.compile(readFileSync(new URL(file, templateDir), 'utf8'), {
-        strict: true,
-        noEscape: !escapeHtml,
-      });
-    this.layout = load('layout.html.hbs', true);
-    this.templates = new Map(
-      TEMPLATE_NAMES.map((name) => [
-        name,
-        {
-          subject: load(`${name}.subject.hbs`, false),
-          html: load(`${name}.html.hbs`, true),
-          text: load(`${name}.text.hbs`, false),
-        },
-      ]),
-    );
+  constructor(private readonly options: RendererOptions) {
+    this.templates = options.templates ?? builtInTemplates();
   }
 
   render(exit: Exit, step: Step): RenderedEmail {
-    const view: EmailView = buildEmailView(exit, step, this.branding, this.links, this.clock.now());
-    const templates = this.templates.get(templateFor(exit, step));
-    if (!templates) throw new Error(`No email template for step kind ${step.kind}`);
-    const subject = templates.subject(view).replace(/\s+/g, ' ').trim();
-    const body = templates.html(view);
-    return {
-      subject,
-      html: this.layout({ lang: view.lang, subject, body }),
-      text: `${templates
-        .text(view)
-        .replace(/\n{3,}/g, '\n\n')
-        .trim()}\n`,
-    };
+    const { branding, links, clock } = this.options;
+    return renderEmail(
+      this.templates,
+      prepareEmail(exit, step, { branding, links, now: clock.now() }),
+    );
   }
 }

@@ -1,0 +1,195 @@
+import { DateTime } from 'luxon';
+import type { Exit, Step } from '../domain/exit.js';
+import { type LinkPurpose, signLinkToken } from '../domain/link-token.js';
+import { type Branding, DEFAULT_ACCENT, textColourOn } from './branding.js';
+import type { EmailName } from './email-templates.js';
+import {
+  daysUntil,
+  formatDate,
+  monthsBetween,
+  pastSpanInWords,
+  periodInWords,
+  spanInWords,
+} from './time-words.js';
+
+export interface LinkSettings {
+  /** `FAREWELL_PUBLIC_URL`, without a trailing slash. */
+  publicUrl: string;
+  /** Link signing keys, newest first. */
+  keys: readonly string[];
+  /** How long a survey link works (default 60 days). */
+  surveyLinkDays?: number;
+  /** How long an unsubscribe link works (default 400 days: past the next check-in or two). */
+  unsubscribeLinkDays?: number;
+}
+
+/**
+ * What every email and the layouts use. Every key is always present (null when empty): the
+ * templates are compiled strict, so a key they use that the view lacks throws at render time.
+ */
+export interface CommonView {
+  /** The primary language subtag of the client's locale, for `<html lang>`. */
+  lang: string;
+  brand: { firmName: string; logoUrl: string | null; accent: string; accentText: string };
+  signature: string;
+  client: { name: string; company: string | null };
+  footer: { postalAddress: string | null; unsubscribeUrl: string | null };
+}
+
+export interface NoticeFirmView extends CommonView {
+  effectiveDate: string;
+  /** "28 days", or null when the effective date is today or past. */
+  noticePeriod: string | null;
+  reason: string | null;
+  handover: string[];
+}
+
+export interface NoticeClientView extends CommonView {
+  effectiveDate: string;
+  handover: string[];
+}
+
+export interface GratitudeView extends CommonView {
+  /** "the past two years", or null when the relationship's start is unknown. */
+  relationshipSpan: string | null;
+  highlights: string[];
+}
+
+export interface SurveyView extends CommonView {
+  surveyUrl: string;
+  /** The 0–10 recommendation scale: each number links to the survey with `?score=N`. */
+  scores: number[];
+}
+
+export interface SurveyReminderView extends CommonView {
+  surveyUrl: string;
+}
+
+export interface CheckInView extends CommonView {
+  /** "six months" since the effective date, or null before it. */
+  timeSinceEnd: string | null;
+}
+
+export interface EmailViews {
+  'notice-firm': NoticeFirmView;
+  'notice-client': NoticeClientView;
+  gratitude: GratitudeView;
+  survey: SurveyView;
+  'survey-reminder': SurveyReminderView;
+  'check-in': CheckInView;
+}
+
+/** The view of the HTML and text parts: the email's view plus its rendered subject and preheader. */
+export type Framed<View> = View & { subject: string; preheader: string };
+
+/** An email ready to render: which templates, and the view they get. */
+export type PreparedEmail = {
+  [Name in EmailName]: { name: Name; view: EmailViews[Name] };
+}[EmailName];
+
+export interface ViewContext {
+  branding: Branding;
+  links: LinkSettings;
+  now: Date;
+}
+
+/** Survey, reminder and check-in are not needed to end the engagement: they can be refused. */
+const UNSUBSCRIBABLE: ReadonlySet<EmailName> = new Set(['survey', 'survey-reminder', 'check-in']);
+
+export function emailNameFor(exit: Exit, step: Step): EmailName {
+  if (step.kind === 'notice') return exit.initiatedBy === 'firm' ? 'notice-firm' : 'notice-client';
+  return step.kind;
+}
+
+export function isUnsubscribable(name: EmailName): boolean {
+  return UNSUBSCRIBABLE.has(name);
+}
+
+function signedUrl(
+  exit: Exit,
+  context: ViewContext,
+  purpose: LinkPurpose,
+  route: string,
+  days: number,
+): string {
+  const token = signLinkToken(context.links.keys, {
+    exitId: exit.id,
+    purpose,
+    expiresAt: Math.floor(context.now.getTime() / 1000) + days * 86_400,
+  });
+  return `${context.links.publicUrl}/${route}/${token}`;
+}
+
+function commonView(exit: Exit, name: EmailName, context: ViewContext): CommonView {
+  const { branding } = context;
+  const accent = branding.accent ?? DEFAULT_ACCENT;
+  const language = exit.client.locale.split('-')[0] ?? '';
+  return {
+    lang: /^[a-z]{2,3}$/i.test(language) ? language.toLowerCase() : 'en',
+    brand: {
+      firmName: branding.firmName,
+      logoUrl: branding.logoUrl ?? null,
+      accent,
+      accentText: textColourOn(accent),
+    },
+    signature: branding.signature,
+    client: { name: exit.client.name, company: exit.client.company ?? null },
+    footer: {
+      postalAddress: branding.postalAddress ?? null,
+      unsubscribeUrl: isUnsubscribable(name)
+        ? signedUrl(exit, context, 'unsubscribe', 'u', context.links.unsubscribeLinkDays ?? 400)
+        : null,
+    },
+  };
+}
+
+function relationshipSpan(exit: Exit): string | null {
+  if (!exit.relationshipStartedOn) return null;
+  const months = monthsBetween(exit.relationshipStartedOn, exit.effectiveOn);
+  return months >= 0 ? pastSpanInWords(months) : null;
+}
+
+function timeSinceEnd(exit: Exit, now: Date): string | null {
+  const today = DateTime.fromJSDate(now, { zone: exit.client.timezone }).toISODate();
+  if (!today || today < exit.effectiveOn) return null;
+  return spanInWords(monthsBetween(exit.effectiveOn, today));
+}
+
+/** Builds the typed view of the email a step sends. Pure: the time comes in the context. */
+export function prepareEmail(exit: Exit, step: Step, context: ViewContext): PreparedEmail {
+  const name = emailNameFor(exit, step);
+  const common = commonView(exit, name, context);
+  const effectiveDate = formatDate(exit.effectiveOn, exit.client.locale);
+  const surveyUrl = () =>
+    signedUrl(exit, context, 'survey', 's', context.links.surveyLinkDays ?? 60);
+  switch (name) {
+    case 'notice-firm': {
+      const days = daysUntil(exit.effectiveOn, context.now, exit.client.timezone);
+      return {
+        name,
+        view: {
+          ...common,
+          effectiveDate,
+          noticePeriod: days > 0 ? periodInWords(days) : null,
+          reason: exit.reason ?? null,
+          handover: exit.handover,
+        },
+      };
+    }
+    case 'notice-client':
+      return { name, view: { ...common, effectiveDate, handover: exit.handover } };
+    case 'gratitude':
+      return {
+        name,
+        view: { ...common, relationshipSpan: relationshipSpan(exit), highlights: exit.highlights },
+      };
+    case 'survey': {
+      const scores = Array.from({ length: 11 }, (_, score) => score);
+      return { name, view: { ...common, surveyUrl: surveyUrl(), scores } };
+    }
+    case 'survey-reminder':
+      return { name, view: { ...common, surveyUrl: surveyUrl() } };
+    case 'check-in':
+      return { name, view: { ...common, timeSinceEnd: timeSinceEnd(exit, context.now) } };
+  }
+}

@@ -1,0 +1,74 @@
+import { DateTime } from 'luxon';
+
+// The emails are in English for now; only dates follow the client's locale.
+const WORDS = [
+  'zero',
+  'one',
+  'two',
+  'three',
+  'four',
+  'five',
+  'six',
+  'seven',
+  'eight',
+  'nine',
+  'ten',
+  'eleven',
+  'twelve',
+];
+
+function count(n: number): string {
+  return WORDS[n] ?? String(n);
+}
+
+/**
+ * A calendar date (`YYYY-MM-DD`, already a day in the client's zone) written the client's way,
+ * e.g. "Monday 31 March 2025" for en-GB or "lundi 31 mars 2025" for fr-FR.
+ */
+export function formatDate(isoDate: string, locale: string): string {
+  const date = new Date(`${isoDate}T12:00:00Z`);
+  const options = { dateStyle: 'full', timeZone: 'UTC' } as const;
+  try {
+    return new Intl.DateTimeFormat(locale, options).format(date);
+  } catch {
+    // A locale tag this runtime cannot use still gets a readable date.
+    return new Intl.DateTimeFormat('en-GB', options).format(date);
+  }
+}
+
+/** Whole months from one calendar date to another (negative when `to` is earlier). */
+export function monthsBetween(from: string, to: string): number {
+  return Math.floor(DateTime.fromISO(to).diff(DateTime.fromISO(from), 'months').months);
+}
+
+/** Calendar days from today in `timezone` to `isoDate`. */
+export function daysUntil(isoDate: string, now: Date, timezone: string): number {
+  const today = DateTime.fromJSDate(now, { zone: timezone }).toISODate() ?? isoDate;
+  return Math.round(DateTime.fromISO(isoDate).diff(DateTime.fromISO(today), 'days').days);
+}
+
+/** A length of time in words: "a few weeks", "six months", "a year and a half", "nearly three years". */
+export function spanInWords(months: number): string {
+  if (months < 1) return 'a few weeks';
+  if (months === 1) return 'a month';
+  if (months < 12) return `${count(months)} months`;
+  const years = Math.floor(months / 12);
+  const rest = months % 12;
+  if (rest < 3) return years === 1 ? 'a year' : `${count(years)} years`;
+  if (rest < 9) return years === 1 ? 'a year and a half' : `${count(years)} and a half years`;
+  return `nearly ${count(years + 1)} years`;
+}
+
+/** The same length looking back from today: "the past two years", "the past month". */
+export function pastSpanInWords(months: number): string {
+  const span = spanInWords(months);
+  if (span.startsWith('nearly')) return span;
+  return `the past ${span.replace(/^an? /, '')}`;
+}
+
+/** A notice period in words: "14 days", or whole weeks from three weeks up ("six weeks"). */
+export function periodInWords(days: number): string {
+  if (days === 1) return 'one day';
+  if (days >= 21 && days % 7 === 0) return `${count(days / 7)} weeks`;
+  return `${days} days`;
+}
