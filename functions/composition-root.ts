@@ -2,15 +2,20 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { sequence } from '../config/sequence.js';
 import { DynamoExitStore } from './adapters/dynamo-exit-store.js';
 import { EventBridgeStepScheduler } from './adapters/eventbridge-step-scheduler.js';
 import { PowertoolsLog } from './adapters/powertools-log.js';
 import { SesMailer } from './adapters/ses-mailer.js';
 import type { Config } from './config.js';
 import type { Clock, EventLog } from './domain/ports.js';
+import type { SequenceRules } from './domain/sequence-rules.js';
+import type { ExitControlDeps } from './domain/use-cases/exit-controls.js';
+import type { ReconcileDeps } from './domain/use-cases/reconcile.js';
 import type { SendStepDeps } from './domain/use-cases/send-step.js';
 import { WebhookVerifier } from './handlers/http/webhook-signature.js';
 import type { WebDeps } from './handlers/web.js';
+import { brandingFromConfig } from './rendering/branding.js';
 import { HandlebarsRenderer } from './rendering/handlebars-renderer.js';
 
 export const systemClock: Clock = { now: () => new Date() };
@@ -19,14 +24,15 @@ export interface Overrides {
   /** Local mode passes its virtual clock; production uses the system clock. */
   clock?: Clock;
   log?: EventLog;
+  /** The sequence rules; `config/sequence.ts` unless a test passes its own. */
+  rules?: SequenceRules;
 }
 
 export interface Dependencies {
   web: WebDeps;
   sendStep: SendStepDeps;
+  reconcile: ReconcileDeps;
 }
-
-const TEMPLATE_DIR = new URL('../templates/emails/', import.meta.url);
 
 /**
  * Builds every client and adapter once (per cold start, or per local stack). Endpoints come from
@@ -34,6 +40,7 @@ const TEMPLATE_DIR = new URL('../templates/emails/', import.meta.url);
  */
 export function buildDependencies(config: Config, overrides: Overrides = {}): Dependencies {
   const clock = overrides.clock ?? systemClock;
+  const rules = overrides.rules ?? sequence;
   const log = overrides.log ?? new PowertoolsLog();
   const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
     marshallOptions: { removeUndefinedValues: true },
@@ -65,13 +72,13 @@ export function buildDependencies(config: Config, overrides: Overrides = {}): De
       ? { configurationSetName: config.FAREWELL_SES_CONFIGURATION_SET }
       : {}),
   });
-  const renderer = new HandlebarsRenderer(
-    TEMPLATE_DIR,
-    { firmName: config.FAREWELL_FIRM_NAME, signature: senderName },
-    { publicUrl: config.FAREWELL_PUBLIC_URL, keys: config.FAREWELL_LINK_KEYS, surveyLinkDays: 60 },
+  const renderer = new HandlebarsRenderer({
+    branding: brandingFromConfig(config),
+    links: { publicUrl: config.FAREWELL_PUBLIC_URL, keys: config.FAREWELL_LINK_KEYS },
     clock,
-  );
+  });
 
+  const controls: ExitControlDeps = { store, scheduler: stepScheduler, clock, log, rules };
   return {
     web: {
       store,
@@ -81,20 +88,22 @@ export function buildDependencies(config: Config, overrides: Overrides = {}): De
         store,
         scheduler: stepScheduler,
         clock,
-        defaults: {
-          timezone: config.FAREWELL_DEFAULT_TIMEZONE,
-          locale: config.FAREWELL_DEFAULT_LOCALE,
-        },
+        rules,
+        defaults: { timezone: rules.defaultTimezone, locale: config.FAREWELL_DEFAULT_LOCALE },
       },
+      controls,
     },
     sendStep: {
       store,
       mailer,
       renderer,
+      scheduler: stepScheduler,
       clock,
       log,
+      rules,
       suppressionKey: config.FAREWELL_SUPPRESSION_KEY,
       leaseSeconds: config.FAREWELL_SEND_LEASE_SECONDS,
     },
+    reconcile: { store, scheduler: stepScheduler, clock, log },
   };
 }

@@ -1,4 +1,3 @@
-import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { ConfigError } from './domain/errors.js';
 
@@ -27,9 +26,16 @@ const webhookSecrets = z
       .min(1, 'at least one secret is required'),
   );
 
-const timezone = z.string().refine((zone) => IANAZone.isValidZone(zone), {
-  message: 'must be an IANA time zone such as Europe/Paris',
-});
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+const CONTROL = /[\u0000-\u001f\u007f]/;
+/** One line of text shown in emails: no control characters, so never a line break. */
+const emailLine = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine((value) => !CONTROL.test(value), { message: 'must be a single line of text' });
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
@@ -43,6 +49,23 @@ export const configSchema = z.object({
   FAREWELL_SENDER_NAME: z.string().min(1).max(100).optional(),
   FAREWELL_REPLY_TO: z.email().optional(),
   FAREWELL_SES_CONFIGURATION_SET: z.string().min(1).optional(),
+  /** Email branding: a logo shown instead of the firm's name (https only, emails load it remotely). */
+  FAREWELL_BRAND_LOGO_URL: z
+    .url()
+    .refine((url) => url.startsWith('https://'), { message: 'must be an https URL' })
+    .optional(),
+  /** Accent colour of buttons, `#rrggbb`; the renderer's default when unset. */
+  FAREWELL_BRAND_ACCENT: z
+    .string()
+    .regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour as #rrggbb, e.g. #1f5f8b')
+    .optional(),
+  /**
+   * The firm's postal address for the email footer. Optional so local mode needs none, but set it
+   * in production: anti-spam laws (CAN-SPAM, for one) ask for it in the check-in emails.
+   */
+  FAREWELL_POSTAL_ADDRESS: emailLine(300).optional(),
+  /** The closing line of every email; defaults to the sender name, then the firm name. */
+  FAREWELL_SIGNATURE: emailLine(200).optional(),
   FAREWELL_WEBHOOK_SECRETS: webhookSecrets,
   /** Key for the keyed hash of addresses in the suppression list. */
   FAREWELL_SUPPRESSION_KEY: z.string().min(32, 'must be at least 32 characters'),
@@ -51,7 +74,6 @@ export const configSchema = z.object({
     .string()
     .transform((value) => value.split(/\s+/).filter(Boolean))
     .pipe(z.array(z.string().min(32, 'each key must be at least 32 characters')).min(1)),
-  FAREWELL_DEFAULT_TIMEZONE: timezone.default('UTC'),
   FAREWELL_DEFAULT_LOCALE: z.string().min(2).default('en-GB'),
   FAREWELL_SCHEDULE_GROUP: z.string().min(1).default('default'),
   FAREWELL_SEND_STEP_ARN: z.string().startsWith('arn:'),

@@ -12,6 +12,7 @@ import {
 import type { ExitStatus } from '../domain/exit.js';
 
 export const STATUS_INDEX = 'byStatus';
+export const EXTERNAL_ID_INDEX = 'byExternalId';
 
 export interface TableKey {
   pk: string;
@@ -29,6 +30,24 @@ export function exitKey(exitId: string): TableKey {
 
 export function suppressionKey(emailHash: string): TableKey {
   return { pk: `suppression#${emailHash}`, sk: 'suppression' };
+}
+
+/** Sparse index attributes: only exits started with an external id (a CRM's own id) have them. */
+export interface ExternalIdIndexKey {
+  gsi2pk: string;
+  gsi2sk: string;
+}
+
+export function externalIdPartition(externalId: string): string {
+  return `external#${externalId}`;
+}
+
+export function externalIdIndexKey(
+  externalId: string,
+  createdAt: string,
+  exitId: string,
+): ExternalIdIndexKey {
+  return { gsi2pk: externalIdPartition(externalId), gsi2sk: `${createdAt}#${exitId}` };
 }
 
 /** A key no item ever has: reading it proves the table answers without touching data. */
@@ -60,6 +79,8 @@ export function tableDefinition(tableName: string): CreateTableCommandInput {
       { AttributeName: 'sk', AttributeType: 'S' },
       { AttributeName: 'gsi1pk', AttributeType: 'S' },
       { AttributeName: 'gsi1sk', AttributeType: 'S' },
+      { AttributeName: 'gsi2pk', AttributeType: 'S' },
+      { AttributeName: 'gsi2sk', AttributeType: 'S' },
     ],
     KeySchema: [
       { AttributeName: 'pk', KeyType: 'HASH' },
@@ -73,6 +94,15 @@ export function tableDefinition(tableName: string): CreateTableCommandInput {
           { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
         ],
         Projection: { ProjectionType: 'ALL' },
+      },
+      {
+        // Only ids: a webhook that names an exit by the CRM's id reads the exit itself next.
+        IndexName: EXTERNAL_ID_INDEX,
+        KeySchema: [
+          { AttributeName: 'gsi2pk', KeyType: 'HASH' },
+          { AttributeName: 'gsi2sk', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'KEYS_ONLY' },
       },
     ],
   };

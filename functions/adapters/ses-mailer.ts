@@ -36,7 +36,15 @@ function classify(error: unknown): Error {
   const status = (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
   // aws-ses-v2-local answers every error as `Unknown`; its 400s are rejections of the message.
   if (PERMANENT.has(name) || (name === 'Unknown' && status === 400)) {
-    return new PermanentSendError(`SES rejected the message (${name})`, { cause: error });
+    const message = error instanceof Error ? error.message : '';
+    // A malformed recipient is the address's fault; a sandbox or content rejection is not.
+    const addressAtFault =
+      name === 'BadRequestException' &&
+      /(invalid|illegal|missing|malformed).{0,40}(address|recipient|domain|mailbox)/i.test(message);
+    return new PermanentSendError(`SES rejected the message (${name})`, {
+      cause: error,
+      addressAtFault,
+    });
   }
   return new TransientError(`SES send failed (${name}${status ? ` ${status}` : ''})`, {
     cause: error,

@@ -8,12 +8,19 @@ const id = z
   .max(64)
   .regex(/^[0-9a-zA-Z-_]+$/, 'letters, digits, - and _ only');
 
-const stepEventSchema = z.object({ exitId: id, stepId: id });
+const stepEventSchema = z.object({
+  exitId: id,
+  stepId: id,
+  dueAt: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }).optional(),
+});
 
 /** Validates the payload a step schedule delivers to the send-step handler. */
 export function parseStepEvent(input: unknown): StepEvent {
   const result = stepEventSchema.safeParse(input);
-  if (result.success) return { exitId: result.data.exitId, stepId: result.data.stepId };
+  if (result.success) {
+    const { exitId, stepId, dueAt } = result.data;
+    return dueAt ? { exitId, stepId, dueAt } : { exitId, stepId };
+  }
   // One problem per field: an empty id breaks both the length and the pattern rule.
   const problems = new Map<string, string>();
   for (const issue of result.error.issues) {

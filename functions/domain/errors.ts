@@ -29,7 +29,15 @@ export class NotFoundError extends FarewellError {}
 export class ConflictError extends FarewellError {}
 
 /** The email can never be delivered as it is (bad address, rejected content). Recorded, not retried. */
-export class PermanentSendError extends FarewellError {}
+export class PermanentSendError extends FarewellError {
+  /** The recipient's address itself is the problem: it goes on the suppression list. */
+  readonly addressAtFault: boolean;
+
+  constructor(message: string, options?: ErrorOptions & { addressAtFault?: boolean }) {
+    super(message, options);
+    this.addressAtFault = options?.addressAtFault ?? false;
+  }
+}
 
 /** A dependency failed in a way a retry may fix. Thrown so the retry machinery takes over. */
 export class TransientError extends FarewellError {}

@@ -1,5 +1,6 @@
 import { DateTime, IANAZone } from 'luxon';
 import { z } from 'zod';
+import { isKnownCountry } from './calendar.js';
 import { ValidationError } from './errors.js';
 
 // Names and companies end up in email headers and subjects: no control characters (CR/LF).
@@ -45,6 +46,9 @@ export const exitRequestSchema = z.object({
       .string()
       .regex(/^[A-Za-z]{2}$/, 'must be a two-letter ISO 3166 country code')
       .transform((code) => code.toUpperCase())
+      .refine(isKnownCountry, {
+        message: 'must be an ISO 3166 country code such as GB (not UK), US or FR',
+      })
       .optional(),
     locale: locale.optional(),
   }),

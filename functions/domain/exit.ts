@@ -52,6 +52,11 @@ export interface TimelineEntry {
   detail?: string;
 }
 
+/** What the client told us in the exit survey. The client-pages issue fills in the answers. */
+export interface SurveyResponse {
+  answeredAt: string;
+}
+
 export interface Exit {
   id: string;
   externalId?: string;
@@ -69,6 +74,7 @@ export interface Exit {
   updatedAt: string;
   steps: Record<string, Step>;
   timeline: TimelineEntry[];
+  survey?: SurveyResponse;
 }
 
 /** Steps in the order they are due. */
@@ -79,4 +85,17 @@ export function orderedSteps(exit: Pick<Exit, 'steps'>): Step[] {
 /** Steps that still wait for a schedule to fire. */
 export function pendingSteps(exit: Pick<Exit, 'steps'>): Step[] {
   return orderedSteps(exit).filter((step) => step.state === 'scheduled');
+}
+
+/** The facts the check-in cadence is computed from. */
+export function checkInInput(exit: Exit): {
+  effectiveOn: string;
+  timezone: string;
+  country?: string;
+} {
+  return {
+    effectiveOn: exit.effectiveOn,
+    timezone: exit.client.timezone,
+    ...(exit.client.country ? { country: exit.client.country } : {}),
+  };
 }

@@ -1,4 +1,4 @@
-import type { Exit, Step, TimelineEntry } from './exit.js';
+import type { Exit, ExitStatus, Step, TimelineEntry } from './exit.js';
 
 /** The time source. Production uses the system clock; local mode a virtual clock that can travel. */
 export interface Clock {
@@ -20,6 +20,32 @@ export type StepOutcome =
   | { state: 'skipped'; at: string; reason: string };
 
 /**
+ * A change of an exit's status, written in one conditional update together with the steps it
+ * touches. Every step named must still be `scheduled`, and the status one of `from`, or nothing
+ * is written.
+ */
+export interface StatusChange {
+  from: readonly ExitStatus[];
+  to: ExitStatus;
+  at: string;
+  entry: TimelineEntry;
+  /** Pending steps that will not go out (e.g. the exit was cancelled), with the reason. */
+  skip?: { stepIds: string[]; reason: string };
+  /** Pending steps moved to a new due time (UTC ISO), e.g. on resume. */
+  reschedule?: Record<string, string>;
+  /** Pending steps removed, e.g. a missed check-in replaced by a later one. */
+  remove?: string[];
+  /** New steps (must not exist yet). */
+  add?: Step[];
+}
+
+export interface ExitPage {
+  exits: Exit[];
+  /** Opaque; pass it back to read the next page. Absent on the last page. */
+  cursor?: string;
+}
+
+/**
  * Persistence of exits. One item per exit; every change is one conditional UpdateItem, so the
  * store needs no transactions.
  */
@@ -38,7 +64,9 @@ export interface ExitStore {
   ): Promise<ClaimResult>;
   /**
    * Ends a claimed step (`sending → sent | failed | skipped`), only while `leaseToken` still holds
-   * the claim, and appends to the timeline in the same write. Returns false if the claim was lost.
+   * the claim, and appends to the timeline in the same write. `next`, when given, is added in that
+   * same write (the following check-in), so a sent step and its successor cannot be split by a
+   * crash. Returns false if the claim was lost.
    */
   finishStep(
     exitId: string,
@@ -46,9 +74,26 @@ export interface ExitStore {
     leaseToken: string,
     outcome: StepOutcome,
     entry: TimelineEntry,
+    next?: Step,
   ): Promise<boolean>;
-  /** Gives a claim back (`sending → scheduled`) after a transient failure, so a retry can claim it. */
-  releaseStep(exitId: string, stepId: string, leaseToken: string): Promise<void>;
+  /**
+   * Gives a claim back (`sending → scheduled`) after a transient failure or while the exit is
+   * paused, so a later delivery can claim it; `entry`, when given, records why.
+   */
+  releaseStep(
+    exitId: string,
+    stepId: string,
+    leaseToken: string,
+    entry?: TimelineEntry,
+  ): Promise<void>;
+  /** Applies a status change; returns the exit after it, or undefined when the condition failed. */
+  changeStatus(exitId: string, change: StatusChange): Promise<Exit | undefined>;
+  /** Exits in a status, oldest first, a page at a time. */
+  listByStatus(status: ExitStatus, page?: { limit?: number; cursor?: string }): Promise<ExitPage>;
+  /** Ids of the exits started with this external id (a CRM's own id), newest first. */
+  findByExternalId(externalId: string): Promise<string[]>;
+  /** Puts an address (by its keyed hash) on the suppression list; suppressing twice is harmless. */
+  suppress(emailHash: string, reason: string, at: string): Promise<void>;
   /** Whether an address (by its keyed hash) is on the suppression list. */
   isSuppressed(emailHash: string): Promise<boolean>;
   /** Cheap round trip used by `GET /healthz`. */
@@ -71,13 +116,23 @@ export interface Mailer {
   send(email: OutgoingEmail): Promise<{ messageId: string }>;
 }
 
+export type ScheduleResult = 'created' | 'updated' | 'unchanged';
+
 /** One pending step's schedule: fires the send-step handler with `{ exitId, stepId }`. */
 export interface StepScheduler {
   /**
    * Creates the schedule for a step at `at` (UTC). Idempotent: an existing schedule with the same
-   * deterministic name counts as success.
+   * deterministic name and due time is left as it is (`unchanged`); one for another due time, or
+   * stuck in the past, is replaced (`updated`).
    */
-  schedule(exitId: string, stepId: string, at: Date): Promise<void>;
+  schedule(exitId: string, stepId: string, at: Date): Promise<ScheduleResult>;
+  /** Whether a step's schedule exists. */
+  exists(exitId: string, stepId: string): Promise<boolean>;
+  /**
+   * Every step that has a schedule, as `exitId/stepId` keys: one listing for the reconciler
+   * instead of one call per step.
+   */
+  listScheduled(): Promise<Set<string>>;
   /** Deletes a step's schedule; a schedule that is already gone counts as success. */
   cancel(exitId: string, stepId: string): Promise<void>;
 }
@@ -86,6 +141,11 @@ export interface StepScheduler {
 export interface StepEvent {
   exitId: string;
   stepId: string;
+  /**
+   * The due time the schedule was created for. A schedule left over from before a reschedule
+   * carries an old one and is ignored, so a stale schedule can never send at the wrong time.
+   */
+  dueAt?: string;
 }
 
 export interface RenderedEmail {

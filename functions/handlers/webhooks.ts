@@ -1,7 +1,12 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
-import { ValidationError } from '../domain/errors.js';
+import { NotFoundError, ValidationError } from '../domain/errors.js';
 import { parseExitRequest, toValidationError } from '../domain/exit-request.js';
+import {
+  type ControlAction,
+  controlExit,
+  type ExitControlDeps,
+} from '../domain/use-cases/exit-controls.js';
 import type { StartExitDeps } from '../domain/use-cases/start-exit.js';
 import { startExit } from '../domain/use-cases/start-exit.js';
 import { bodyBytes, bodyText, header, isJson } from './http/request.js';
@@ -19,6 +24,43 @@ const envelopeSchema = z.object({
 export interface WebhookDeps {
   verifier: WebhookVerifier;
   startExit: StartExitDeps;
+  controls: ExitControlDeps;
+}
+
+const CONTROL_TYPES: Record<string, ControlAction> = {
+  'exit.cancelled': 'cancel',
+  'exit.paused': 'pause',
+  'exit.resumed': 'resume',
+};
+
+const exitReferenceSchema = z.union(
+  [
+    z.object({ exitId: z.string().regex(/^x[0-9a-f]{24}$/, 'must be an exit id from Farewell') }),
+    z.object({ externalId: z.string().trim().min(1).max(200) }),
+  ],
+  { error: 'must name the exit by exitId or externalId' },
+);
+
+/** Applies a control event to the exit it names, or to every exit started with that external id. */
+async function handleControl(
+  deps: WebhookDeps,
+  action: ControlAction,
+  data: unknown,
+): Promise<HttpResponse> {
+  const reference = exitReferenceSchema.safeParse(data);
+  if (!reference.success) {
+    throw new ValidationError([
+      { field: 'data', message: 'must name the exit by exitId or externalId' },
+    ]);
+  }
+  const ids =
+    'exitId' in reference.data
+      ? [reference.data.exitId]
+      : await deps.controls.store.findByExternalId(reference.data.externalId);
+  if (ids.length === 0) throw new NotFoundError('No exit matches that reference.');
+  const exits = [];
+  for (const exitId of ids) exits.push(await controlExit(deps.controls, action, exitId, 'webhook'));
+  return json(200, { exits });
 }
 
 /**
@@ -63,7 +105,15 @@ export async function handleExitWebhook(
       });
       return json(202, { exitId: result.exitId });
     }
-    default:
-      throw new ValidationError([{ field: 'type', message: 'must be one of: exit.requested' }]);
+    default: {
+      const action = CONTROL_TYPES[envelope.data.type];
+      if (action) return handleControl(deps, action, envelope.data.data);
+      throw new ValidationError([
+        {
+          field: 'type',
+          message: `must be one of: exit.requested, ${Object.keys(CONTROL_TYPES).join(', ')}`,
+        },
+      ]);
+    }
   }
 }

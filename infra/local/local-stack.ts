@@ -8,9 +8,11 @@ import { ensureTable } from '../../functions/adapters/dynamo-table.js';
 import { buildDependencies } from '../../functions/composition-root.js';
 import { loadConfig } from '../../functions/config.js';
 import type { ExitStore } from '../../functions/domain/ports.js';
+import { reconcile } from '../../functions/domain/use-cases/reconcile.js';
 import { json, problem } from '../../functions/handlers/http/responses.js';
 import { createSendStepHandler } from '../../functions/handlers/send-step.js';
 import { createWebHandler } from '../../functions/handlers/web.js';
+import { previewRoute } from '../../functions/rendering/preview-site.js';
 import { startGateway } from './http-gateway.js';
 import { type LocalSecrets, localSecrets } from './local-secrets.js';
 import { startSchedulerEmulator } from './scheduler-emulator.js';
@@ -115,6 +117,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       FAREWELL_PUBLIC_URL: `http://${gatewayHost}:${options.port}`,
       FAREWELL_FIRM_NAME: 'Northwind Consulting',
       FAREWELL_SENDER_EMAIL: 'hello@northwind.example',
+      FAREWELL_SIGNATURE: 'Sam Rivera, Northwind Consulting',
       FAREWELL_SEND_STEP_ARN: sendStepArn,
       FAREWELL_SCHEDULER_ROLE_ARN: `arn:aws:iam::${LOCAL_ACCOUNT}:role/farewell-scheduler`,
       ...options.env,
@@ -125,12 +128,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const deps = buildDependencies(config, { clock });
     sendStep = createSendStepHandler(deps.sendStep);
     const web = createWebHandler(deps.web);
+    const runReconciler = async () => (await reconcile(deps.reconcile)).schedulesRepaired;
+    // On AWS the reconciler runs daily; locally at start, so nothing missed while stopped is lost.
+    await runReconciler();
 
     const gateway = await startGateway({
       host: gatewayHost,
       port: options.port,
       handler: web,
       localRoutes: {
+        '/__local/previews': previewRoute(deps.sendStep.renderer, clock),
         '/__local/time-travel': async (request, body) => {
           if (request.method !== 'POST') return problem(405, 'Use POST.');
           let days: unknown;
@@ -144,7 +151,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
               { field: 'days', message: 'must be a number of days from 0 to 3660' },
             ]);
           }
-          const result = await timeTravel(clock, scheduler, days);
+          const result = await timeTravel(clock, scheduler, days, runReconciler);
           return json(200, result);
         },
       },

@@ -41,6 +41,7 @@ const lines = [
   `  Webhook      POST ${stack.appUrl}/webhooks/exits`,
   `  Time travel  POST ${stack.appUrl}/__local/time-travel  {"days": N}`,
   `  Inbox        ${stack.sesUrl}   (sent mail as JSON: ${stack.sesUrl}/store)`,
+  `  Emails       ${stack.appUrl}/__local/previews   (every email, rendered with sample data)`,
   `  Data         ${dataDir}`,
   '',
 ];

@@ -9,8 +9,9 @@ import {
   STATUS_INDEX,
   statusPartition,
 } from '../../functions/adapters/dynamo-table.js';
-import { TransientError } from '../../functions/domain/errors.js';
-import type { StepOutcome } from '../../functions/domain/ports.js';
+import { TransientError, ValidationError } from '../../functions/domain/errors.js';
+import type { Exit, Step } from '../../functions/domain/exit.js';
+import type { StatusChange, StepOutcome } from '../../functions/domain/ports.js';
 import { buildExit } from '../support/exit-fixture.js';
 import {
   localCredentials,
@@ -25,6 +26,13 @@ const leaseEnd = '2025-03-03T09:07:00.000Z';
 const afterLeaseEnd = '2025-03-03T09:08:00.000Z';
 const sent: StepOutcome = { state: 'sent', at: '2025-03-03T09:02:05.000Z', messageId: 'ses-1' };
 const sentEntry = { at: '2025-03-03T09:02:05.000Z', event: 'step.sent', stepId: 'notice' };
+const checkIn2: Step = {
+  id: 'check-in-2',
+  kind: 'check-in',
+  dueAt: '2026-03-31T08:00:00Z',
+  state: 'scheduled',
+  attempts: 0,
+};
 
 function dynamoClient(endpoint: string, maxAttempts?: number): DynamoDBClient {
   return new DynamoDBClient({
@@ -58,8 +66,8 @@ describe('DynamoExitStore', () => {
     await dynalite.stop();
   });
 
-  async function storedExit() {
-    const exit = buildExit();
+  async function storedExit(overrides: Partial<Exit> = {}) {
+    const exit = buildExit(overrides);
     await store.create(exit);
     return exit;
   }
@@ -250,6 +258,41 @@ describe('DynamoExitStore', () => {
       });
     });
 
+    it('commits the sent step and adds the next step in the same write', async () => {
+      const exit = await storedExit();
+      await store.claimStep(exit.id, 'check-in-1', { token: 'a', now, expiresAt: leaseEnd });
+      const entry = { at: sent.at, event: 'step.sent', stepId: 'check-in-1' };
+
+      const finished = await store.finishStep(exit.id, 'check-in-1', 'a', sent, entry, checkIn2);
+
+      expect(finished).toBe(true);
+      const stored = await store.get(exit.id);
+      expect(stored?.steps['check-in-1']).toMatchObject({ state: 'sent', messageId: 'ses-1' });
+      expect(stored?.steps['check-in-1']?.lease).toBeUndefined();
+      expect(stored?.steps['check-in-2']).toEqual(checkIn2);
+      expect(stored?.timeline).toEqual([...exit.timeline, entry]);
+    });
+
+    it('returns false and writes nothing when the next step already exists', async () => {
+      const exit = buildExit();
+      await store.create({ ...exit, steps: { ...exit.steps, 'check-in-2': checkIn2 } });
+      await store.claimStep(exit.id, 'check-in-1', { token: 'a', now, expiresAt: leaseEnd });
+      const before = await store.get(exit.id);
+      const next = { ...checkIn2, dueAt: '2027-03-31T08:00:00Z' };
+
+      const finished = await store.finishStep(
+        exit.id,
+        'check-in-1',
+        'a',
+        sent,
+        { at: sent.at, event: 'step.sent', stepId: 'check-in-1' },
+        next,
+      );
+
+      expect(finished).toBe(false);
+      expect(await store.get(exit.id)).toEqual(before);
+    });
+
     it('returns false and changes nothing when the lease was taken over', async () => {
       const exit = await storedExit();
       await store.claimStep(exit.id, 'notice', { token: 'a', now, expiresAt: leaseEnd });
@@ -294,6 +337,239 @@ describe('DynamoExitStore', () => {
       await store.releaseStep(exit.id, 'notice', 'not-a');
 
       expect(await store.get(exit.id)).toEqual(before);
+    });
+  });
+
+  describe('releaseStep with an entry', () => {
+    it('appends the entry to the timeline in the same write', async () => {
+      const exit = await storedExit();
+      await store.claimStep(exit.id, 'notice', { token: 'a', now, expiresAt: leaseEnd });
+      const entry = {
+        at: afterLeaseEnd,
+        event: 'step.held',
+        stepId: 'notice',
+        detail: 'exit paused',
+      };
+
+      await store.releaseStep(exit.id, 'notice', 'a', entry);
+
+      const stored = await store.get(exit.id);
+      expect(stored?.steps.notice?.state).toBe('scheduled');
+      expect(stored?.timeline).toEqual([...exit.timeline, entry]);
+      expect(stored?.updatedAt).toBe(afterLeaseEnd);
+    });
+  });
+
+  describe('changeStatus', () => {
+    const at = '2025-03-04T10:00:00.000Z';
+
+    function change(overrides: Partial<StatusChange> = {}): StatusChange {
+      return {
+        from: ['active'],
+        to: 'cancelled',
+        at,
+        entry: { at, event: 'exit.cancelled' },
+        ...overrides,
+      };
+    }
+
+    async function idsListedAs(status: Exit['status']): Promise<string[]> {
+      const ids: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await store.listByStatus(status, cursor ? { cursor } : {});
+        ids.push(...page.exits.map((e) => e.id));
+        cursor = page.cursor;
+      } while (cursor);
+      return ids;
+    }
+
+    it('moves the status and the byStatus index entry together', async () => {
+      const exit = await storedExit();
+
+      const after = await store.changeStatus(exit.id, change());
+
+      expect(after?.status).toBe('cancelled');
+      expect(after?.updatedAt).toBe(at);
+      expect(await idsListedAs('cancelled')).toContain(exit.id);
+      expect(await idsListedAs('active')).not.toContain(exit.id);
+    });
+
+    it('returns undefined and changes nothing when the status is not one of from', async () => {
+      const exit = await storedExit();
+      const before = await store.get(exit.id);
+
+      const after = await store.changeStatus(exit.id, change({ from: ['paused'], to: 'active' }));
+
+      expect(after).toBeUndefined();
+      expect(await store.get(exit.id)).toEqual(before);
+    });
+
+    it('marks the named scheduled steps skipped, with the reason, in the same write', async () => {
+      const exit = await storedExit();
+
+      const after = await store.changeStatus(
+        exit.id,
+        change({ skip: { stepIds: ['gratitude', 'survey-reminder'], reason: 'exit cancelled' } }),
+      );
+
+      expect(after?.status).toBe('cancelled');
+      expect(after?.steps.gratitude).toEqual({
+        ...exit.steps.gratitude,
+        state: 'skipped',
+        reason: 'exit cancelled',
+      });
+      expect(after?.steps['survey-reminder']).toMatchObject({
+        state: 'skipped',
+        reason: 'exit cancelled',
+      });
+      expect(after?.steps.survey).toEqual(exit.steps.survey);
+      expect(await store.get(exit.id)).toEqual(after);
+    });
+
+    it('fails the whole change when a step to skip is being sent', async () => {
+      const exit = await storedExit();
+      await store.claimStep(exit.id, 'notice', { token: 'a', now, expiresAt: leaseEnd });
+      const before = await store.get(exit.id);
+
+      const after = await store.changeStatus(
+        exit.id,
+        change({ skip: { stepIds: ['notice', 'gratitude'], reason: 'exit cancelled' } }),
+      );
+
+      expect(after).toBeUndefined();
+      expect(await store.get(exit.id)).toEqual(before);
+    });
+
+    it('moves the due time of a rescheduled step', async () => {
+      const exit = await storedExit({ status: 'paused' });
+
+      const after = await store.changeStatus(
+        exit.id,
+        change({
+          from: ['paused'],
+          to: 'active',
+          reschedule: { 'survey-reminder': '2025-04-14T08:00:00Z' },
+        }),
+      );
+
+      expect(after?.steps['survey-reminder']).toEqual({
+        ...exit.steps['survey-reminder'],
+        dueAt: '2025-04-14T08:00:00Z',
+      });
+      expect(after?.steps.survey).toEqual(exit.steps.survey);
+    });
+
+    it('deletes a removed step', async () => {
+      const exit = await storedExit();
+
+      const after = await store.changeStatus(
+        exit.id,
+        change({ from: ['active'], to: 'active', remove: ['check-in-1'] }),
+      );
+
+      expect(after).toBeDefined();
+      expect(after?.steps['check-in-1']).toBeUndefined();
+      expect(Object.keys(after?.steps ?? {}).sort()).toEqual(
+        ['gratitude', 'notice', 'survey', 'survey-reminder'].sort(),
+      );
+    });
+
+    it('adds a new step', async () => {
+      const exit = await storedExit();
+
+      const after = await store.changeStatus(
+        exit.id,
+        change({ from: ['active'], to: 'active', add: [checkIn2] }),
+      );
+
+      expect(after?.steps['check-in-2']).toEqual(checkIn2);
+    });
+
+    it('fails the whole change when a step to add already exists', async () => {
+      const exit = await storedExit();
+      const before = await store.get(exit.id);
+      const clash: Step = { ...checkIn2, id: 'check-in-1', dueAt: '2026-09-30T08:00:00Z' };
+
+      const after = await store.changeStatus(exit.id, change({ add: [clash] }));
+
+      expect(after).toBeUndefined();
+      expect(await store.get(exit.id)).toEqual(before);
+    });
+
+    it('appends the timeline entry', async () => {
+      const exit = await storedExit();
+      const entry = { at, event: 'exit.cancelled', detail: 'Cancelled from the console.' };
+
+      const after = await store.changeStatus(exit.id, change({ entry }));
+
+      expect(after?.timeline).toEqual([...exit.timeline, entry]);
+    });
+  });
+
+  describe('listByStatus', () => {
+    const listingTable = 'farewell-test-listing';
+    let listing: DynamoExitStore;
+
+    beforeAll(async () => {
+      await ensureTable(client, listingTable);
+      listing = new DynamoExitStore(documents, listingTable);
+    });
+
+    it('pages through every exit of a status, each once, oldest first', async () => {
+      const exits = [1, 2, 3, 4, 5].map((day) =>
+        buildExit({ createdAt: `2025-03-0${day}T09:00:00.000Z` }),
+      );
+      // Created out of order: the index, not the insertion, decides the order.
+      for (const exit of [...exits].reverse()) await listing.create(exit);
+      await listing.create(buildExit({ status: 'paused' }));
+
+      const pages: string[][] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await listing.listByStatus('active', {
+          limit: 2,
+          ...(cursor ? { cursor } : {}),
+        });
+        pages.push(page.exits.map((e) => e.id));
+        cursor = page.cursor;
+      } while (cursor && pages.length < 10);
+
+      expect(pages.map((p) => p.length)).toEqual([2, 2, 1]);
+      expect(pages.flat()).toEqual(exits.map((e) => e.id));
+    });
+
+    it('rejects a cursor it did not give out with a ValidationError', async () => {
+      await expect(
+        listing.listByStatus('active', { cursor: 'not-a-cursor' }),
+      ).rejects.toBeInstanceOf(ValidationError);
+    });
+
+    it('rejects a well-formed cursor that is not a key of the index with a ValidationError', async () => {
+      const forged = Buffer.from(JSON.stringify({ pk: 'exit#x1' })).toString('base64url');
+
+      await expect(listing.listByStatus('active', { cursor: forged })).rejects.toBeInstanceOf(
+        ValidationError,
+      );
+    });
+  });
+
+  describe('findByExternalId', () => {
+    it('returns the ids of the exits with that external id, newest first', async () => {
+      const externalId = `crm-${randomUUID()}`;
+      const older = buildExit({ externalId, createdAt: '2025-01-10T09:00:00.000Z' });
+      const newer = buildExit({ externalId, createdAt: '2025-02-10T09:00:00.000Z' });
+      await store.create(newer);
+      await store.create(older);
+      await store.create(buildExit({ externalId: `crm-${randomUUID()}` }));
+
+      const ids = await store.findByExternalId(externalId);
+
+      expect(ids).toEqual([newer.id, older.id]);
+    });
+
+    it('returns no ids for an unknown external id', async () => {
+      expect(await store.findByExternalId(`crm-${randomUUID()}`)).toEqual([]);
     });
   });
 

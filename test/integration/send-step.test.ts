@@ -1,16 +1,23 @@
+import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DateTime } from 'luxon';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoExitStore } from '../../functions/adapters/dynamo-exit-store.js';
 import { ensureTable } from '../../functions/adapters/dynamo-table.js';
 import { SesMailer } from '../../functions/adapters/ses-mailer.js';
-import { TransientError } from '../../functions/domain/errors.js';
-import type { Exit } from '../../functions/domain/exit.js';
+import { PermanentSendError, TransientError } from '../../functions/domain/errors.js';
+import type { Exit, Step } from '../../functions/domain/exit.js';
 import { emailHash } from '../../functions/domain/ids.js';
-import type { EmailRenderer, EventLog } from '../../functions/domain/ports.js';
+import type {
+  EmailRenderer,
+  EventLog,
+  Mailer,
+  StepScheduler,
+} from '../../functions/domain/ports.js';
+import { DEFAULT_RULES, parseSequenceRules } from '../../functions/domain/sequence-rules.js';
 import { type SendStepDeps, sendStep } from '../../functions/domain/use-cases/send-step.js';
-import { HandlebarsRenderer } from '../../functions/rendering/handlebars-renderer.js';
 import { buildExit } from '../support/exit-fixture.js';
 import {
   localCredentials,
@@ -31,6 +38,30 @@ let deps: SendStepDeps;
 
 const silentLog: EventLog = { info: () => {}, warn: () => {}, error: () => {} };
 
+/** Scheduling is tested against the emulator elsewhere; here we only need what was asked for. */
+const scheduled: { exitId: string; stepId: string; at: Date }[] = [];
+const recordingScheduler: StepScheduler = {
+  schedule: async (exitId, stepId, at) => {
+    scheduled.push({ exitId, stepId, at });
+    return 'created';
+  },
+  cancel: async () => {},
+  exists: async () => false,
+  listScheduled: async () => new Set(),
+};
+
+/**
+ * Rendering has its own tests; sending needs only an email that SES accepts, so the step's
+ * outcome here never depends on the templates.
+ */
+const plainRenderer: EmailRenderer = {
+  render: (exit, step) => ({
+    subject: `${step.kind} for ${exit.client.name}`,
+    html: `<p>${step.kind}</p>`,
+    text: `${step.kind}\n`,
+  }),
+};
+
 function sesMailer(endpoint: string): SesMailer {
   const client = new SESv2Client({
     endpoint,
@@ -46,6 +77,47 @@ async function sentCount(): Promise<number> {
   const response = await fetch(`${ses.endpoint}/store`);
   return ((await response.json()) as { emails: unknown[] }).emails.length;
 }
+
+/** A step already done, for exits whose earlier steps went out before the test starts. */
+function sentStep(step: Step | undefined): Step {
+  if (!step) throw new Error('fixture step missing');
+  return { ...step, state: 'sent', attempts: 1, sentAt: step.dueAt, messageId: `ses-${step.id}` };
+}
+
+/** An exit whose every step but the first check-in was sent: the stay-in-touch phase. */
+function inStayInTouch(overrides: Partial<Exit> = {}): Partial<Exit> {
+  const { steps } = buildExit();
+  return {
+    steps: {
+      notice: sentStep(steps.notice),
+      gratitude: sentStep(steps.gratitude),
+      survey: sentStep(steps.survey),
+      'survey-reminder': sentStep(steps['survey-reminder']),
+      ...(steps['check-in-1'] ? { 'check-in-1': steps['check-in-1'] } : {}),
+    },
+    ...overrides,
+  };
+}
+
+/** A client address no other test uses, so suppressing it touches no other test. */
+function uniqueClient(): Exit['client'] {
+  return { ...buildExit().client, email: `client-${randomUUID()}@example.com` };
+}
+
+/** A mailer for rejections aws-ses-v2-local cannot produce. */
+function rejectingMailer(addressAtFault: boolean): Mailer {
+  return {
+    send: async () => {
+      throw new PermanentSendError('SES rejected the message (MessageRejected)', {
+        addressAtFault,
+      });
+    },
+  };
+}
+
+/** Check-in 1 of the fixture is due 2025-09-30T08:00Z (10:00 in Paris). */
+const CHECK_IN_1_DUE = new Date('2025-09-30T08:00:00.000Z');
+const atCheckIn1 = { now: () => new Date(CHECK_IN_1_DUE.getTime() + 5_000) };
 
 async function storedExit(overrides: Partial<Exit> = {}): Promise<Exit> {
   const exit = buildExit(overrides);
@@ -69,14 +141,11 @@ beforeAll(async () => {
   deps = {
     store,
     mailer: sesMailer(ses.endpoint),
-    renderer: new HandlebarsRenderer(
-      new URL('../../templates/emails/', import.meta.url),
-      { firmName: 'Northwind', signature: 'Northwind' },
-      { publicUrl: 'https://farewell.example', keys: ['k'.repeat(32)], surveyLinkDays: 60 },
-      clock,
-    ),
+    renderer: plainRenderer,
+    scheduler: recordingScheduler,
     clock,
     log: silentLog,
+    rules: DEFAULT_RULES,
     suppressionKey: SUPPRESSION_KEY,
     leaseSeconds: 120,
   };
@@ -221,5 +290,133 @@ describe('sendStep on dynalite and aws-ses-v2-local', () => {
     expect(duringLease.outcome).toBe('no-op');
     expect(afterLease.outcome).toBe('sent');
     expect(await sentCount()).toBe(1);
+  });
+  it('skips the survey reminder when the survey was already answered, sending nothing', async () => {
+    const exit = await storedExit({ survey: { answeredAt: '2025-04-05T12:00:00.000Z' } });
+
+    const result = await sendStep(deps, { exitId: exit.id, stepId: 'survey-reminder' });
+
+    expect(result).toEqual({ outcome: 'skipped', reason: 'survey already answered' });
+    expect((await store.get(exit.id))?.steps['survey-reminder']).toMatchObject({
+      state: 'skipped',
+      reason: 'survey already answered',
+    });
+    expect(await sentCount()).toBe(0);
+  });
+
+  it("ignores a stale schedule whose due time is not the step's, leaving the step scheduled", async () => {
+    const exit = await storedExit();
+    const staleDueAt = '2025-03-02T09:00:00.000Z';
+
+    const result = await sendStep(deps, { exitId: exit.id, stepId: 'notice', dueAt: staleDueAt });
+
+    expect(result.outcome).toBe('no-op');
+    const notice = (await store.get(exit.id))?.steps.notice;
+    expect(notice?.state).toBe('scheduled');
+    expect(notice?.lease).toBeUndefined();
+    expect(await sentCount()).toBe(0);
+  });
+
+  it('sends a step whose event carries its own due time', async () => {
+    const exit = await storedExit();
+    const dueAt = exit.steps.notice?.dueAt;
+
+    const result = await sendStep(deps, {
+      exitId: exit.id,
+      stepId: 'notice',
+      ...(dueAt ? { dueAt } : {}),
+    });
+
+    expect(result.outcome).toBe('sent');
+    expect(await sentCount()).toBe(1);
+  });
+
+  it('adds the next check-in six months on, at 10:00 local on a business day, and schedules it', async () => {
+    const exit = await storedExit(inStayInTouch());
+
+    const result = await sendStep(
+      { ...deps, clock: atCheckIn1 },
+      { exitId: exit.id, stepId: 'check-in-1' },
+    );
+
+    const after = await store.get(exit.id);
+    const next = after?.steps['check-in-2'];
+    expect(result.outcome).toBe('sent');
+    expect(after?.steps['check-in-1']?.state).toBe('sent');
+    // Effective 2025-03-31 + 12 months: Tuesday 2026-03-31, 10:00 in Paris (summer time).
+    expect(next).toEqual({
+      id: 'check-in-2',
+      kind: 'check-in',
+      dueAt: '2026-03-31T08:00:00Z',
+      state: 'scheduled',
+      attempts: 0,
+    });
+    const local = DateTime.fromISO(next?.dueAt ?? '', { zone: 'Europe/Paris' });
+    expect(local.hour).toBe(10);
+    expect(local.weekday).toBeLessThanOrEqual(5);
+    expect(scheduled.filter((s) => s.exitId === exit.id)).toEqual([
+      { exitId: exit.id, stepId: 'check-in-2', at: new Date('2026-03-31T08:00:00Z') },
+    ]);
+    expect(after?.status).toBe('active');
+  });
+
+  it('adds no check-in after the last one and completes the exit when nothing is pending', async () => {
+    const exit = await storedExit(inStayInTouch());
+    const oneCheckIn = parseSequenceRules({ checkIns: { everyMonths: 6, maxCount: 1 } });
+
+    const result = await sendStep(
+      { ...deps, clock: atCheckIn1, rules: oneCheckIn },
+      { exitId: exit.id, stepId: 'check-in-1' },
+    );
+
+    const after = await store.get(exit.id);
+    expect(result.outcome).toBe('sent');
+    expect(Object.keys(after?.steps ?? {})).not.toContain('check-in-2');
+    expect(scheduled.filter((s) => s.exitId === exit.id)).toEqual([]);
+    expect(after?.status).toBe('completed');
+    expect(after?.timeline.at(-1)).toMatchObject({ event: 'exit.completed' });
+  });
+
+  it('does not complete the exit after the last check-in while another step is pending', async () => {
+    const base = inStayInTouch();
+    const gratitude = buildExit().steps.gratitude;
+    const exit = await storedExit({
+      ...base,
+      steps: { ...base.steps, ...(gratitude ? { gratitude } : {}) },
+    });
+    const oneCheckIn = parseSequenceRules({ checkIns: { everyMonths: 6, maxCount: 1 } });
+
+    await sendStep(
+      { ...deps, clock: atCheckIn1, rules: oneCheckIn },
+      { exitId: exit.id, stepId: 'check-in-1' },
+    );
+
+    expect((await store.get(exit.id))?.status).toBe('active');
+  });
+
+  it('suppresses the address and fails the step when SES rejects the address itself', async () => {
+    const exit = await storedExit({ client: uniqueClient() });
+
+    const result = await sendStep(
+      { ...deps, mailer: rejectingMailer(true) },
+      { exitId: exit.id, stepId: 'notice' },
+    );
+
+    expect(result.outcome).toBe('failed');
+    expect((await store.get(exit.id))?.steps.notice?.state).toBe('failed');
+    expect(await store.isSuppressed(emailHash(SUPPRESSION_KEY, exit.client.email))).toBe(true);
+  });
+
+  it("fails the step without suppressing the address when the rejection is not the address's fault", async () => {
+    const exit = await storedExit({ client: uniqueClient() });
+
+    const result = await sendStep(
+      { ...deps, mailer: rejectingMailer(false) },
+      { exitId: exit.id, stepId: 'notice' },
+    );
+
+    expect(result.outcome).toBe('failed');
+    expect((await store.get(exit.id))?.steps.notice?.state).toBe('failed');
+    expect(await store.isSuppressed(emailHash(SUPPRESSION_KEY, exit.client.email))).toBe(false);
   });
 });

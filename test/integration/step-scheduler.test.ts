@@ -171,6 +171,7 @@ describe('EventBridgeStepScheduler', () => {
     expect(JSON.parse(schedule.Target?.Input ?? '')).toEqual({
       exitId: EXIT_ID,
       stepId: 'gratitude',
+      dueAt: '2030-02-01T10:00:00.000Z',
     });
     expect(schedule.Description).toBe('Farewell step gratitude');
     expect(schedule.CreationDate).toEqual(START);
@@ -273,7 +274,14 @@ describe('scheduler emulator firing', () => {
 
     expect([firstRun, secondRun]).toEqual([1, 0]);
     expect(invoked).toEqual([
-      { arn: TARGET_ARN, input: JSON.stringify({ exitId: EXIT_ID, stepId: 'gratitude' }) },
+      {
+        arn: TARGET_ARN,
+        input: JSON.stringify({
+          exitId: EXIT_ID,
+          stepId: 'gratitude',
+          dueAt: minutesAfterStart(60).toISOString(),
+        }),
+      },
     ]);
     expect(emulator.list()).toEqual([]);
   });
@@ -633,5 +641,36 @@ describe('parseStepEvent', () => {
 
   it('rejects an event that is not an object', () => {
     expect(() => parseStepEvent('x0123')).toThrow(ValidationError);
+  });
+
+  it('moves an existing schedule when the step is scheduled again for another time', async () => {
+    const { client, scheduler } = await startHarness();
+    await scheduler.schedule(EXIT_ID, 'survey', new Date('2030-03-04T10:00:00Z'));
+
+    await scheduler.schedule(EXIT_ID, 'survey', new Date('2030-03-11T10:00:00Z'));
+
+    const schedule = await client.send(
+      new GetScheduleCommand({ Name: `fw-${EXIT_ID}-survey`, GroupName: GROUP }),
+    );
+    expect(schedule.ScheduleExpression).toBe('at(2030-03-11T10:00:00)');
+    expect(JSON.parse(schedule.Target?.Input ?? '').dueAt).toBe('2030-03-11T10:00:00.000Z');
+  });
+
+  it('lists every scheduled step as exit/step keys', async () => {
+    const { scheduler } = await startHarness();
+    await scheduler.schedule(EXIT_ID, 'survey', new Date('2030-03-04T10:00:00Z'));
+    await scheduler.schedule(EXIT_ID, 'check-in-2', new Date('2030-09-04T10:00:00Z'));
+
+    const keys = await scheduler.listScheduled();
+
+    expect([...keys].sort()).toEqual([`${EXIT_ID}/check-in-2`, `${EXIT_ID}/survey`]);
+  });
+
+  it('tells whether a step has a schedule', async () => {
+    const { scheduler } = await startHarness();
+    await scheduler.schedule(EXIT_ID, 'survey', new Date('2030-03-04T10:00:00Z'));
+
+    expect(await scheduler.exists(EXIT_ID, 'survey')).toBe(true);
+    expect(await scheduler.exists(EXIT_ID, 'gratitude')).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { Exit, Step, StepKind } from '../../functions/domain/exit.js';
+import { newExitId } from '../../functions/domain/ids.js';
 
 function step(id: string, kind: StepKind, dueAt: string): Step {
   return { id, kind, dueAt, state: 'scheduled', attempts: 0 };
@@ -16,7 +16,7 @@ export function buildExit(overrides: Partial<Exit> = {}): Exit {
     step('check-in-1', 'check-in', '2025-09-30T08:00:00.000Z'),
   ];
   return {
-    id: randomUUID(),
+    id: newExitId(),
     source: 'console',
     client: {
       name: 'Ada Client',

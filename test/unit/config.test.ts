@@ -44,7 +44,6 @@ describe('loadConfig', () => {
       FAREWELL_WEBHOOK_SECRETS: [webhookSecret],
       FAREWELL_SUPPRESSION_KEY: 's'.repeat(32),
       FAREWELL_LINK_KEYS: ['k'.repeat(32)],
-      FAREWELL_DEFAULT_TIMEZONE: 'UTC',
       FAREWELL_DEFAULT_LOCALE: 'en-GB',
       FAREWELL_SCHEDULE_GROUP: 'default',
       FAREWELL_SEND_STEP_ARN: 'arn:aws:lambda:eu-west-1:123456789012:function:send-step',
@@ -127,12 +126,6 @@ describe('loadConfig', () => {
     expect(
       failure({ ...completeEnv(), FAREWELL_WEBHOOK_SECRETS: 'MfKQ9r8GKYqrTwjUPD8ILPZIo2La' }),
     ).toMatch(/FAREWELL_WEBHOOK_SECRETS/);
-  });
-
-  it('rejects an unknown default time zone', () => {
-    expect(failure({ ...completeEnv(), FAREWELL_DEFAULT_TIMEZONE: 'Mars/Olympus_Mons' })).toMatch(
-      /FAREWELL_DEFAULT_TIMEZONE: must be an IANA time zone/,
-    );
   });
 
   it('never puts a rejected secret value in the error message', () => {

@@ -38,6 +38,17 @@ function problemFields(input: unknown): string[] {
   throw new Error('expected parseExitRequest to throw a ValidationError');
 }
 
+/** The messages of the ValidationError that parsing `input` throws. */
+function problemMessages(input: unknown): string[] {
+  try {
+    parseExitRequest(input, 'data');
+  } catch (error) {
+    if (error instanceof ValidationError) return error.problems.map((p) => p.message);
+    throw error;
+  }
+  throw new Error('expected parseExitRequest to throw a ValidationError');
+}
+
 describe('parseExitRequest', () => {
   it('parses a full valid request, trimming strings and upper-casing the country', () => {
     const request = parseExitRequest(validRequest(), 'data');
@@ -107,6 +118,28 @@ describe('parseExitRequest', () => {
 
   it('rejects a country that is not a two-letter code', () => {
     expect(problemFields(withClient({ country: 'FRA' }))).toEqual(['data.client.country']);
+  });
+
+  it('accepts a lower-case known country and upper-cases it', () => {
+    const request = parseExitRequest(withClient({ country: 'us' }), 'data');
+
+    expect(request.client.country).toBe('US');
+  });
+
+  it('rejects a two-letter code the holiday calendar does not know as data.client.country', () => {
+    expect(problemFields(withClient({ country: 'XX' }))).toEqual(['data.client.country']);
+  });
+
+  it('rejects UK with a message pointing to GB', () => {
+    expect(problemMessages(withClient({ country: 'UK' }))).toEqual([
+      'must be an ISO 3166 country code such as GB (not UK), US or FR',
+    ]);
+  });
+
+  it('rejects a badly shaped country with one message about its shape', () => {
+    expect(problemMessages(withClient({ country: 'FRA' }))).toEqual([
+      'must be a two-letter ISO 3166 country code',
+    ]);
   });
 
   it('rejects a locale that is not BCP 47', () => {

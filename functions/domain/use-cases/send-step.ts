@@ -1,23 +1,30 @@
 import { randomUUID } from 'node:crypto';
 import { PermanentSendError } from '../errors.js';
 import type { Exit, Step } from '../exit.js';
+import { checkInInput } from '../exit.js';
 import { emailHash } from '../ids.js';
+import { nextCheckIn } from '../plan.js';
 import type {
   Clock,
   EmailRenderer,
   EventLog,
   ExitStore,
   Mailer,
+  RenderedEmail,
   StepEvent,
   StepOutcome,
+  StepScheduler,
 } from '../ports.js';
+import type { SequenceRules } from '../sequence-rules.js';
 
 export interface SendStepDeps {
   store: ExitStore;
   mailer: Mailer;
   renderer: EmailRenderer;
+  scheduler: StepScheduler;
   clock: Clock;
   log: EventLog;
+  rules: SequenceRules;
   suppressionKey: string;
   leaseSeconds: number;
 }
@@ -25,16 +32,31 @@ export interface SendStepDeps {
 export type SendStepResult =
   | { outcome: 'sent'; messageId: string }
   | { outcome: 'skipped' | 'failed'; reason: string }
-  /** Nothing to do: the step was already claimed, sent, or the exit is paused. */
+  /** Nothing to do: the step was already claimed or sent, the schedule is stale, or the exit is paused. */
   | { outcome: 'no-op'; reason: string };
 
-type Decision = { send: true } | { send: false; outcome: 'skipped' | 'released'; reason: string };
+type Decision =
+  | { send: true }
+  | { send: false; outcome: 'skipped'; reason: string }
+  | { send: false; outcome: 'held'; reason: string };
 
 /** Re-checks, after the claim, whether the step should still go out. */
-async function decide(deps: SendStepDeps, exit: Exit): Promise<Decision> {
-  if (exit.status === 'paused') return { send: false, outcome: 'released', reason: 'exit paused' };
+async function decide(
+  deps: SendStepDeps,
+  exit: Exit,
+  step: Step,
+  event: StepEvent,
+): Promise<Decision> {
+  if (event.dueAt && Date.parse(event.dueAt) !== Date.parse(step.dueAt)) {
+    // A schedule left over from before a reschedule: the step's own schedule will come.
+    return { send: false, outcome: 'held', reason: 'stale schedule' };
+  }
+  if (exit.status === 'paused') return { send: false, outcome: 'held', reason: 'exit paused' };
   if (exit.status !== 'active') {
     return { send: false, outcome: 'skipped', reason: `exit ${exit.status}` };
+  }
+  if (step.kind === 'survey-reminder' && exit.survey) {
+    return { send: false, outcome: 'skipped', reason: 'survey already answered' };
   }
   if (await deps.store.isSuppressed(emailHash(deps.suppressionKey, exit.client.email))) {
     return { send: false, outcome: 'skipped', reason: 'address suppressed' };
@@ -42,24 +64,30 @@ async function decide(deps: SendStepDeps, exit: Exit): Promise<Decision> {
   return { send: true };
 }
 
-async function finish(
-  deps: SendStepDeps,
-  exit: Exit,
-  step: Step,
-  token: string,
-  outcome: StepOutcome,
-): Promise<void> {
-  const detail = outcome.state === 'sent' ? undefined : outcome.reason;
-  const committed = await deps.store.finishStep(exit.id, step.id, token, outcome, {
-    at: outcome.at,
-    event: `step.${outcome.state}`,
-    stepId: step.id,
-    ...(detail ? { detail } : {}),
+/** The check-in that follows a sent one, unless the configured count is reached. */
+function followingCheckIn(deps: SendStepDeps, exit: Exit, step: Step): Step | undefined {
+  if (step.kind !== 'check-in') return undefined;
+  // Planned from the later of its own due time and now: a late send never causes a burst.
+  const after = new Date(Math.max(Date.parse(step.dueAt), deps.clock.now().getTime()));
+  const next = nextCheckIn(checkInInput(exit), after, deps.rules);
+  if (!next || exit.steps[next.stepId]) return undefined;
+  return { id: next.stepId, kind: 'check-in', dueAt: next.dueAt, state: 'scheduled', attempts: 0 };
+}
+
+/** Marks the exit completed once no step is left to send. */
+async function completeIfDone(deps: SendStepDeps, exit: Exit, finished: Step, next?: Step) {
+  if (next) return;
+  const open = Object.values(exit.steps).some(
+    (s) => s.id !== finished.id && (s.state === 'scheduled' || s.state === 'sending'),
+  );
+  if (open) return;
+  const at = deps.clock.now().toISOString();
+  await deps.store.changeStatus(exit.id, {
+    from: ['active'],
+    to: 'completed',
+    at,
+    entry: { at, event: 'exit.completed', detail: 'Every step of the sequence is done.' },
   });
-  if (!committed) {
-    // Our lease ran out and another sender took the step over: the one case that can duplicate.
-    deps.log.warn('step claim lost before commit', { exitId: exit.id, stepId: step.id });
-  }
 }
 
 /**
@@ -67,10 +95,14 @@ async function finish(
  * the suppression list, render, send, then commit `sent` with the SES message id.
  *
  * A second delivery of the same event finds the step claimed or finished and does nothing. A
- * transient failure gives the claim back and rethrows, so the retry machinery tries again. If the
- * process dies after SES accepted the message but before the commit, the step stays `sending`
- * until its lease expires; only then can a retry claim it again and send a second copy. That
- * lease window is the one documented way to get a duplicate.
+ * transient failure gives the claim back and rethrows, so the retry machinery tries again.
+ *
+ * The lease window: if the process dies after SES accepted the message but before the commit,
+ * the step stays `sending`. Until the lease expires (FAREWELL_SEND_LEASE_SECONDS, 120 s by
+ * default) every delivery is a no-op; after it, the reconciler or a retry may claim the step and
+ * send it again. That is the one way a client can get a duplicate, and it needs a crash inside a
+ * window of a few hundred milliseconds. A shorter lease risks a second copy while a slow send is
+ * still in flight; a longer one delays recovery. It cannot be closed: SES has no idempotency key.
  */
 export async function sendStep(deps: SendStepDeps, event: StepEvent): Promise<SendStepResult> {
   const token = randomUUID();
@@ -81,42 +113,68 @@ export async function sendStep(deps: SendStepDeps, event: StepEvent): Promise<Se
     expiresAt: new Date(now.getTime() + deps.leaseSeconds * 1000).toISOString(),
   });
   if (!claim.claimed) {
-    deps.log.info('step not claimed', { ...event, reason: claim.reason });
+    deps.log.info('step not claimed', {
+      exitId: event.exitId,
+      stepId: event.stepId,
+      reason: claim.reason,
+    });
     return { outcome: 'no-op', reason: claim.reason };
   }
   const { exit, step } = claim;
   const fields = { exitId: exit.id, stepId: step.id, kind: step.kind, attempt: step.attempts };
+  const release = (detail?: string) => {
+    const at = deps.clock.now().toISOString();
+    return deps.store.releaseStep(
+      exit.id,
+      step.id,
+      token,
+      detail ? { at, event: 'step.held', stepId: step.id, detail } : undefined,
+    );
+  };
+  const finish = async (outcome: StepOutcome, next?: Step): Promise<void> => {
+    const detail = outcome.state === 'sent' ? `SES message ${outcome.messageId}` : outcome.reason;
+    const committed = await deps.store.finishStep(
+      exit.id,
+      step.id,
+      token,
+      outcome,
+      { at: outcome.at, event: `step.${outcome.state}`, stepId: step.id, detail },
+      next,
+    );
+    if (!committed) {
+      // Our lease ran out and another sender took the step over: the documented duplicate window.
+      deps.log.warn('step claim lost before commit', fields);
+      return;
+    }
+    if (next) await deps.scheduler.schedule(exit.id, next.id, new Date(next.dueAt));
+    await completeIfDone(deps, exit, step, next);
+  };
 
   let decision: Decision;
   try {
-    decision = await decide(deps, exit);
+    decision = await decide(deps, exit, step, event);
   } catch (error) {
-    await deps.store.releaseStep(exit.id, step.id, token).catch(() => undefined);
+    await release().catch(() => undefined);
     throw error;
   }
   if (!decision.send) {
-    if (decision.outcome === 'released') {
-      await deps.store.releaseStep(exit.id, step.id, token);
+    if (decision.outcome === 'held') {
+      await release(decision.reason === 'stale schedule' ? undefined : decision.reason);
       deps.log.info('step held', { ...fields, reason: decision.reason });
       return { outcome: 'no-op', reason: decision.reason };
     }
-    const at = deps.clock.now().toISOString();
-    await finish(deps, exit, step, token, { state: 'skipped', at, reason: decision.reason });
+    await finish({ state: 'skipped', at: deps.clock.now().toISOString(), reason: decision.reason });
     deps.log.info('step skipped', { ...fields, reason: decision.reason });
     return { outcome: 'skipped', reason: decision.reason };
   }
 
-  let email: ReturnType<EmailRenderer['render']>;
+  let email: RenderedEmail;
   try {
     email = deps.renderer.render(exit, step);
   } catch (error) {
     // A template bug is deterministic: retrying cannot help, so it is recorded, not thrown.
     const reason = 'email could not be rendered';
-    await finish(deps, exit, step, token, {
-      state: 'failed',
-      at: deps.clock.now().toISOString(),
-      reason,
-    });
+    await finish({ state: 'failed', at: deps.clock.now().toISOString(), reason });
     deps.log.error(reason, { ...fields, error: error instanceof Error ? error.name : 'unknown' });
     return { outcome: 'failed', reason };
   }
@@ -131,20 +189,24 @@ export async function sendStep(deps: SendStepDeps, event: StepEvent): Promise<Se
   } catch (error) {
     if (error instanceof PermanentSendError) {
       const at = deps.clock.now().toISOString();
-      await finish(deps, exit, step, token, { state: 'failed', at, reason: error.message });
+      if (error.addressAtFault) {
+        await deps.store.suppress(
+          emailHash(deps.suppressionKey, exit.client.email),
+          'rejected',
+          at,
+        );
+      }
+      await finish({ state: 'failed', at, reason: error.message });
       deps.log.warn('step failed permanently', { ...fields, reason: error.message });
       return { outcome: 'failed', reason: error.message };
     }
     // Nothing went out: give the claim back so the retry does not wait for the lease.
-    await deps.store.releaseStep(exit.id, step.id, token).catch(() => undefined);
+    await release().catch(() => undefined);
     throw error;
   }
 
-  await finish(deps, exit, step, token, {
-    state: 'sent',
-    at: deps.clock.now().toISOString(),
-    messageId,
-  });
+  const at = deps.clock.now().toISOString();
+  await finish({ state: 'sent', at, messageId }, followingCheckIn(deps, exit, step));
   deps.log.info('step sent', fields);
   return { outcome: 'sent', messageId };
 }

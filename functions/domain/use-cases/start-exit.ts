@@ -35,6 +35,7 @@ export function buildExit(
     {
       now,
       timezone,
+      country: request.client.country,
       effectiveOn: request.effectiveOn,
       relationshipStartedOn: request.relationshipStartedOn,
     },

@@ -1,0 +1,225 @@
+import { DateTime } from 'luxon';
+import { ConflictError, NotFoundError } from '../errors.js';
+import type { Exit, ExitStatus, Step } from '../exit.js';
+import { checkInInput, pendingSteps } from '../exit.js';
+import { nextCheckIn, nextSendSlot } from '../plan.js';
+import type { Clock, EventLog, ExitStore, StatusChange, StepScheduler } from '../ports.js';
+import type { SequenceRules } from '../sequence-rules.js';
+
+export interface ExitControlDeps {
+  store: ExitStore;
+  scheduler: StepScheduler;
+  clock: Clock;
+  log: EventLog;
+  rules: SequenceRules;
+}
+
+export type ControlAction = 'cancel' | 'pause' | 'resume';
+
+export interface ControlResult {
+  exitId: string;
+  status: ExitStatus;
+  /** False when the exit already was in the wanted state (the call is idempotent). */
+  changed: boolean;
+}
+
+/** Who asked, for the timeline: `webhook`, `console` or `cli`. */
+export type Actor = 'webhook' | 'console' | 'cli';
+
+const ATTEMPTS = 5;
+
+/**
+ * Writes a status change computed from a fresh read, retrying when a concurrent write (a step
+ * being sent, another operator) changed the exit in between.
+ */
+async function applyChange(
+  deps: ExitControlDeps,
+  exitId: string,
+  plan: (exit: Exit) => StatusChange | ControlResult,
+): Promise<{ result: ControlResult; before?: Exit; after?: Exit }> {
+  for (let attempt = 0; attempt < ATTEMPTS; attempt += 1) {
+    const exit = await deps.store.get(exitId);
+    if (!exit) throw new NotFoundError(`No exit ${exitId}`);
+    const change = plan(exit);
+    if ('exitId' in change) return { result: change };
+    const after = await deps.store.changeStatus(exitId, change);
+    if (after)
+      return { result: { exitId, status: after.status, changed: true }, before: exit, after };
+  }
+  throw new ConflictError(`Exit ${exitId} kept changing; try again`);
+}
+
+/** Deletes schedules; a leftover only finds a step it may no longer send, so failures are logged. */
+async function deleteSchedules(deps: ExitControlDeps, exitId: string, stepIds: string[]) {
+  const results = await Promise.allSettled(stepIds.map((id) => deps.scheduler.cancel(exitId, id)));
+  const failed = results.filter((r) => r.status === 'rejected').length;
+  if (failed > 0) deps.log.warn('schedules left after a status change', { exitId, failed });
+}
+
+/**
+ * Cancels an exit (the client stayed, or it was started by mistake). The status is written
+ * first, with every pending step marked skipped; then the schedules are deleted. A schedule that
+ * still fires finds its step skipped and does nothing.
+ */
+export async function cancelExit(
+  deps: ExitControlDeps,
+  exitId: string,
+  actor: Actor,
+): Promise<ControlResult> {
+  const at = () => deps.clock.now().toISOString();
+  const { result, before } = await applyChange(deps, exitId, (exit) => {
+    if (exit.status === 'cancelled' || exit.status === 'completed') {
+      return { exitId, status: exit.status, changed: false };
+    }
+    const now = at();
+    return {
+      from: [exit.status],
+      to: 'cancelled',
+      at: now,
+      entry: { at: now, event: 'exit.cancelled', detail: `Cancelled from the ${actor}.` },
+      skip: { stepIds: pendingSteps(exit).map((s) => s.id), reason: 'exit cancelled' },
+    };
+  });
+  if (before)
+    await deleteSchedules(
+      deps,
+      exitId,
+      pendingSteps(before).map((s) => s.id),
+    );
+  return result;
+}
+
+/** Pauses an active exit: nothing is sent until it is resumed. Pending steps keep their plan. */
+export async function pauseExit(
+  deps: ExitControlDeps,
+  exitId: string,
+  actor: Actor,
+): Promise<ControlResult> {
+  const { result, before } = await applyChange(deps, exitId, (exit) => {
+    if (exit.status === 'paused') return { exitId, status: exit.status, changed: false };
+    if (exit.status !== 'active') throw new ConflictError(`A ${exit.status} exit cannot be paused`);
+    const now = deps.clock.now().toISOString();
+    return {
+      from: ['active'],
+      to: 'paused',
+      at: now,
+      entry: { at: now, event: 'exit.paused', detail: `Paused from the ${actor}.` },
+    };
+  });
+  if (before)
+    await deleteSchedules(
+      deps,
+      exitId,
+      pendingSteps(before).map((s) => s.id),
+    );
+  return result;
+}
+
+/**
+ * How a paused exit picks up again. Steps still ahead keep their time. A notice, gratitude,
+ * survey or reminder that fell due while paused goes at the next business-day send hour (a
+ * pending survey still goes; the reminder keeps its distance after it). A check-in that fell due
+ * is not sent late: it is skipped and the next one in the cadence after now is planned.
+ */
+export function resumePlan(exit: Exit, now: Date, rules: SequenceRules): StatusChange {
+  const reschedule: Record<string, string> = {};
+  const skipped: string[] = [];
+  const add: Step[] = [];
+  const at = now.toISOString();
+  const country = exit.client.country;
+  let floor = now.getTime();
+  for (const step of pendingSteps(exit)) {
+    const due = Date.parse(step.dueAt);
+    if (step.kind === 'check-in') {
+      if (due > now.getTime()) continue;
+      skipped.push(step.id);
+      const next = nextCheckIn(checkInInput(exit), now, rules);
+      if (next && !exit.steps[next.stepId]) {
+        add.push({
+          id: next.stepId,
+          kind: 'check-in',
+          dueAt: next.dueAt,
+          state: 'scheduled',
+          attempts: 0,
+        });
+      }
+      continue;
+    }
+    let wanted = due;
+    if (step.kind === 'survey-reminder' && exit.steps.survey) {
+      // Keep the reminder its distance after a moved survey, on a business day at the send hour.
+      const surveyDue = reschedule.survey ?? exit.steps.survey.dueAt;
+      const day = DateTime.fromISO(surveyDue, { zone: exit.client.timezone }).plus({
+        days: rules.reminder.daysAfterSurvey,
+      });
+      const slot = nextSendSlot(new Date(day.toMillis() - 1), exit.client.timezone, country, rules);
+      wanted = Math.max(due, Date.parse(slot));
+    }
+    if (wanted <= floor) {
+      wanted = Date.parse(nextSendSlot(new Date(floor), exit.client.timezone, country, rules));
+    }
+    if (wanted !== due) reschedule[step.id] = new Date(wanted).toISOString().replace('.000Z', 'Z');
+    floor = Math.max(floor, wanted);
+  }
+  return {
+    from: ['paused'],
+    to: 'active',
+    at,
+    entry: { at, event: 'exit.resumed', detail: 'Resumed; steps due while paused were replanned.' },
+    reschedule,
+    ...(skipped.length > 0 ? { skip: { stepIds: skipped, reason: 'missed while paused' } } : {}),
+    add,
+  };
+}
+
+/** Resumes a paused exit and creates the schedules of every pending step. */
+export async function resumeExit(
+  deps: ExitControlDeps,
+  exitId: string,
+  actor: Actor,
+): Promise<ControlResult> {
+  const { result, after } = await applyChange(deps, exitId, (exit) => {
+    if (exit.status === 'active') return { exitId, status: exit.status, changed: false };
+    if (exit.status !== 'paused')
+      throw new ConflictError(`A ${exit.status} exit cannot be resumed`);
+    const change = resumePlan(exit, deps.clock.now(), deps.rules);
+    return {
+      ...change,
+      entry: {
+        ...change.entry,
+        detail: `Resumed from the ${actor}; steps due while paused were replanned.`,
+      },
+    };
+  });
+  if (after) {
+    for (const step of pendingSteps(after)) {
+      await deps.scheduler.schedule(after.id, step.id, new Date(step.dueAt));
+    }
+    if (pendingSteps(after).length === 0) {
+      const now = deps.clock.now().toISOString();
+      await deps.store.changeStatus(exitId, {
+        from: ['active'],
+        to: 'completed',
+        at: now,
+        entry: {
+          at: now,
+          event: 'exit.completed',
+          detail: 'Nothing was left to send after the pause.',
+        },
+      });
+    }
+  }
+  return result;
+}
+
+/** Runs one action on an exit. */
+export function controlExit(
+  deps: ExitControlDeps,
+  action: ControlAction,
+  exitId: string,
+  actor: Actor,
+): Promise<ControlResult> {
+  if (action === 'cancel') return cancelExit(deps, exitId, actor);
+  if (action === 'pause') return pauseExit(deps, exitId, actor);
+  return resumeExit(deps, exitId, actor);
+}

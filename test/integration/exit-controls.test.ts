@@ -1,0 +1,301 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DynamoExitStore } from '../../functions/adapters/dynamo-exit-store.js';
+import { ensureTable } from '../../functions/adapters/dynamo-table.js';
+import {
+  EventBridgeStepScheduler,
+  scheduleName,
+} from '../../functions/adapters/eventbridge-step-scheduler.js';
+import { ConflictError, NotFoundError } from '../../functions/domain/errors.js';
+import { type Exit, pendingSteps, type Step } from '../../functions/domain/exit.js';
+import type { EventLog, ExitStore } from '../../functions/domain/ports.js';
+import { DEFAULT_RULES } from '../../functions/domain/sequence-rules.js';
+import {
+  cancelExit,
+  type ExitControlDeps,
+  pauseExit,
+  resumeExit,
+} from '../../functions/domain/use-cases/exit-controls.js';
+import {
+  type SchedulerEmulator,
+  startSchedulerEmulator,
+} from '../../infra/local/scheduler-emulator.js';
+import { buildExit } from '../support/exit-fixture.js';
+import {
+  localCredentials,
+  localRegion,
+  type RunningService,
+  startDynalite,
+} from '../support/local-services.js';
+
+const TABLE = 'farewell-exit-controls-test';
+const GROUP = 'farewell';
+/** Before every step of the fixture exit is due. */
+const START = new Date('2025-03-03T09:00:00.000Z');
+const LEASE = { token: 'sender', now: START.toISOString(), expiresAt: '2025-03-03T09:05:00.000Z' };
+
+let now: Date;
+const clock = { now: () => now };
+const silentLog: EventLog = { info: () => {}, warn: () => {}, error: () => {} };
+
+let dynalite: RunningService;
+let dynamo: DynamoDBClient;
+let emulator: SchedulerEmulator;
+let schedulerClient: SchedulerClient;
+let store: DynamoExitStore;
+let deps: ExitControlDeps;
+const invoked: string[] = [];
+
+beforeAll(async () => {
+  dynalite = await startDynalite();
+  dynamo = new DynamoDBClient({
+    endpoint: dynalite.endpoint,
+    region: localRegion,
+    credentials: localCredentials,
+  });
+  await ensureTable(dynamo, TABLE);
+  store = new DynamoExitStore(
+    DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } }),
+    TABLE,
+  );
+  emulator = await startSchedulerEmulator({
+    clock,
+    invoke: async (_arn, input) => {
+      invoked.push(input);
+    },
+    // Only explicit fireDue calls fire: no schedule may fire behind a test's back.
+    tickMs: 3_600_000,
+  });
+  schedulerClient = new SchedulerClient({
+    endpoint: emulator.endpoint,
+    region: localRegion,
+    credentials: localCredentials,
+    maxAttempts: 1,
+  });
+  const scheduler = new EventBridgeStepScheduler(schedulerClient, {
+    groupName: GROUP,
+    targetArn: 'arn:aws:lambda:us-east-1:000000000000:function:send-step',
+    roleArn: 'arn:aws:iam::000000000000:role/scheduler-invoke',
+    maximumRetryAttempts: 3,
+    maximumEventAgeInSeconds: 3600,
+    clock,
+  });
+  deps = { store, scheduler, clock, log: silentLog, rules: DEFAULT_RULES };
+});
+
+afterAll(async () => {
+  schedulerClient.destroy();
+  dynamo.destroy();
+  await emulator.stop();
+  await dynalite.stop();
+});
+
+beforeEach(() => {
+  now = START;
+});
+
+async function storedExit(overrides: Partial<Exit> = {}): Promise<Exit> {
+  const exit = buildExit(overrides);
+  await store.create(exit);
+  return exit;
+}
+
+/** What the system has after starting an exit: the exit and a schedule per pending step. */
+async function startedExit(overrides: Partial<Exit> = {}): Promise<Exit> {
+  const exit = await storedExit(overrides);
+  for (const step of pendingSteps(exit)) {
+    await deps.scheduler.schedule(exit.id, step.id, new Date(step.dueAt));
+  }
+  return exit;
+}
+
+/** Step ids that have a schedule in the emulator, sorted. */
+function scheduledStepIds(exit: Exit): string[] {
+  const prefix = `fw-${exit.id}-`;
+  return emulator
+    .list()
+    .filter((record) => record.Name.startsWith(prefix))
+    .map((record) => record.Name.slice(prefix.length))
+    .sort();
+}
+
+/** The due time the schedule of a step will deliver, from its `at()` expression. */
+function scheduledAt(exit: Exit, stepId: string): string | undefined {
+  const name = scheduleName(exit.id, stepId);
+  const record = emulator.list().find((r) => r.Name === name);
+  return record?.ScheduleExpression;
+}
+
+function statesOf(exit: Exit | undefined): Record<string, Step['state']> {
+  return Object.fromEntries(Object.values(exit?.steps ?? {}).map((s) => [s.id, s.state]));
+}
+
+/** A store whose `changeStatus` lets another writer in between the read and the write. */
+function racingStore(inner: ExitStore, writeFirst: (exitId: string) => Promise<void>): ExitStore {
+  return new Proxy(inner, {
+    get(target, property, receiver) {
+      if (property !== 'changeStatus') return Reflect.get(target, property, receiver);
+      const changeStatus: ExitStore['changeStatus'] = async (exitId, change) => {
+        await writeFirst(exitId);
+        return target.changeStatus(exitId, change);
+      };
+      return changeStatus;
+    },
+  });
+}
+
+const ALL_STEPS = ['check-in-1', 'gratitude', 'notice', 'survey', 'survey-reminder'];
+
+describe('cancelExit', () => {
+  it('writes cancelled, skips every pending step and deletes their schedules', async () => {
+    const exit = await startedExit();
+
+    const result = await cancelExit(deps, exit.id, 'console');
+
+    const after = await store.get(exit.id);
+    expect(result).toEqual({ exitId: exit.id, status: 'cancelled', changed: true });
+    expect(after?.status).toBe('cancelled');
+    for (const id of ALL_STEPS) {
+      expect(after?.steps[id]).toMatchObject({ state: 'skipped', reason: 'exit cancelled' });
+    }
+    expect(after?.timeline.at(-1)).toMatchObject({ event: 'exit.cancelled' });
+    expect(scheduledStepIds(exit)).toEqual([]);
+  });
+
+  it('answers changed: false to a second cancel', async () => {
+    const exit = await startedExit();
+    await cancelExit(deps, exit.id, 'console');
+    const before = await store.get(exit.id);
+
+    const result = await cancelExit(deps, exit.id, 'webhook');
+
+    expect(result).toEqual({ exitId: exit.id, status: 'cancelled', changed: false });
+    expect(await store.get(exit.id)).toEqual(before);
+  });
+
+  it('throws NotFoundError for an exit that does not exist', async () => {
+    await expect(cancelExit(deps, 'xmissing', 'console')).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('skips the other steps when one is being sent, leaving that one sending', async () => {
+    const exit = await startedExit();
+    await store.claimStep(exit.id, 'notice', LEASE);
+
+    const result = await cancelExit(deps, exit.id, 'console');
+
+    const after = await store.get(exit.id);
+    expect(result).toEqual({ exitId: exit.id, status: 'cancelled', changed: true });
+    expect(statesOf(after)).toEqual({
+      notice: 'sending',
+      gratitude: 'skipped',
+      survey: 'skipped',
+      'survey-reminder': 'skipped',
+      'check-in-1': 'skipped',
+    });
+    expect(scheduledStepIds(exit)).not.toContain('gratitude');
+  });
+
+  it('retries when a sender claims a step between its read and its write', async () => {
+    const exit = await startedExit();
+    let claims = 0;
+    const racing = racingStore(store, async (exitId) => {
+      if (claims > 0) return;
+      claims += 1;
+      await store.claimStep(exitId, 'notice', LEASE);
+    });
+
+    const result = await cancelExit({ ...deps, store: racing }, exit.id, 'console');
+
+    const after = await store.get(exit.id);
+    expect(result).toEqual({ exitId: exit.id, status: 'cancelled', changed: true });
+    expect(statesOf(after)).toEqual({
+      notice: 'sending',
+      gratitude: 'skipped',
+      survey: 'skipped',
+      'survey-reminder': 'skipped',
+      'check-in-1': 'skipped',
+    });
+  });
+
+  it('gives up with ConflictError when every attempt loses to a concurrent write', async () => {
+    const exit = await startedExit();
+    // Each attempt, a sender claims one more step just before the cancel writes.
+    const racing = racingStore(store, async (exitId) => {
+      const current = await store.get(exitId);
+      const next = current ? pendingSteps(current)[0] : undefined;
+      if (next) await store.claimStep(exitId, next.id, LEASE);
+    });
+
+    await expect(cancelExit({ ...deps, store: racing }, exit.id, 'console')).rejects.toBeInstanceOf(
+      ConflictError,
+    );
+    expect((await store.get(exit.id))?.status).toBe('active');
+  });
+});
+
+describe('pauseExit', () => {
+  it('deletes the schedules and keeps every step scheduled', async () => {
+    const exit = await startedExit();
+
+    const result = await pauseExit(deps, exit.id, 'console');
+
+    const after = await store.get(exit.id);
+    expect(result).toEqual({ exitId: exit.id, status: 'paused', changed: true });
+    expect(after?.status).toBe('paused');
+    expect(after?.steps).toEqual(exit.steps);
+    expect(scheduledStepIds(exit)).toEqual([]);
+  });
+
+  it('lets no step of the paused exit fire, however much time passes', async () => {
+    const exit = await startedExit();
+    await pauseExit(deps, exit.id, 'console');
+
+    await emulator.fireDue(new Date('2030-01-01T00:00:00.000Z'));
+
+    expect(invoked.filter((input) => input.includes(exit.id))).toEqual([]);
+  });
+
+  it('throws ConflictError for a cancelled exit', async () => {
+    const exit = await storedExit({ status: 'cancelled' });
+
+    await expect(pauseExit(deps, exit.id, 'console')).rejects.toBeInstanceOf(ConflictError);
+    expect((await store.get(exit.id))?.status).toBe('cancelled');
+  });
+});
+
+describe('resumeExit', () => {
+  it('creates a schedule for every pending step', async () => {
+    const exit = await startedExit();
+    await pauseExit(deps, exit.id, 'console');
+
+    const result = await resumeExit(deps, exit.id, 'console');
+
+    expect(result).toEqual({ exitId: exit.id, status: 'active', changed: true });
+    expect((await store.get(exit.id))?.status).toBe('active');
+    expect(scheduledStepIds(exit)).toEqual(ALL_STEPS);
+    expect(scheduledAt(exit, 'check-in-1')).toBe('at(2025-09-30T08:00:00)');
+  });
+
+  it('moves a gratitude that fell due while paused to the next send slot and schedules it', async () => {
+    const { steps } = buildExit();
+    const exit = await storedExit({
+      status: 'paused',
+      steps: {
+        ...steps,
+        ...(steps.notice ? { notice: { ...steps.notice, state: 'sent' as const } } : {}),
+      },
+    });
+    // Tuesday 1 April 2025, 14:00 in Paris: the gratitude was due Monday 31 March at 10:00.
+    now = new Date('2025-04-01T12:00:00.000Z');
+
+    await resumeExit(deps, exit.id, 'console');
+
+    const after = await store.get(exit.id);
+    // Wednesday 2 April, 10:00 in Paris (summer time).
+    expect(after?.steps.gratitude?.dueAt).toBe('2025-04-02T08:00:00Z');
+    expect(after?.steps.survey?.dueAt).toBe(exit.steps.survey?.dueAt);
+    expect(scheduledAt(exit, 'gratitude')).toBe('at(2025-04-02T08:00:00)');
+  });
+});

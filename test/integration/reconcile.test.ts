@@ -1,0 +1,254 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DynamoExitStore } from '../../functions/adapters/dynamo-exit-store.js';
+import { ensureTable } from '../../functions/adapters/dynamo-table.js';
+import {
+  EventBridgeStepScheduler,
+  scheduleName,
+} from '../../functions/adapters/eventbridge-step-scheduler.js';
+import { type Exit, pendingSteps, type Step } from '../../functions/domain/exit.js';
+import type { EventLog, StepEvent } from '../../functions/domain/ports.js';
+import { type ReconcileDeps, reconcile } from '../../functions/domain/use-cases/reconcile.js';
+import {
+  type SchedulerEmulator,
+  startSchedulerEmulator,
+} from '../../infra/local/scheduler-emulator.js';
+import { buildExit } from '../support/exit-fixture.js';
+import {
+  localCredentials,
+  localRegion,
+  type RunningService,
+  startDynalite,
+} from '../support/local-services.js';
+
+const GROUP = 'farewell';
+/** Before every step of the fixture exit is due. */
+const START = new Date('2025-03-03T09:00:00.000Z');
+
+let now: Date;
+const clock = { now: () => now };
+const silentLog: EventLog = { info: () => {}, warn: () => {}, error: () => {} };
+
+let dynalite: RunningService;
+let dynamo: DynamoDBDocumentClient;
+let rawDynamo: DynamoDBClient;
+let emulator: SchedulerEmulator;
+let schedulerClient: SchedulerClient;
+let scheduler: EventBridgeStepScheduler;
+let deps: ReconcileDeps;
+let store: DynamoExitStore;
+let tables = 0;
+
+beforeAll(async () => {
+  dynalite = await startDynalite();
+  rawDynamo = new DynamoDBClient({
+    endpoint: dynalite.endpoint,
+    region: localRegion,
+    credentials: localCredentials,
+  });
+  dynamo = DynamoDBDocumentClient.from(rawDynamo, {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  emulator = await startSchedulerEmulator({
+    clock,
+    invoke: async () => {},
+    // Only explicit fireDue calls fire: no schedule may fire behind a test's back.
+    tickMs: 3_600_000,
+  });
+  schedulerClient = new SchedulerClient({
+    endpoint: emulator.endpoint,
+    region: localRegion,
+    credentials: localCredentials,
+    maxAttempts: 1,
+  });
+  scheduler = new EventBridgeStepScheduler(schedulerClient, {
+    groupName: GROUP,
+    targetArn: 'arn:aws:lambda:us-east-1:000000000000:function:send-step',
+    roleArn: 'arn:aws:iam::000000000000:role/scheduler-invoke',
+    maximumRetryAttempts: 3,
+    maximumEventAgeInSeconds: 3600,
+    clock,
+  });
+});
+
+afterAll(async () => {
+  schedulerClient.destroy();
+  rawDynamo.destroy();
+  await emulator.stop();
+  await dynalite.stop();
+});
+
+// The reconciler reads every active exit of its table: each test gets a table of its own.
+beforeEach(async () => {
+  now = START;
+  tables += 1;
+  const table = `farewell-reconcile-${tables}`;
+  await ensureTable(rawDynamo, table);
+  store = new DynamoExitStore(dynamo, table);
+  deps = { store, scheduler, clock, log: silentLog };
+});
+
+async function storedExit(overrides: Partial<Exit> = {}): Promise<Exit> {
+  const exit = buildExit(overrides);
+  await store.create(exit);
+  return exit;
+}
+
+/** What the system has after starting an exit: the exit and a schedule per pending step. */
+async function startedExit(overrides: Partial<Exit> = {}): Promise<Exit> {
+  const exit = await storedExit(overrides);
+  for (const step of pendingSteps(exit)) {
+    await scheduler.schedule(exit.id, step.id, new Date(step.dueAt));
+  }
+  return exit;
+}
+
+function scheduledStepIds(exit: Exit): string[] {
+  const prefix = `fw-${exit.id}-`;
+  return emulator
+    .list()
+    .filter((record) => record.Name.startsWith(prefix))
+    .map((record) => record.Name.slice(prefix.length))
+    .sort();
+}
+
+/** The event a step's schedule will deliver. */
+function scheduledEvent(exit: Exit, stepId: string): StepEvent | undefined {
+  const record = emulator.list().find((r) => r.Name === scheduleName(exit.id, stepId));
+  return record?.Target.Input ? (JSON.parse(record.Target.Input) as StepEvent) : undefined;
+}
+
+/** Every step of the fixture with `state`, except those given. */
+function stepsIn(state: Step['state'], except: Record<string, Step> = {}): Record<string, Step> {
+  const steps: Record<string, Step> = {};
+  for (const step of Object.values(buildExit().steps)) {
+    steps[step.id] = except[step.id] ?? { ...step, state, attempts: 1 };
+  }
+  return steps;
+}
+
+const ALL_STEPS = ['check-in-1', 'gratitude', 'notice', 'survey', 'survey-reminder'];
+
+/** A claim taken just after check-in 1 fell due, by a sender that then died. */
+const DEAD_SENDER = {
+  token: 'dead-sender',
+  now: '2025-09-30T08:00:01.000Z',
+  expiresAt: '2025-09-30T08:02:01.000Z',
+};
+
+function fixtureStep(id: string): Step {
+  const step = buildExit().steps[id];
+  if (!step) throw new Error(`the fixture has no step ${id}`);
+  return step;
+}
+
+describe('reconcile', () => {
+  it('re-creates the schedule of a pending step whose schedule was deleted', async () => {
+    const exit = await startedExit();
+    await scheduler.cancel(exit.id, 'survey');
+
+    const report = await reconcile(deps);
+
+    expect(report).toEqual({ exitsChecked: 1, schedulesRepaired: 1, exitsCompleted: 0 });
+    expect(scheduledStepIds(exit)).toEqual(ALL_STEPS);
+    expect(scheduledEvent(exit, 'survey')?.dueAt).toBe(exit.steps.survey?.dueAt);
+  });
+
+  it('repairs nothing on a second run', async () => {
+    const exit = await startedExit();
+    await scheduler.cancel(exit.id, 'survey');
+    await reconcile(deps);
+    const schedules = emulator.list();
+
+    const report = await reconcile(deps);
+
+    expect(report).toEqual({ exitsChecked: 1, schedulesRepaired: 0, exitsCompleted: 0 });
+    expect(emulator.list()).toEqual(schedules);
+  });
+
+  it('completes an active exit whose every step is final', async () => {
+    const exit = await storedExit({
+      steps: stepsIn('sent', {
+        'check-in-1': { ...fixtureStep('check-in-1'), state: 'failed', reason: 'rejected' },
+      }),
+    });
+
+    const report = await reconcile(deps);
+
+    const after = await store.get(exit.id);
+    expect(report.exitsCompleted).toBe(1);
+    expect(after?.status).toBe('completed');
+    expect(after?.timeline.at(-1)).toMatchObject({ event: 'exit.completed' });
+    expect((await store.listByStatus('completed')).exits.map((e) => e.id)).toEqual([exit.id]);
+  });
+
+  it('schedules a step left sending by a sender whose lease expired', async () => {
+    const exit = await storedExit({
+      steps: stepsIn('sent', { 'check-in-1': fixtureStep('check-in-1') }),
+    });
+    await store.claimStep(exit.id, 'check-in-1', DEAD_SENDER);
+    now = new Date('2025-09-30T08:10:00.000Z');
+
+    const report = await reconcile(deps);
+
+    expect(report).toEqual({ exitsChecked: 1, schedulesRepaired: 1, exitsCompleted: 0 });
+    expect(scheduledStepIds(exit)).toEqual(['check-in-1']);
+    expect(scheduledEvent(exit, 'check-in-1')?.dueAt).toBe('2025-09-30T08:00:00.000Z');
+  });
+
+  it('leaves alone a step whose sender still holds the lease', async () => {
+    const exit = await storedExit({
+      steps: stepsIn('sent', { 'check-in-1': fixtureStep('check-in-1') }),
+    });
+    await store.claimStep(exit.id, 'check-in-1', DEAD_SENDER);
+    now = new Date('2025-09-30T08:01:00.000Z');
+
+    const report = await reconcile(deps);
+
+    expect(report).toEqual({ exitsChecked: 1, schedulesRepaired: 0, exitsCompleted: 0 });
+    expect(scheduledStepIds(exit)).toEqual([]);
+    expect((await store.get(exit.id))?.status).toBe('active');
+  });
+
+  it('ignores paused exits', async () => {
+    const exit = await storedExit({ status: 'paused' });
+
+    const report = await reconcile(deps);
+
+    expect(report).toEqual({ exitsChecked: 0, schedulesRepaired: 0, exitsCompleted: 0 });
+    expect(scheduledStepIds(exit)).toEqual([]);
+    expect((await store.get(exit.id))?.status).toBe('paused');
+  });
+
+  it('checks and repairs every active exit', async () => {
+    const exits = [
+      await startedExit({ createdAt: '2025-03-01T09:00:00.000Z' }),
+      await startedExit({ createdAt: '2025-03-02T09:00:00.000Z' }),
+      await startedExit({ createdAt: '2025-03-03T09:00:00.000Z' }),
+    ];
+    for (const exit of exits) await scheduler.cancel(exit.id, 'gratitude');
+
+    const report = await reconcile(deps);
+
+    expect(report).toEqual({ exitsChecked: 3, schedulesRepaired: 3, exitsCompleted: 0 });
+    for (const exit of exits) expect(scheduledStepIds(exit)).toEqual(ALL_STEPS);
+  });
+
+  it('repairs nothing on a second run for an overdue step it already rescheduled', async () => {
+    const exit = await storedExit({
+      steps: stepsIn('sent', { 'check-in-1': fixtureStep('check-in-1') }),
+    });
+    await store.claimStep(exit.id, 'check-in-1', DEAD_SENDER);
+    // An hour after the step was due: overdue, and its sender long gone.
+    now = new Date('2025-09-30T09:00:00.000Z');
+    await reconcile(deps);
+    const schedules = emulator.list();
+
+    const report = await reconcile(deps);
+
+    expect(emulator.list()).toEqual(schedules);
+    expect(report).toEqual({ exitsChecked: 1, schedulesRepaired: 0, exitsCompleted: 0 });
+  });
+});
