@@ -1,13 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exitIdFromEvent } from '../../functions/domain/ids.js';
-import { type LocalStack, startLocalStack } from '../../infra/local/local-stack.js';
-import { freePort, waitFor } from '../support/ports.js';
-import { exitRequested, signWebhook, TEST_WEBHOOK_SECRET } from '../support/webhooks.js';
+import type { LocalStack } from '../../infra/local/local-stack.js';
+import { waitFor } from '../support/ports.js';
+import { startTestStack, type TestStack } from '../support/test-stack.js';
+import { exitRequested, signWebhook } from '../support/webhooks.js';
 
-const dataDir = mkdtempSync(join(tmpdir(), 'farewell-stack-'));
+let test: TestStack;
 let stack: LocalStack;
 
 async function post(signed: { headers: Record<string, string>; body: string }): Promise<Response> {
@@ -19,23 +17,16 @@ async function post(signed: { headers: Record<string, string>; body: string }): 
 }
 
 async function emailCount(address: string): Promise<number> {
-  const response = await fetch(`${stack.sesUrl}/store`);
-  const { emails } = (await response.json()) as { emails: { destination: { to: string[] } }[] };
-  return emails.filter((email) => email.destination.to.includes(address)).length;
+  return (await test.emailsTo(address)).length;
 }
 
 beforeAll(async () => {
-  stack = await startLocalStack({
-    port: await freePort(),
-    sesPort: await freePort(),
-    dataDir,
-    env: { FAREWELL_WEBHOOK_SECRETS: TEST_WEBHOOK_SECRET, POWERTOOLS_LOG_LEVEL: 'SILENT' },
-  });
+  test = await startTestStack();
+  stack = test.stack;
 });
 
 afterAll(async () => {
-  await stack?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
+  await test?.stop();
 });
 
 describe('local stack, in process', () => {

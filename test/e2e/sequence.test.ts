@@ -1,31 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DeleteScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Exit } from '../../functions/domain/exit.js';
-import { type LocalStack, startLocalStack } from '../../infra/local/local-stack.js';
+import type { LocalStack } from '../../infra/local/local-stack.js';
 import { localCredentials, localRegion } from '../support/local-services.js';
-import { freePort, waitFor } from '../support/ports.js';
-import { exitRequested, signWebhook, TEST_WEBHOOK_SECRET } from '../support/webhooks.js';
+import { waitFor } from '../support/ports.js';
+import { startTestStack, type TestStack } from '../support/test-stack.js';
+import { exitRequested } from '../support/webhooks.js';
 
-interface StoredEmail {
-  destination: { to: string[] };
-  subject: string;
-}
-
-const dataDir = mkdtempSync(join(tmpdir(), 'farewell-sequence-'));
+let test: TestStack;
 let stack: LocalStack;
-
-async function webhook(payload: unknown): Promise<Response> {
-  const signed = signWebhook(payload);
-  return fetch(`${stack.appUrl}/webhooks/exits`, {
-    method: 'POST',
-    headers: signed.headers,
-    body: signed.body,
-  });
-}
 
 /** Starts an exit through the webhook and waits until its notice went out. */
 async function startExit(
@@ -33,7 +17,7 @@ async function startExit(
 ): Promise<{ exitId: string; email: string }> {
   const payload = exitRequested(overrides);
   const email = (payload.data as { client: { email: string } }).client.email;
-  const { exitId } = (await (await webhook(payload)).json()) as { exitId: string };
+  const { exitId } = (await (await test.webhook(payload)).json()) as { exitId: string };
   await waitFor(async () => {
     const exit = await stack.store.get(exitId);
     return exit?.steps.notice?.state === 'sent' ? true : undefined;
@@ -41,19 +25,12 @@ async function startExit(
   return { exitId, email };
 }
 
-async function travel(days: number): Promise<void> {
-  const response = await fetch(`${stack.appUrl}/__local/time-travel`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ days }),
-  });
-  expect(response.status).toBe(200);
-}
+const webhook = (payload: unknown) => test.webhook(payload);
+const travel = (days: number) => test.travel(days);
+const virtualNow = () => test.travel(0);
 
 async function subjectsTo(address: string): Promise<string[]> {
-  const response = await fetch(`${stack.sesUrl}/store`);
-  const { emails } = (await response.json()) as { emails: StoredEmail[] };
-  return emails.filter((email) => email.destination.to.includes(address)).map((e) => e.subject);
+  return (await test.emailsTo(address)).map((email) => email.subject);
 }
 
 async function exitOf(exitId: string): Promise<Exit> {
@@ -69,27 +46,13 @@ function sentStepIds(exit: Exit): string[] {
     .map((step) => step.id);
 }
 
-async function virtualNow(): Promise<DateTime> {
-  const response = await fetch(`${stack.appUrl}/__local/time-travel`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ days: 0 }),
-  });
-  return DateTime.fromISO(((await response.json()) as { now: string }).now, { zone: 'utc' });
-}
-
 beforeAll(async () => {
-  stack = await startLocalStack({
-    port: await freePort(),
-    sesPort: await freePort(),
-    dataDir,
-    env: { FAREWELL_WEBHOOK_SECRETS: TEST_WEBHOOK_SECRET, POWERTOOLS_LOG_LEVEL: 'SILENT' },
-  });
+  test = await startTestStack();
+  stack = test.stack;
 });
 
 afterAll(async () => {
-  await stack?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
+  await test?.stop();
 });
 
 describe('the whole sequence through the local stack and time travel', () => {
