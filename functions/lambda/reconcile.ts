@@ -1,6 +1,9 @@
-import { buildDependencies } from '../composition-root.js';
-import { loadConfig } from '../config.js';
 import { createReconcileHandler } from '../handlers/reconcile.js';
+import { dependencies } from './dependencies.js';
+import { withMetrics } from './metrics.js';
 
-/** Lambda entry: dependencies built once per cold start from validated config. */
-export const handler = createReconcileHandler(buildDependencies(loadConfig(process.env)).reconcile);
+/** Lambda entry run daily by its own schedule. */
+export const handler = withMetrics(createReconcileHandler(dependencies.reconcile), (report) => ({
+  SchedulesRepaired: report.schedulesRepaired,
+  ExitsCompleted: report.exitsCompleted,
+}));

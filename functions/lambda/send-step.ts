@@ -1,6 +1,8 @@
-import { buildDependencies } from '../composition-root.js';
-import { loadConfig } from '../config.js';
 import { createSendStepHandler } from '../handlers/send-step.js';
+import { dependencies } from './dependencies.js';
+import { metricName, withMetrics } from './metrics.js';
 
-/** Lambda entry: dependencies built once per cold start from validated config. */
-export const handler = createSendStepHandler(buildDependencies(loadConfig(process.env)).sendStep);
+/** Lambda entry invoked by each step's EventBridge Scheduler schedule. */
+export const handler = withMetrics(createSendStepHandler(dependencies.sendStep), (result) => ({
+  [metricName('Step', result.outcome)]: 1,
+}));

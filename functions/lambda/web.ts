@@ -1,6 +1,8 @@
-import { buildDependencies } from '../composition-root.js';
-import { loadConfig } from '../config.js';
 import { createWebHandler } from '../handlers/web.js';
+import { dependencies } from './dependencies.js';
+import { withMetrics } from './metrics.js';
 
-/** Lambda entry: dependencies built once per cold start from validated config. */
-export const handler = createWebHandler(buildDependencies(loadConfig(process.env)).web);
+/** Lambda entry of the HTTP API: every route, behind API Gateway's catch-all integration. */
+export const handler = withMetrics(createWebHandler(dependencies.web), (response) => ({
+  [`Http${Math.floor(response.statusCode / 100)}xx`]: 1,
+}));

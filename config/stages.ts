@@ -1,0 +1,165 @@
+import { IANAZone } from 'luxon';
+import { z } from 'zod';
+import { ConfigError } from '../functions/domain/errors.js';
+import {
+  parseSequenceRules,
+  type SequenceConfig,
+  type SequenceRules,
+} from '../functions/domain/sequence-rules.js';
+import { sequence } from './sequence.js';
+
+/**
+ * Per-stage deployment settings: one entry per AWS stage, chosen with `-c stage=NAME` (default
+ * `dev`). Edit the values here; `npm run synth` validates the chosen stage and stops naming every
+ * missing or invalid field, e.g. `stages.prod.sender.email: is required`.
+ *
+ * Secrets (webhook secrets, link keys, the suppression key) are not here: they are generated into
+ * Secrets Manager on the first deploy.
+ */
+
+const HOSTNAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
+const hostname = z
+  .string()
+  .regex(HOSTNAME, 'must be a lower-case domain name such as firm.example');
+
+const httpsUrl = z
+  .url()
+  .refine((url) => url.startsWith('https://'), { message: 'must be an https URL' })
+  .transform((url) => url.replace(/\/+$/, ''));
+
+const timezone = z
+  .string()
+  .refine((zone) => IANAZone.isValidZone(zone), { message: 'must be an IANA time zone' });
+
+const stageSchema = z
+  .strictObject({
+    /** The 12-digit account to deploy to; unset, the CLI's credentials decide. */
+    account: z
+      .string()
+      .regex(/^\d{12}$/, 'must be a 12-digit AWS account id')
+      .optional(),
+    /** The region of every resource, e.g. eu-west-1. SES must offer production access there. */
+    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as eu-west-1'),
+    /** The sender domain verified in SES (DKIM), e.g. firm.example. */
+    domain: hostname,
+    /** Sub-domain of `domain` used as the custom MAIL FROM (bounce) domain. */
+    mailFromSubdomain: z
+      .string()
+      .regex(/^[a-z0-9-]{1,63}$/, 'must be one DNS label such as mail')
+      .default('mail'),
+    sender: z.strictObject({
+      /** The From address; must be on `domain`. */
+      email: z.email(),
+      name: z.string().min(1).max(100),
+    }),
+    /** Where client replies go: usually the operator. */
+    replyTo: z.email(),
+    /** Receives alarm notifications and DMARC reports. */
+    operatorEmail: z.email(),
+    /** The public base URL when a custom domain fronts the API; the API's own URL otherwise. */
+    publicUrl: httpsUrl.optional(),
+    /** Time zone of clients whose exit gives none (overrides the sequence file's). */
+    defaultTimezone: timezone,
+    defaultLocale: z.string().min(2).default('en-GB'),
+    firm: z.strictObject({
+      name: z.string().min(1).max(100),
+      signature: z.string().min(1).max(200).optional(),
+      logoUrl: httpsUrl.optional(),
+      accent: z
+        .string()
+        .regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour as #rrggbb')
+        .optional(),
+      /** Set it in production: anti-spam laws ask for a postal address in check-in emails. */
+      postalAddress: z.string().min(1).max(300).optional(),
+    }),
+    /** API Gateway default-stage throttling (requests per second and burst). */
+    throttle: z
+      .strictObject({
+        rateLimit: z.number().int().min(1).max(10_000),
+        burstLimit: z.number().int().min(1).max(5_000),
+      })
+      .default({ rateLimit: 25, burstLimit: 50 }),
+    /** Alarm thresholds on the SES account's reputation metrics (fractions, not percent). */
+    alarms: z
+      .strictObject({
+        bounceRate: z.number().gt(0).lt(1),
+        complaintRate: z.number().gt(0).lt(1),
+      })
+      .default({ bounceRate: 0.05, complaintRate: 0.001 }),
+    /** The sequence timing; the shared `config/sequence.ts` unless a stage needs its own. */
+    sequence: z
+      .custom<SequenceConfig>((value) => typeof value === 'object' && value !== null, {
+        message: 'must be a sequence object like the one in config/sequence.ts',
+      })
+      .optional(),
+  })
+  .refine((stage) => stage.sender.email.toLowerCase().endsWith(`@${stage.domain}`), {
+    message: 'must be an address on the stage domain',
+    path: ['sender', 'email'],
+  });
+
+/** What a stage entry must give (defaults filled in when it is read). */
+export type StageInput = z.input<typeof stageSchema>;
+/** A validated stage: defaults filled in, the sequence parsed with the stage's time zone. */
+export type StageSettings = Omit<z.output<typeof stageSchema>, 'sequence'> & {
+  name: string;
+  sequence: SequenceRules;
+};
+
+/**
+ * The stages. `dev` synthesizes offline with placeholder example.com values; copy it to a new
+ * entry (e.g. `prod`) with your own domain, sender and account before deploying.
+ */
+export const stages: Record<string, StageInput> = {
+  dev: {
+    region: 'eu-west-1',
+    domain: 'farewell.example.com',
+    sender: { email: 'hello@farewell.example.com', name: 'Example Consulting' },
+    replyTo: 'operator@example.com',
+    operatorEmail: 'operator@example.com',
+    defaultTimezone: 'Europe/London',
+    firm: { name: 'Example Consulting', postalAddress: '1 Example Street, London' },
+    sequence,
+  },
+};
+
+/** Validation failure of a stage: names the stage and every bad field. */
+export class StageSettingsError extends Error {
+  override name = 'StageSettingsError';
+}
+
+/** Reads and validates one stage; fails naming every missing or invalid field. */
+export function resolveStage(name: string, all: Record<string, unknown> = stages): StageSettings {
+  if (!/^[a-z][a-z0-9-]{0,15}$/.test(name)) {
+    throw new StageSettingsError(`Stage name "${name}" must be lower-case letters, digits and -`);
+  }
+  const entry = all[name];
+  if (entry === undefined) {
+    throw new StageSettingsError(
+      `No stage "${name}" in config/stages.ts (known: ${Object.keys(all).join(', ')})`,
+    );
+  }
+  const result = stageSchema.safeParse(entry);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => {
+      const field = ['stages', name, ...issue.path.map(String)].join('.');
+      const missing = issue.code === 'invalid_type' && /received undefined/.test(issue.message);
+      return `  ${field}: ${missing ? 'is required' : issue.message}`;
+    });
+    throw new StageSettingsError(`Stage settings are invalid:\n${lines.join('\n')}`);
+  }
+  const stage = result.data;
+  try {
+    const rules = parseSequenceRules({
+      ...(stage.sequence ?? sequence),
+      defaultTimezone: stage.defaultTimezone,
+    });
+    return { ...stage, name, sequence: rules };
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    // The sequence names its own fields; prefix them with where they live here.
+    const fields = error.message.replace(/^ {2}/gm, `  stages.${name}.sequence.`);
+    throw new StageSettingsError(`Stage settings are invalid: ${fields}`, { cause: error });
+  }
+}

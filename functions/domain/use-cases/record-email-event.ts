@@ -1,0 +1,141 @@
+import { ConflictError } from '../errors.js';
+import type { Exit, TimelineEntry } from '../exit.js';
+import { pendingSteps } from '../exit.js';
+import { emailHash } from '../ids.js';
+import type { Clock, EventLog, ExitStore, StatusChange, StepScheduler } from '../ports.js';
+
+export interface RecordEmailEventDeps {
+  store: ExitStore;
+  scheduler: StepScheduler;
+  clock: Clock;
+  log: EventLog;
+  suppressionKey: string;
+}
+
+/** Which email of which exit an event is about: the `exit` and `step` tags the mailer sets. */
+export interface EmailRef {
+  /** SES message id. */
+  messageId: string;
+  exitId?: string;
+  stepId?: string;
+}
+
+/** What SES reported about one email, addresses still in clear (they never leave this module). */
+export type EmailEvent = EmailRef &
+  (
+    | {
+        kind: 'bounce';
+        /** SES: `Permanent` (never deliverable), `Transient` or `Undetermined`. */
+        bounceType: string;
+        bounceSubType: string;
+        recipients: string[];
+        at: string;
+      }
+    | { kind: 'complaint'; recipients: string[]; at: string }
+    | { kind: 'delivery'; at: string }
+  );
+
+export type RecordEmailEventResult = {
+  /** `stopped`: address suppressed and exit cancelled; `suppressed`: no active exit to stop. */
+  outcome: 'stopped' | 'suppressed' | 'recorded' | 'duplicate' | 'unknown-exit';
+};
+
+const ATTEMPTS = 5;
+
+/** A permanent bounce or a complaint: nothing more may ever go to that address. */
+function stopReason(event: EmailEvent): 'hard bounce' | 'complaint' | undefined {
+  if (event.kind === 'complaint') return 'complaint';
+  if (event.kind === 'bounce' && event.bounceType === 'Permanent') return 'hard bounce';
+  return undefined;
+}
+
+function timelineEntry(event: EmailEvent, at: string): TimelineEntry {
+  const step = event.stepId ? { stepId: event.stepId } : {};
+  const message = `SES message ${event.messageId}`;
+  if (event.kind === 'delivery') return { at, event: 'step.delivered', ...step, detail: message };
+  if (event.kind === 'complaint') {
+    return { at, event: 'step.complained', ...step, detail: `Complaint; ${message}` };
+  }
+  const bounce = `${event.bounceType} bounce (${event.bounceSubType})`;
+  return { at, event: 'step.bounced', ...step, detail: `${bounce}; ${message}` };
+}
+
+/** The same event delivered twice (EventBridge delivers at least once) is written once. */
+function alreadyRecorded(exit: Exit, entry: TimelineEntry): boolean {
+  return exit.timeline.some(
+    (e) =>
+      e.event === entry.event &&
+      e.stepId === entry.stepId &&
+      e.detail !== undefined &&
+      entry.detail !== undefined &&
+      e.detail.startsWith(entry.detail),
+  );
+}
+
+/**
+ * Records what SES reported about a sent email.
+ *
+ * A permanent bounce or a complaint puts every address concerned on the suppression list (by keyed
+ * hash) and stops the exit: its status becomes `cancelled`, every pending step is skipped with the
+ * reason (`hard bounce` or `complaint`), and the schedules are deleted. `cancelled` rather than
+ * `completed`: the sequence did not run to its end, and a cancelled exit cannot be resumed, which
+ * is right for an address that must never be mailed again. An exit already finished only gets the
+ * timeline entry. A transient bounce and a delivery are recorded in the timeline only.
+ *
+ * Idempotent: suppressing twice is harmless and a repeated event finds its entry written.
+ */
+export async function recordEmailEvent(
+  deps: RecordEmailEventDeps,
+  event: EmailEvent,
+): Promise<RecordEmailEventResult> {
+  const now = deps.clock.now().toISOString();
+  const reason = stopReason(event);
+  if (reason && (event.kind === 'bounce' || event.kind === 'complaint')) {
+    for (const address of new Set(event.recipients.map((r) => r.trim().toLowerCase()))) {
+      await deps.store.suppress(emailHash(deps.suppressionKey, address), reason, event.at);
+    }
+  }
+  const fields = { messageId: event.messageId, kind: event.kind };
+  if (!event.exitId) {
+    deps.log.warn('email event without an exit tag', fields);
+    return { outcome: reason ? 'suppressed' : 'unknown-exit' };
+  }
+  const exitId = event.exitId;
+  const entry = timelineEntry(event, now);
+
+  for (let attempt = 0; attempt < ATTEMPTS; attempt += 1) {
+    const exit = await deps.store.get(exitId);
+    if (!exit) {
+      deps.log.warn('email event for an unknown exit', { ...fields, exitId });
+      return { outcome: reason ? 'suppressed' : 'unknown-exit' };
+    }
+    if (alreadyRecorded(exit, entry)) return { outcome: 'duplicate' };
+    const stopping = reason !== undefined && (exit.status === 'active' || exit.status === 'paused');
+    const pending = pendingSteps(exit).map((s) => s.id);
+    const change: StatusChange = stopping
+      ? {
+          from: [exit.status],
+          to: 'cancelled',
+          at: now,
+          entry: { ...entry, detail: `${entry.detail}; the sequence stopped (${reason}).` },
+          skip: { stepIds: pending, reason },
+        }
+      : // Same status in and out: appends the entry in one conditional write, nothing else.
+        { from: [exit.status], to: exit.status, at: now, entry };
+    const after = await deps.store.changeStatus(exitId, change);
+    if (!after) continue;
+    if (stopping) {
+      const results = await Promise.allSettled(
+        pending.map((stepId) => deps.scheduler.cancel(exitId, stepId)),
+      );
+      const failed = results.filter((r) => r.status === 'rejected').length;
+      // A leftover schedule only finds a skipped step and does nothing.
+      if (failed > 0) deps.log.warn('schedules left after stopping an exit', { exitId, failed });
+      deps.log.info('exit stopped by an email event', { ...fields, exitId, reason });
+      return { outcome: 'stopped' };
+    }
+    deps.log.info('email event recorded', { ...fields, exitId });
+    return { outcome: reason ? 'suppressed' : 'recorded' };
+  }
+  throw new ConflictError(`Exit ${exitId} kept changing while recording an email event`);
+}

@@ -1,0 +1,181 @@
+import { CfnOutput, CustomResource, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import {
+  AttributeType,
+  Billing,
+  ProjectionType,
+  TableEncryptionV2,
+  TableV2,
+} from 'aws-cdk-lib/aws-dynamodb';
+import { EventBus } from 'aws-cdk-lib/aws-events';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import {
+  ConfigurationSet,
+  ConfigurationSetEventDestination,
+  DkimIdentity,
+  EasyDkimSigningKeyLength,
+  EmailIdentity,
+  EmailSendingEvent,
+  EventDestination,
+  Identity,
+  MailFromBehaviorOnMxFailure,
+  SuppressionReasons,
+} from 'aws-cdk-lib/aws-ses';
+import type { Construct } from 'constructs';
+import type { StageSettings } from '../../config/stages.js';
+import { EXTERNAL_ID_INDEX, STATUS_INDEX } from '../../functions/adapters/dynamo-table.js';
+import { FarewellFunction } from './constructs/farewell-function.js';
+import { acknowledge } from './nag.js';
+
+/**
+ * The top-level attribute DynamoDB expires items by (epoch seconds): short-lived items such as the
+ * console's sign-in attempt counters set it. Exits and suppressions never do.
+ */
+export const TTL_ATTRIBUTE = 'expiresAt';
+
+export interface StatefulStackProps extends StackProps {
+  stage: StageSettings;
+}
+
+/**
+ * What holds data or identity and must outlive any deploy: the table, the SES identity and
+ * configuration set, the schedule group, and the secret. Retained when the stack is deleted.
+ */
+export class StatefulStack extends Stack {
+  readonly table: TableV2;
+  readonly identity: EmailIdentity;
+  readonly configurationSet: ConfigurationSet;
+  readonly scheduleGroup: ScheduleGroup;
+  readonly secret: Secret;
+
+  constructor(scope: Construct, id: string, props: StatefulStackProps) {
+    super(scope, id, props);
+    const { stage } = props;
+
+    // Keys and indexes exactly as functions/adapters/dynamo-table.ts defines them for dynalite.
+    this.table = new TableV2(this, 'Exits', {
+      partitionKey: { name: 'pk', type: AttributeType.STRING },
+      sortKey: { name: 'sk', type: AttributeType.STRING },
+      globalSecondaryIndexes: [
+        {
+          indexName: STATUS_INDEX,
+          partitionKey: { name: 'gsi1pk', type: AttributeType.STRING },
+          sortKey: { name: 'gsi1sk', type: AttributeType.STRING },
+          projectionType: ProjectionType.ALL,
+        },
+        {
+          indexName: EXTERNAL_ID_INDEX,
+          partitionKey: { name: 'gsi2pk', type: AttributeType.STRING },
+          sortKey: { name: 'gsi2sk', type: AttributeType.STRING },
+          projectionType: ProjectionType.KEYS_ONLY,
+        },
+      ],
+      billing: Billing.onDemand(),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      timeToLiveAttribute: TTL_ATTRIBUTE,
+      encryption: TableEncryptionV2.awsManagedKey(),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.configurationSet = new ConfigurationSet(this, 'ConfigurationSet', {
+      suppressionReasons: SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+      reputationMetrics: true,
+    });
+    // EventBridge's default bus rather than SNS: no topic to encrypt or pay for, and a rule can
+    // filter on the configuration set and retry into the dead-letter queue by itself.
+    new ConfigurationSetEventDestination(this, 'EmailEvents', {
+      configurationSet: this.configurationSet,
+      destination: EventDestination.eventBus(EventBus.fromEventBusName(this, 'Default', 'default')),
+      events: [EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT, EmailSendingEvent.DELIVERY],
+    });
+
+    const mailFromDomain = `${stage.mailFromSubdomain}.${stage.domain}`;
+    this.identity = new EmailIdentity(this, 'Domain', {
+      identity: Identity.domain(stage.domain),
+      configurationSet: this.configurationSet,
+      dkimSigning: true,
+      dkimIdentity: DkimIdentity.easyDkim(EasyDkimSigningKeyLength.RSA_2048_BIT),
+      mailFromDomain,
+      mailFromBehaviorOnMxFailure: MailFromBehaviorOnMxFailure.REJECT_MESSAGE,
+    });
+    this.identity.applyRemovalPolicy(RemovalPolicy.RETAIN);
+
+    this.scheduleGroup = new ScheduleGroup(this, 'Steps', {
+      // A fixed name: IAM grants and the reconciler's listing name it.
+      scheduleGroupName: `farewell-${stage.name}`,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.secret = this.keys(stage);
+    this.dnsOutputs(stage, mailFromDomain);
+  }
+
+  /**
+   * One secret, a JSON object with the three keys. Secrets Manager generates the suppression key;
+   * a one-shot custom resource adds the webhook secret and link key in their formats, and never
+   * replaces a value the operator set.
+   */
+  private keys(stage: StageSettings): Secret {
+    const secret = new Secret(this, 'Keys', {
+      description: 'Farewell webhook secrets, link-signing keys and suppression key (JSON)',
+      generateSecretString: {
+        secretStringTemplate: '{}',
+        generateStringKey: 'FAREWELL_SUPPRESSION_KEY',
+        passwordLength: 64,
+        excludePunctuation: true,
+      },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    acknowledge(
+      secret,
+      'AwsSolutions-SMG4',
+      'Rotation is an operator step: the webhook secret is shared with the CRM and old link keys must keep verifying, so new values are added beside old ones (space-separated), never swapped in by a schedule.',
+    );
+
+    const completer = new FarewellFunction(this, 'CompleteKeys', {
+      entry: 'complete-secret',
+      description: 'Fills missing keys of the Farewell secret on deploy (custom resource)',
+      serviceName: `farewell-${stage.name}`,
+      logRetention: RetentionDays.ONE_MONTH,
+    });
+    completer.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'],
+        resources: [secret.secretArn],
+      }),
+    );
+    const completed = new CustomResource(this, 'CompletedKeys', {
+      serviceToken: completer.function.functionArn,
+      resourceType: 'Custom::FarewellKeys',
+      properties: { SecretArn: secret.secretArn, Keys: 'v1' },
+    });
+    // Invoked only once its role may read and write the secret.
+    completed.node.addDependency(completer);
+    return secret;
+  }
+
+  /** The DNS records to add at the domain's DNS host, printed after each deploy. */
+  private dnsOutputs(stage: StageSettings, mailFromDomain: string): void {
+    this.identity.dkimRecords.forEach((record, index) => {
+      new CfnOutput(this, `DkimCname${index + 1}`, {
+        description: `DKIM: CNAME record ${index + 1} of 3 (name → value)`,
+        value: `${record.name} CNAME ${record.value}`,
+      });
+    });
+    new CfnOutput(this, 'MailFromMx', {
+      description: 'Custom MAIL FROM: MX record',
+      value: `${mailFromDomain} MX 10 feedback-smtp.${this.region}.amazonses.com`,
+    });
+    new CfnOutput(this, 'MailFromSpf', {
+      description: 'Custom MAIL FROM: SPF TXT record',
+      value: `${mailFromDomain} TXT "v=spf1 include:amazonses.com ~all"`,
+    });
+    new CfnOutput(this, 'DmarcSuggestion', {
+      description: 'DMARC TXT record to start with (monitor, then tighten to quarantine/reject)',
+      value: `_dmarc.${stage.domain} TXT "v=DMARC1; p=none; rua=mailto:${stage.operatorEmail}"`,
+    });
+  }
+}

@@ -1,0 +1,244 @@
+import { ArnFormat, CfnOutput, Duration, Stack, type StackProps, TimeZone } from 'aws-cdk-lib';
+import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import {
+  type IScheduleGroup,
+  Schedule,
+  ScheduleExpression,
+  ScheduleTargetInput,
+} from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IConfigurationSet, IEmailIdentity } from 'aws-cdk-lib/aws-ses';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import type { StageSettings } from '../../config/stages.js';
+import { EXTERNAL_ID_INDEX, STATUS_INDEX } from '../../functions/adapters/dynamo-table.js';
+import { FarewellAlarms } from './constructs/alarms.js';
+import { FarewellFunction, type FarewellFunctionProps } from './constructs/farewell-function.js';
+import { FarewellHttpApi } from './constructs/http-api.js';
+import { StepScheduling } from './constructs/step-scheduling.js';
+import { acknowledge } from './nag.js';
+
+/** What the stateless stack uses from the stateful one. */
+export interface StatefulResources {
+  table: TableV2;
+  identity: IEmailIdentity;
+  configurationSet: IConfigurationSet;
+  scheduleGroup: IScheduleGroup;
+  secret: ISecret;
+}
+
+export interface StatelessStackProps extends StackProps {
+  stage: StageSettings;
+  stateful: StatefulResources;
+}
+
+const LOG_RETENTION = RetentionDays.THREE_MONTHS;
+
+/**
+ * Everything that can be deleted and redeployed without losing data: the functions, the HTTP API,
+ * the schedules' execution role, the dead-letter queue, the SES event rule and the alarms.
+ */
+export class StatelessStack extends Stack {
+  readonly functions: Record<'web' | 'sendStep' | 'sesEvents' | 'reconciler', FarewellFunction>;
+  readonly api: FarewellHttpApi;
+
+  constructor(scope: Construct, id: string, props: StatelessStackProps) {
+    super(scope, id, props);
+    const { stage, stateful } = props;
+    const serviceName = `farewell-${stage.name}`;
+
+    const deadLetters = new Queue(this, 'DeadLetters', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    acknowledge(
+      deadLetters,
+      'AwsSolutions-SQS3',
+      'This queue is the dead-letter queue (of send-step, ses-events and the reconciler, of Scheduler and of the SES event rule); a queue behind it would only hide failures from the alarm on its depth.',
+    );
+
+    // The send-step ARN is needed by functions and roles created before it: a fixed name gives it.
+    const sendStepName = `farewell-${stage.name}-send-step`;
+    const sendStepArn = this.formatArn({
+      service: 'lambda',
+      resource: 'function',
+      resourceName: sendStepName,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    const scheduling = new StepScheduling(this, 'StepScheduling', {
+      group: stateful.scheduleGroup,
+      sendStepArn,
+      deadLetterQueue: deadLetters,
+    });
+
+    const make = (name: string, description: string, extra: Partial<FarewellFunctionProps> = {}) =>
+      new FarewellFunction(this, name, {
+        entry: name,
+        description,
+        serviceName,
+        logRetention: LOG_RETENTION,
+        ...extra,
+      });
+    const web = make('web', 'Farewell HTTP API: webhooks, client pages, console');
+    const sendStep = make('send-step', 'Sends one step of an exit when its schedule fires', {
+      functionName: sendStepName,
+      onFailure: deadLetters,
+    });
+    const sesEvents = make('ses-events', 'Records SES bounces, complaints and deliveries', {
+      onFailure: deadLetters,
+    });
+    const reconciler = make('reconcile', 'Daily repair of lost schedules and finished exits', {
+      timeout: Duration.minutes(5),
+      onFailure: deadLetters,
+    });
+    this.functions = { web, sendStep, sesEvents, reconciler };
+
+    this.api = new FarewellHttpApi(this, 'Http', {
+      web: web.function,
+      throttle: stage.throttle,
+      logRetention: LOG_RETENTION,
+    });
+    const publicUrl = stage.publicUrl ?? this.api.url;
+
+    const environment = this.settings(stage, publicUrl, stateful.configurationSet);
+    for (const fn of Object.values(this.functions)) {
+      fn.setEnvironment(environment).bindSecret(stateful.secret);
+    }
+    const indexes = [STATUS_INDEX, EXTERNAL_ID_INDEX];
+    const write = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] as const;
+    // The web function also deletes (a client undoing their unsubscribe) and queries (console).
+    web.bindTable(stateful.table, [...write, 'dynamodb:DeleteItem', 'dynamodb:Query'], indexes);
+    sendStep.bindTable(stateful.table, [...write]);
+    sesEvents.bindTable(stateful.table, [...write]);
+    reconciler.bindTable(
+      stateful.table,
+      ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+      [STATUS_INDEX],
+    );
+    // send-step mails clients; web mails the operator about survey answers that need attention.
+    for (const fn of [sendStep, web]) {
+      fn.grantSendEmail(
+        stateful.identity.emailIdentityName,
+        stateful.configurationSet.configurationSetName,
+      );
+    }
+    scheduling.bind(web, { write: true, delete: true });
+    scheduling.bind(sendStep, { write: true });
+    scheduling.bind(sesEvents, { delete: true });
+    scheduling.bind(reconciler, { write: true, list: true });
+
+    new Rule(this, 'SesEvents', {
+      description: 'Bounces, complaints and deliveries of Farewell email, to ses-events',
+      eventPattern: {
+        source: ['aws.ses'],
+        detailType: ['Email Bounced', 'Email Complaint Received', 'Email Delivered'],
+        detail: {
+          mail: {
+            tags: { 'ses:configuration-set': [stateful.configurationSet.configurationSetName] },
+          },
+        },
+      },
+      targets: [
+        new LambdaFunction(sesEvents.function, {
+          deadLetterQueue: deadLetters,
+          retryAttempts: 8,
+          maxEventAge: Duration.hours(6),
+        }),
+      ],
+    });
+
+    this.dailyReconcile(reconciler, stateful.scheduleGroup, deadLetters, stage);
+
+    new FarewellAlarms(this, 'Alarms', {
+      operatorEmail: stage.operatorEmail,
+      deadLetterQueue: deadLetters,
+      functions: { Web: web, SendStep: sendStep, SesEvents: sesEvents, Reconciler: reconciler },
+      bounceRate: stage.alarms.bounceRate,
+      complaintRate: stage.alarms.complaintRate,
+    });
+
+    new CfnOutput(this, 'AppUrl', {
+      description: 'Farewell (webhooks, client pages)',
+      value: publicUrl,
+    });
+    new CfnOutput(this, 'ConsoleUrl', {
+      description: 'Operator console',
+      value: `${publicUrl}/admin`,
+    });
+    new CfnOutput(this, 'WebhookUrl', {
+      description: 'Webhook endpoint for your CRM',
+      value: `${publicUrl}/webhooks/exits`,
+    });
+    new CfnOutput(this, 'SecretName', {
+      description: 'Webhook secret and keys (JSON) in Secrets Manager',
+      value: stateful.secret.secretName,
+    });
+  }
+
+  /** Settings every function reads (config.ts); none grants anything. */
+  private settings(
+    stage: StageSettings,
+    publicUrl: string,
+    configurationSet: IConfigurationSet,
+  ): Record<string, string> {
+    const optional = (name: string, value: string | undefined) => (value ? { [name]: value } : {});
+    return {
+      FAREWELL_PUBLIC_URL: publicUrl,
+      FAREWELL_FIRM_NAME: stage.firm.name,
+      FAREWELL_SENDER_EMAIL: stage.sender.email,
+      FAREWELL_SENDER_NAME: stage.sender.name,
+      FAREWELL_REPLY_TO: stage.replyTo,
+      FAREWELL_OPERATOR_EMAIL: stage.operatorEmail,
+      FAREWELL_SES_CONFIGURATION_SET: configurationSet.configurationSetName,
+      FAREWELL_DEFAULT_LOCALE: stage.defaultLocale,
+      FAREWELL_SEQUENCE: JSON.stringify(stage.sequence),
+      ...optional('FAREWELL_SIGNATURE', stage.firm.signature),
+      ...optional('FAREWELL_BRAND_LOGO_URL', stage.firm.logoUrl),
+      ...optional('FAREWELL_BRAND_ACCENT', stage.firm.accent),
+      ...optional('FAREWELL_POSTAL_ADDRESS', stage.firm.postalAddress),
+    };
+  }
+
+  /** The reconciler's own schedule and role: that role may invoke the reconciler and nothing else. */
+  private dailyReconcile(
+    reconciler: FarewellFunction,
+    group: IScheduleGroup,
+    deadLetters: Queue,
+    stage: StageSettings,
+  ): void {
+    const role = new Role(this, 'ReconcileScheduleRole', {
+      description: 'Assumed by EventBridge Scheduler to run the daily Farewell reconciler',
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    });
+    // LambdaInvoke grants the function and its versions (`<arn>:*`): still only the reconciler.
+    acknowledge(
+      role,
+      `AwsSolutions-IAM5[Resource::<${this.resolve(this.getLogicalId(reconciler.function.node.defaultChild as CfnFunction))}.Arn>:*]`,
+      'The daily schedule may invoke the reconciler function and its versions, nothing else.',
+    );
+    new Schedule(this, 'DailyReconcile', {
+      description: 'Repairs lost step schedules and completes finished exits',
+      scheduleGroup: group,
+      schedule: ScheduleExpression.cron({
+        minute: '15',
+        hour: '4',
+        timeZone: TimeZone.of(stage.defaultTimezone),
+      }),
+      target: new LambdaInvoke(reconciler.function, {
+        role,
+        input: ScheduleTargetInput.fromObject({}),
+        retryAttempts: 3,
+        deadLetterQueue: deadLetters,
+      }),
+    });
+  }
+}
