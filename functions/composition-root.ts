@@ -4,14 +4,19 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { sequence } from '../config/sequence.js';
 import { DynamoExitStore } from './adapters/dynamo-exit-store.js';
+import { DynamoOperatorStore } from './adapters/dynamo-operator-store.js';
 import { EventBridgeStepScheduler } from './adapters/eventbridge-step-scheduler.js';
 import { PowertoolsLog } from './adapters/powertools-log.js';
 import { SesMailer } from './adapters/ses-mailer.js';
+import { buildClientPages } from './client-pages-root.js';
 import type { Config } from './config.js';
+import type { ScryptParams } from './domain/passwords.js';
 import type { Clock, EventLog } from './domain/ports.js';
 import type { SequenceRules } from './domain/sequence-rules.js';
 import type { ExitControlDeps } from './domain/use-cases/exit-controls.js';
+import type { OperatorDeps } from './domain/use-cases/operators.js';
 import type { ReconcileDeps } from './domain/use-cases/reconcile.js';
+import type { RecordEmailEventDeps } from './domain/use-cases/record-email-event.js';
 import type { SendStepDeps } from './domain/use-cases/send-step.js';
 import { WebhookVerifier } from './handlers/http/webhook-signature.js';
 import type { WebDeps } from './handlers/web.js';
@@ -26,12 +31,17 @@ export interface Overrides {
   log?: EventLog;
   /** The sequence rules; `config/sequence.ts` unless a test passes its own. */
   rules?: SequenceRules;
+  /** Cheaper scrypt parameters for tests; `PASSWORD_PARAMS` otherwise. */
+  passwordParams?: ScryptParams;
 }
 
 export interface Dependencies {
   web: WebDeps;
   sendStep: SendStepDeps;
   reconcile: ReconcileDeps;
+  /** Operators and sessions: the console's sign-in and the CLI's `operator` commands. */
+  operators: OperatorDeps;
+  sesEvents: RecordEmailEventDeps;
 }
 
 /**
@@ -92,6 +102,15 @@ export function buildDependencies(config: Config, overrides: Overrides = {}): De
         defaults: { timezone: rules.defaultTimezone, locale: config.FAREWELL_DEFAULT_LOCALE },
       },
       controls,
+      clientPages: buildClientPages(config, {
+        store,
+        scheduler: stepScheduler,
+        mailer,
+        noticeRenderer: renderer,
+        clock,
+        log,
+        rules,
+      }),
     },
     sendStep: {
       store,
@@ -105,5 +124,19 @@ export function buildDependencies(config: Config, overrides: Overrides = {}): De
       leaseSeconds: config.FAREWELL_SEND_LEASE_SECONDS,
     },
     reconcile: { store, scheduler: stepScheduler, clock, log },
+    operators: {
+      operators: new DynamoOperatorStore(documents, config.FAREWELL_TABLE_NAME),
+      clock,
+      log,
+      sessionKey: config.FAREWELL_SESSION_KEY,
+      ...(overrides.passwordParams ? { passwordParams: overrides.passwordParams } : {}),
+    },
+    sesEvents: {
+      store,
+      scheduler: stepScheduler,
+      clock,
+      log,
+      suppressionKey: config.FAREWELL_SUPPRESSION_KEY,
+    },
   };
 }

@@ -48,6 +48,11 @@ export const configSchema = z.object({
   FAREWELL_SENDER_EMAIL: z.email(),
   FAREWELL_SENDER_NAME: z.string().min(1).max(100).optional(),
   FAREWELL_REPLY_TO: z.email().optional(),
+  /**
+   * Where survey answers that need attention (a low score, win-back interest, a testimonial) are
+   * emailed. Optional: without it no notice goes out, and the exit's timeline says so.
+   */
+  FAREWELL_OPERATOR_EMAIL: z.email().optional(),
   FAREWELL_SES_CONFIGURATION_SET: z.string().min(1).optional(),
   /** Email branding: a logo shown instead of the firm's name (https only, emails load it remotely). */
   FAREWELL_BRAND_LOGO_URL: z
@@ -74,6 +79,8 @@ export const configSchema = z.object({
     .string()
     .transform((value) => value.split(/\s+/).filter(Boolean))
     .pipe(z.array(z.string().min(32, 'each key must be at least 32 characters')).min(1)),
+  /** Signs operators' session cookies and keys their sign-in attempt counters. */
+  FAREWELL_SESSION_KEY: z.string().min(32, 'must be at least 32 characters'),
   FAREWELL_DEFAULT_LOCALE: z.string().min(2).default('en-GB'),
   FAREWELL_SCHEDULE_GROUP: z.string().min(1).default('default'),
   FAREWELL_SEND_STEP_ARN: z.string().startsWith('arn:'),

@@ -26,7 +26,7 @@ export class TemplateBuildError extends Error {
   override name = 'TemplateBuildError';
 }
 
-const COMPILE_OPTIONS = { strict: true, knownHelpersOnly: true } as const;
+export const COMPILE_OPTIONS = { strict: true, knownHelpersOnly: true } as const;
 const INCLUDE = /\{\{>\s*([^}]*?)\s*\}\}/g;
 
 function read(sources: TemplateSources, path: string): string {
@@ -35,7 +35,8 @@ function read(sources: TemplateSources, path: string): string {
   return source;
 }
 
-function expandIncludes(
+/** Resolves `{{> name}}` includes (and the layout's `{{> body}}` slot) from `partials/`. */
+export function expandIncludes(
   source: string,
   kind: 'html' | 'text',
   sources: TemplateSources,
@@ -76,7 +77,7 @@ function inlineCss(html: string): string {
 type Node = { type?: unknown; [key: string]: unknown };
 
 /** Walks the AST: every path lookup becomes strict; unescaped output is refused. */
-function harden(node: unknown, where: string): void {
+export function harden(node: unknown, where: string): void {
   if (Array.isArray(node)) {
     for (const child of node) harden(child, where);
     return;
@@ -85,7 +86,7 @@ function harden(node: unknown, where: string): void {
   const current = node as Node;
   if (current.type === 'PathExpression') current.strict = true;
   if (current.type === 'MustacheStatement' && current.escaped === false) {
-    throw new TemplateBuildError(`${where}: {{{ }}} and {{& }} are not allowed in email templates`);
+    throw new TemplateBuildError(`${where}: {{{ }}} and {{& }} are not allowed in templates`);
   }
   if (current.type === 'PartialStatement' || current.type === 'PartialBlockStatement') {
     throw new TemplateBuildError(`${where}: a partial was left unresolved`);

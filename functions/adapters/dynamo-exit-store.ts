@@ -3,6 +3,7 @@
  * item: no transactions, so the same code runs on DynamoDB and on dynalite.
  */
 import {
+  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -17,7 +18,10 @@ import type {
   ExitStore,
   StatusChange,
   StepOutcome,
+  Suppression,
+  SurveyWrite,
 } from '../domain/ports.js';
+import { surveyUpdate, timelineUpdate, unsuppressDelete } from './dynamo-client-writes.js';
 import { exitToItem, itemToExit } from './dynamo-exit-mapping.js';
 import {
   EXTERNAL_ID_INDEX,
@@ -373,6 +377,42 @@ export class DynamoExitStore implements ExitStore {
         }),
       ),
     );
+  }
+
+  async suppression(emailHash: string): Promise<Suppression | undefined> {
+    const { Item } = await this.call('suppression', () =>
+      this.client.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: suppressionKey(emailHash),
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    if (!Item) return undefined;
+    return { reason: String(Item.reason ?? ''), at: String(Item.suppressedAt ?? '') };
+  }
+
+  async unsuppress(emailHash: string, reason: string): Promise<boolean> {
+    const result = await this.conditional('unsuppress', () =>
+      this.client.send(new DeleteCommand(unsuppressDelete(this.tableName, emailHash, reason))),
+    );
+    return result !== CONDITION_FAILED;
+  }
+
+  async recordSurvey(exitId: string, write: SurveyWrite): Promise<Exit | undefined> {
+    const result = await this.conditional('recordSurvey', () =>
+      this.client.send(new UpdateCommand(surveyUpdate(this.tableName, exitId, write))),
+    );
+    if (result === CONDITION_FAILED || !result.Attributes) return undefined;
+    return itemToExit(result.Attributes);
+  }
+
+  async addToTimeline(exitId: string, entry: TimelineEntry): Promise<boolean> {
+    const result = await this.conditional('addToTimeline', () =>
+      this.client.send(new UpdateCommand(timelineUpdate(this.tableName, exitId, entry))),
+    );
+    return result !== CONDITION_FAILED;
   }
 
   async ping(): Promise<void> {

@@ -52,15 +52,71 @@ export interface TimelineEntry {
   detail?: string;
 }
 
-/** What the client told us in the exit survey. The client-pages issue fills in the answers. */
+/** The survey's first question: why the client left, from a fixed list (labels in `survey.ts`). */
+export const LEAVING_REASONS = [
+  'work-complete',
+  'needs-changed',
+  'budget',
+  'in-house',
+  'other-provider',
+  'quality',
+  'communication',
+  'firm-ended',
+  'other',
+] as const;
+export type LeavingReason = (typeof LEAVING_REASONS)[number];
+
+/** Would the client consider coming back if what fell short were put right? */
+export const WIN_BACK_ANSWERS = ['yes', 'maybe', 'no'] as const;
+export type WinBack = (typeof WIN_BACK_ANSWERS)[number];
+
+/** Under whose name a testimonial may be published. */
+export const TESTIMONIAL_SCOPES = ['name', 'company', 'anonymous'] as const;
+export type TestimonialScope = (typeof TESTIMONIAL_SCOPES)[number];
+
+/** The answers of one submission of the survey form. Free text is trimmed; empty means absent. */
+export interface SurveyAnswers {
+  reason: LeavingReason;
+  reasonDetail?: string;
+  whatWorked?: string;
+  whatDidNot?: string;
+  improve?: string;
+  /** 0–10 likelihood to recommend. */
+  score: number;
+  winBack?: WinBack;
+  testimonial?: string;
+  /** Consent to publish the testimonial, as chosen on the form; absent means "keep it private". */
+  publishAs?: TestimonialScope;
+}
+
+/** Consent to publish a testimonial: its scope and when it was given or withdrawn. */
+export interface TestimonialConsent {
+  scope: TestimonialScope;
+  givenAt: string;
+  /** Set when the client took the consent back; the testimonial is then private again. */
+  withdrawnAt?: string;
+}
+
+/**
+ * What the client told us in the exit survey: the latest answers (a revision overwrites them),
+ * and the consent trail of the testimonial.
+ */
 export interface SurveyResponse {
+  answers: SurveyAnswers;
+  /** First submission. */
   answeredAt: string;
+  /** Latest submission (equal to `answeredAt` for the first). */
+  revisedAt: string;
+  /** 1 for the first submission, +1 for each revision. */
+  revision: number;
+  consent?: TestimonialConsent;
 }
 
 export interface Exit {
   id: string;
   externalId?: string;
-  source: 'webhook' | 'console';
+  /** How the exit was started: a signed webhook, the console form, or a CSV import (the CLI). */
+  source: 'webhook' | 'console' | 'import';
   client: Client;
   initiatedBy: InitiatedBy;
   reason?: string;

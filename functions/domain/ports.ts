@@ -1,4 +1,5 @@
-import type { Exit, ExitStatus, Step, TimelineEntry } from './exit.js';
+import type { Exit, ExitStatus, Step, SurveyResponse, TimelineEntry } from './exit.js';
+import type { Operator } from './operator.js';
 
 /** The time source. Production uses the system clock; local mode a virtual clock that can travel. */
 export interface Clock {
@@ -37,6 +38,25 @@ export interface StatusChange {
   remove?: string[];
   /** New steps (must not exist yet). */
   add?: Step[];
+}
+
+/**
+ * A survey submission, written in one conditional update: the response, its timeline entry, and
+ * the pending steps it makes pointless (the survey reminder), which must still be `scheduled`.
+ */
+export interface SurveyWrite {
+  response: SurveyResponse;
+  /** The revision this one replaces (0 for the first answer); another write landing first fails it. */
+  replaces: number;
+  entry: TimelineEntry;
+  skip?: { stepIds: string[]; reason: string };
+}
+
+/** Why and when an address went on the suppression list. */
+export interface Suppression {
+  /** `unsubscribed` (the client asked), `rejected`, `bounce`, `complaint`… */
+  reason: string;
+  at: string;
 }
 
 export interface ExitPage {
@@ -96,6 +116,20 @@ export interface ExitStore {
   suppress(emailHash: string, reason: string, at: string): Promise<void>;
   /** Whether an address (by its keyed hash) is on the suppression list. */
   isSuppressed(emailHash: string): Promise<boolean>;
+  /** The suppression of an address (by its keyed hash), if any. */
+  suppression(emailHash: string): Promise<Suppression | undefined>;
+  /**
+   * Takes an address off the suppression list, only if it is there for `reason` (a client may
+   * undo their own unsubscribe, never a bounce or a complaint). Returns whether it was removed.
+   */
+  unsuppress(emailHash: string, reason: string): Promise<boolean>;
+  /**
+   * Stores a survey submission (see `SurveyWrite`); returns the exit after it, or undefined when
+   * the exit is gone or the condition failed (read again and retry).
+   */
+  recordSurvey(exitId: string, write: SurveyWrite): Promise<Exit | undefined>;
+  /** Appends an entry to an exit's timeline; false when there is no such exit. */
+  addToTimeline(exitId: string, entry: TimelineEntry): Promise<boolean>;
   /** Cheap round trip used by `GET /healthz`. */
   ping(): Promise<void>;
 }
@@ -160,9 +194,58 @@ export interface EmailRenderer {
   render(exit: Exit, step: Step): RenderedEmail;
 }
 
+/** The operator's email about a survey submission that needs attention. */
+export interface SurveyNoticeRenderer {
+  /** `reasons`: why the operator hears about it, in words, e.g. "a score of 4 out of 10". */
+  renderSurveyNotice(exit: Exit, response: SurveyResponse, reasons: string[]): RenderedEmail;
+}
+
 /** What the domain logs: ids and outcomes, never an address, a token or a secret. */
 export interface EventLog {
   info(message: string, fields?: Record<string, string | number | boolean>): void;
   warn(message: string, fields?: Record<string, string | number | boolean>): void;
   error(message: string, fields?: Record<string, string | number | boolean>): void;
+}
+
+/**
+ * When repeated failed sign-ins lock an address: `maxFailures` attempts without a success within
+ * `windowSeconds` lock it for `lockoutSeconds` after the last one.
+ */
+export interface ThrottlePolicy {
+  maxFailures: number;
+  windowSeconds: number;
+  lockoutSeconds: number;
+}
+
+export type AttemptVerdict = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+
+/**
+ * Persistence of operators (one item per operator, keyed by the normalized email) and of the
+ * sign-in attempt counters. Every change is one conditional write.
+ */
+export interface OperatorStore {
+  /** Stores a new operator; `exists` (and changes nothing) when that email is taken. */
+  createOperator(operator: Operator): Promise<'created' | 'exists'>;
+  /** The operator with that email (normalized here too), read consistently. */
+  getOperator(email: string): Promise<Operator | undefined>;
+  /**
+   * Replaces the password and bumps `sessionVersion`, ending every session, in one write.
+   * False when there is no such operator.
+   */
+  setPassword(email: string, passwordHash: string, at: string): Promise<boolean>;
+  /**
+   * Replaces a hash made with older parameters by one of the same password, only while the old
+   * hash is still the stored one; sessions stay. False when the hash changed meanwhile.
+   */
+  upgradeHash(email: string, oldHash: string, newHash: string, at: string): Promise<boolean>;
+  /** Bumps `sessionVersion`, ending every session issued before. False when there is no operator. */
+  endSessions(email: string, at: string): Promise<boolean>;
+  /**
+   * Counts one sign-in attempt under `key` (an opaque, keyed hash), unless the key is locked:
+   * one atomic conditional update, so parallel guesses cannot slip past the limit. Counters
+   * whose window and lockout have passed count as empty (DynamoDB's TTL deletes them later).
+   */
+  countSignInAttempt(key: string, now: Date, policy: ThrottlePolicy): Promise<AttemptVerdict>;
+  /** Forgets the attempts under `key` (after a successful sign-in, or an administrator's unlock). */
+  clearSignInAttempts(key: string): Promise<void>;
 }

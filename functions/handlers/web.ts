@@ -1,19 +1,28 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { EventLog, ExitStore } from '../domain/ports.js';
+import { STYLESHEET_PATH } from '../rendering/page-renderer.js';
+import type { ClientPageDeps } from './client-pages/shared.js';
+import { showSurvey, submitSurvey } from './client-pages/survey.js';
+import { postPreferences, showPreferences } from './client-pages/unsubscribe.js';
 import { errorResponse } from './http/errors.js';
+import { asset } from './http/pages.js';
 import { type HttpResponse, json, problem } from './http/responses.js';
 import { handleExitWebhook, type WebhookDeps } from './webhooks.js';
 
 export interface WebDeps extends WebhookDeps {
   store: ExitStore;
   log: EventLog;
+  /** The survey and unsubscribe pages behind emailed links. */
+  clientPages: ClientPageDeps;
 }
 
 export type WebHandler = (event: APIGatewayProxyEventV2) => Promise<HttpResponse>;
 
-type Route = (deps: WebDeps, event: APIGatewayProxyEventV2) => Promise<HttpResponse>;
+/** `param` is the path's last segment for a prefix route (the token of `/s/{token}`), else ''. */
+type Route = (deps: WebDeps, event: APIGatewayProxyEventV2, param: string) => Promise<HttpResponse>;
+type Methods = Partial<Record<string, Route>>;
 
-const ROUTES: Record<string, Partial<Record<string, Route>>> = {
+const ROUTES: Record<string, Methods> = {
   '/healthz': {
     GET: async (deps) => {
       try {
@@ -25,13 +34,41 @@ const ROUTES: Record<string, Partial<Record<string, Route>>> = {
     },
   },
   '/webhooks/exits': { POST: handleExitWebhook },
+  [STYLESHEET_PATH]: {
+    GET: async ({ clientPages: { pages } }) =>
+      asset('text/css; charset=utf-8', pages.stylesheet.css, pages.stylesheet.hash),
+  },
 };
+
+/** Routes whose last path segment is a parameter: `/s/{token}` and `/u/{token}`. */
+const PREFIX_ROUTES: Record<string, Methods> = {
+  '/s/': {
+    GET: (deps, event, token) => showSurvey(deps.clientPages, event, token),
+    POST: (deps, event, token) => submitSurvey(deps.clientPages, event, token),
+  },
+  '/u/': {
+    GET: (deps, event, token) => showPreferences(deps.clientPages, event, token),
+    POST: (deps, event, token) => postPreferences(deps.clientPages, event, token),
+  },
+};
+
+function match(path: string): { methods: Methods; param: string } | undefined {
+  const exact = ROUTES[path];
+  if (exact) return { methods: exact, param: '' };
+  for (const [prefix, methods] of Object.entries(PREFIX_ROUTES)) {
+    if (!path.startsWith(prefix)) continue;
+    const param = path.slice(prefix.length);
+    if (param !== '' && !param.includes('/')) return { methods, param };
+  }
+  return undefined;
+}
 
 /** The web Lambda: one HTTP API, a small table of routes, errors mapped in one place. */
 export function createWebHandler(deps: WebDeps): WebHandler {
   return async (event) => {
-    const methods = ROUTES[event.rawPath];
-    if (!methods) return problem(404, 'There is nothing at this address.');
+    const found = match(event.rawPath);
+    if (!found) return problem(404, 'There is nothing at this address.');
+    const { methods, param } = found;
     const route = methods[event.requestContext.http.method];
     if (!route) {
       return problem(405, 'This method is not allowed here.', undefined, {
@@ -39,7 +76,7 @@ export function createWebHandler(deps: WebDeps): WebHandler {
       });
     }
     try {
-      return await route(deps, event);
+      return await route(deps, event, param);
     } catch (error) {
       return errorResponse(error, deps.log);
     }

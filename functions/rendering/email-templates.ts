@@ -3,7 +3,7 @@ import type Handlebars from 'handlebars';
 import handlebarsRuntime from 'handlebars/runtime.js';
 import type { EmailViews, Framed } from './email-views.js';
 
-/** Every email Farewell sends, one per step kind (two for the notice). */
+/** Every email Farewell sends: one per step kind (two for the notice), and the operator's notice. */
 export const EMAIL_NAMES = [
   'notice-firm',
   'notice-client',
@@ -11,6 +11,7 @@ export const EMAIL_NAMES = [
   'survey',
   'survey-reminder',
   'check-in',
+  'survey-answer',
 ] as const;
 export type EmailName = (typeof EMAIL_NAMES)[number];
 
@@ -63,5 +64,6 @@ export function loadEmailTemplates(specs: PrecompiledEmails): EmailTemplates {
     survey: set(specs.survey),
     'survey-reminder': set(specs['survey-reminder']),
     'check-in': set(specs['check-in']),
+    'survey-answer': set(specs['survey-answer']),
   };
 }

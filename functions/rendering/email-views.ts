@@ -3,6 +3,7 @@ import type { Exit, Step } from '../domain/exit.js';
 import { type LinkPurpose, signLinkToken } from '../domain/link-token.js';
 import { type Branding, DEFAULT_ACCENT, textColourOn } from './branding.js';
 import type { EmailName } from './email-templates.js';
+import type { SurveyNoticeView } from './survey-notice-view.js';
 import {
   daysUntil,
   formatDate,
@@ -77,6 +78,7 @@ export interface EmailViews {
   survey: SurveyView;
   'survey-reminder': SurveyReminderView;
   'check-in': CheckInView;
+  'survey-answer': SurveyNoticeView;
 }
 
 /** The view of the HTML and text parts: the email's view plus its rendered subject and preheader. */
@@ -96,7 +98,8 @@ export interface ViewContext {
 /** Survey, reminder and check-in are not needed to end the engagement: they can be refused. */
 const UNSUBSCRIBABLE: ReadonlySet<EmailName> = new Set(['survey', 'survey-reminder', 'check-in']);
 
-export function emailNameFor(exit: Exit, step: Step): EmailName {
+/** The client email a step sends (the operator's notice is no step of the sequence). */
+export function emailNameFor(exit: Exit, step: Step): Exclude<EmailName, 'survey-answer'> {
   if (step.kind === 'notice') return exit.initiatedBy === 'firm' ? 'notice-firm' : 'notice-client';
   return step.kind;
 }
@@ -120,7 +123,7 @@ function signedUrl(
   return `${context.links.publicUrl}/${route}/${token}`;
 }
 
-function commonView(exit: Exit, name: EmailName, context: ViewContext): CommonView {
+export function commonView(exit: Exit, name: EmailName, context: ViewContext): CommonView {
   const { branding } = context;
   const accent = branding.accent ?? DEFAULT_ACCENT;
   const language = exit.client.locale.split('-')[0] ?? '';

@@ -1,9 +1,10 @@
-import type { Exit, Step } from '../domain/exit.js';
-import type { Clock, EmailRenderer, RenderedEmail } from '../domain/ports.js';
+import type { Exit, Step, SurveyResponse } from '../domain/exit.js';
+import type { Clock, EmailRenderer, RenderedEmail, SurveyNoticeRenderer } from '../domain/ports.js';
 import type { Branding } from './branding.js';
 import { type EmailName, type EmailTemplates, loadEmailTemplates } from './email-templates.js';
 import { type EmailViews, type LinkSettings, prepareEmail } from './email-views.js';
 import { precompiledEmails } from './generated/email-templates.js';
+import { prepareSurveyNotice } from './survey-notice-view.js';
 
 export interface RendererOptions {
   branding: Branding;
@@ -66,7 +67,7 @@ function renderEmail<Name extends EmailName>(
  * subject, preheader and text are plain text, so they are not escaped (and never used as HTML:
  * the layout prints subject and preheader through escaping `{{ }}`).
  */
-export class HandlebarsRenderer implements EmailRenderer {
+export class HandlebarsRenderer implements EmailRenderer, SurveyNoticeRenderer {
   private readonly templates: EmailTemplates;
 
   constructor(private readonly options: RendererOptions) {
@@ -78,6 +79,14 @@ export class HandlebarsRenderer implements EmailRenderer {
     return renderEmail(
       this.templates,
       prepareEmail(exit, step, { branding, links, now: clock.now() }),
+    );
+  }
+
+  renderSurveyNotice(exit: Exit, response: SurveyResponse, reasons: string[]): RenderedEmail {
+    const { branding, links, clock } = this.options;
+    return renderEmail(
+      this.templates,
+      prepareSurveyNotice(exit, response, reasons, { branding, links, now: clock.now() }),
     );
   }
 }

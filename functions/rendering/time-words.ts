@@ -36,6 +36,12 @@ export function formatDate(isoDate: string, locale: string): string {
   }
 }
 
+/** The day an instant falls on in the client's zone, written the client's way (see `formatDate`). */
+export function formatDay(instant: Date | string, locale: string, timezone: string): string {
+  const day = DateTime.fromJSDate(new Date(instant), { zone: timezone }).toISODate();
+  return day ? formatDate(day, locale) : '';
+}
+
 /** Whole months from one calendar date to another (negative when `to` is earlier). */
 export function monthsBetween(from: string, to: string): number {
   return Math.floor(DateTime.fromISO(to).diff(DateTime.fromISO(from), 'months').months);

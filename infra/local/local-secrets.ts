@@ -5,6 +5,9 @@ export interface LocalSecrets {
   FAREWELL_WEBHOOK_SECRETS: string;
   FAREWELL_LINK_KEYS: string;
   FAREWELL_SUPPRESSION_KEY: string;
+  FAREWELL_SESSION_KEY: string;
+  /** Not app config: the password of local mode's first operator (see `local-operator.ts`). */
+  FAREWELL_OPERATOR_PASSWORD: string;
 }
 
 /**
@@ -27,6 +30,9 @@ export function localSecrets(
     FAREWELL_LINK_KEYS: saved.FAREWELL_LINK_KEYS ?? randomBytes(32).toString('base64url'),
     FAREWELL_SUPPRESSION_KEY:
       saved.FAREWELL_SUPPRESSION_KEY ?? randomBytes(32).toString('base64url'),
+    FAREWELL_SESSION_KEY: saved.FAREWELL_SESSION_KEY ?? randomBytes(32).toString('base64url'),
+    FAREWELL_OPERATOR_PASSWORD:
+      saved.FAREWELL_OPERATOR_PASSWORD ?? randomBytes(15).toString('base64url'),
   };
   writeFileSync(file, JSON.stringify(fresh, null, 2), { mode: 0o600 });
   const names = Object.keys(fresh) as (keyof LocalSecrets)[];

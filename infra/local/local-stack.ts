@@ -7,13 +7,16 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ensureTable } from '../../functions/adapters/dynamo-table.js';
 import { buildDependencies } from '../../functions/composition-root.js';
 import { loadConfig } from '../../functions/config.js';
+import type { ScryptParams } from '../../functions/domain/passwords.js';
 import type { ExitStore } from '../../functions/domain/ports.js';
 import { reconcile } from '../../functions/domain/use-cases/reconcile.js';
 import { json, problem } from '../../functions/handlers/http/responses.js';
 import { createSendStepHandler } from '../../functions/handlers/send-step.js';
 import { createWebHandler } from '../../functions/handlers/web.js';
 import { previewRoute } from '../../functions/rendering/preview-site.js';
+import { publicSettings, removeEndpoints, SECRETS_FILE, writeEndpoints } from './endpoints-file.js';
 import { startGateway } from './http-gateway.js';
+import { ensureLocalOperator, type LocalOperator } from './local-operator.js';
 import { type LocalSecrets, localSecrets } from './local-secrets.js';
 import { startSchedulerEmulator } from './scheduler-emulator.js';
 import { timeTravel } from './time-travel.js';
@@ -27,6 +30,8 @@ export interface LocalStackOptions {
   sesPort: number;
   dataDir: string;
   env: Record<string, string | undefined>;
+  /** Cheaper scrypt parameters for tests. */
+  passwordParams?: ScryptParams;
 }
 
 export interface LocalStack {
@@ -37,6 +42,10 @@ export interface LocalStack {
   generated: (keyof LocalSecrets)[];
   /** The store the handlers use, for tests and local tooling. */
   store: ExitStore;
+  /** The first operator, for the banner. */
+  operator: LocalOperator;
+  /** The data folder; it holds `endpoints.json` while the stack runs (see `farewell --local`). */
+  dataDir: string;
   stop(): Promise<void>;
 }
 
@@ -83,7 +92,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const sesUrl = `http://${host}:${(ses.address() as AddressInfo).port}`;
 
     const clock = new VirtualClock(join(options.dataDir, 'clock.json'));
-    const { secrets, generated } = localSecrets(options.env, join(options.dataDir, 'secrets.json'));
+    const { secrets, generated } = localSecrets(options.env, join(options.dataDir, SECRETS_FILE));
     const sendStepArn = `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:farewell-send-step`;
     let sendStep: ((event: unknown) => Promise<unknown>) | undefined;
     const scheduler = await startSchedulerEmulator({
@@ -112,20 +121,33 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     delete process.env.AWS_PROFILE;
 
     const gatewayHost = host;
-    const config = loadConfig({
+    const settings = {
       FAREWELL_TABLE_NAME: 'farewell-local',
       FAREWELL_PUBLIC_URL: `http://${gatewayHost}:${options.port}`,
       FAREWELL_FIRM_NAME: 'Northwind Consulting',
       FAREWELL_SENDER_EMAIL: 'hello@northwind.example',
       FAREWELL_SIGNATURE: 'Sam Rivera, Northwind Consulting',
+      // Survey answers that need attention land in the local inbox too.
+      FAREWELL_OPERATOR_EMAIL: 'sam@northwind.example',
       FAREWELL_SEND_STEP_ARN: sendStepArn,
       FAREWELL_SCHEDULER_ROLE_ARN: `arn:aws:iam::${LOCAL_ACCOUNT}:role/farewell-scheduler`,
       ...options.env,
-      ...secrets,
-    });
+    };
+    const config = loadConfig({ ...settings, ...secrets });
     await ensureTable(new DynamoDBClient({}), config.FAREWELL_TABLE_NAME);
 
-    const deps = buildDependencies(config, { clock });
+    const deps = buildDependencies(config, {
+      clock,
+      ...(options.passwordParams ? { passwordParams: options.passwordParams } : {}),
+    });
+    // Hashing takes a quarter of a second: it runs while the rest of the stack comes up.
+    // The first operator is the local operator address (FAREWELL_OPERATOR_EMAIL) when there is one.
+    const operator = ensureLocalOperator(
+      deps.operators,
+      settings,
+      secrets.FAREWELL_OPERATOR_PASSWORD,
+    );
+    operator.catch(() => undefined);
     sendStep = createSendStepHandler(deps.sendStep);
     const web = createWebHandler(deps.web);
     const runReconciler = async () => (await reconcile(deps.reconcile)).schedulesRepaired;
@@ -157,7 +179,31 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       },
     });
     stops.push(() => close(gateway.server));
-    return { appUrl: gateway.url, sesUrl, secrets, generated, store: deps.web.store, stop };
+    const first = await operator;
+    writeEndpoints(options.dataDir, {
+      pid: process.pid,
+      appUrl: gateway.url,
+      sesUrl,
+      region: LOCAL_REGION,
+      aws: {
+        AWS_ENDPOINT_URL_DYNAMODB: `http://${host}:${dynamoPort}`,
+        AWS_ENDPOINT_URL_SESV2: sesUrl,
+        AWS_ENDPOINT_URL_SCHEDULER: scheduler.endpoint,
+      },
+      settings: publicSettings(settings),
+      clockFile: join(options.dataDir, 'clock.json'),
+    });
+    stops.push(async () => removeEndpoints(options.dataDir));
+    return {
+      appUrl: gateway.url,
+      sesUrl,
+      secrets,
+      generated,
+      store: deps.web.store,
+      operator: first,
+      dataDir: options.dataDir,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;

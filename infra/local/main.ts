@@ -52,7 +52,25 @@ if (stack.generated.includes('FAREWELL_WEBHOOK_SECRETS')) {
     '',
   );
 }
-lines.push('  Try it:  npm run webhook:demo', '  Stop:    Ctrl-C', '');
+const { operator } = stack;
+const signIn = {
+  generated:
+    'password generated and kept in the data folder; set FAREWELL_OPERATOR_EMAIL / FAREWELL_OPERATOR_PASSWORD to choose your own',
+  environment: 'password from FAREWELL_OPERATOR_PASSWORD',
+  changed: `password changed since it was generated; to reset it: npx farewell --local operator password ${operator.email}`,
+}[operator.password.source];
+lines.push(
+  `  Operator sign-in (${signIn}):`,
+  `    email     ${operator.email}`,
+  ...(operator.password.source === 'generated' ? [`    password  ${operator.password.value}`] : []),
+  '',
+);
+lines.push(
+  '  Try it:  npm run webhook:demo',
+  '  CLI:     npx farewell --local exits list   (npx farewell --help)',
+  '  Stop:    Ctrl-C',
+  '',
+);
 console.log(lines.join('\n'));
 
 let stopping = false;

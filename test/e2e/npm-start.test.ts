@@ -96,6 +96,12 @@ describe('npm start, end to end', () => {
     expect(app.output()).toContain(sesUrl);
   });
 
+  it('prints the first operator with a generated password to sign in with', () => {
+    expect(app.output()).toMatch(
+      /Operator sign-in \(password generated[^\n]*\n\s+email\s+\S+@\S+\n\s+password\s+[\w-]{20}\n/,
+    );
+  });
+
   it('answers the health check', async () => {
     const response = await fetch(`${appUrl}/healthz`);
 

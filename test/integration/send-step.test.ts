@@ -292,7 +292,15 @@ describe('sendStep on dynalite and aws-ses-v2-local', () => {
     expect(await sentCount()).toBe(1);
   });
   it('skips the survey reminder when the survey was already answered, sending nothing', async () => {
-    const exit = await storedExit({ survey: { answeredAt: '2025-04-05T12:00:00.000Z' } });
+    const answeredAt = '2025-04-05T12:00:00.000Z';
+    const exit = await storedExit({
+      survey: {
+        answers: { reason: 'budget', score: 8 },
+        answeredAt,
+        revisedAt: answeredAt,
+        revision: 1,
+      },
+    });
 
     const result = await sendStep(deps, { exitId: exit.id, stepId: 'survey-reminder' });
 

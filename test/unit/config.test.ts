@@ -13,6 +13,7 @@ function completeEnv(): Record<string, string | undefined> {
     FAREWELL_SENDER_EMAIL: 'hello@acme.example',
     FAREWELL_WEBHOOK_SECRETS: webhookSecret,
     FAREWELL_SUPPRESSION_KEY: 's'.repeat(32),
+    FAREWELL_SESSION_KEY: 'c'.repeat(32),
     FAREWELL_LINK_KEYS: 'k'.repeat(32),
     FAREWELL_SEND_STEP_ARN: 'arn:aws:lambda:eu-west-1:123456789012:function:send-step',
     FAREWELL_SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/scheduler',
@@ -43,6 +44,7 @@ describe('loadConfig', () => {
       FAREWELL_SENDER_EMAIL: 'hello@acme.example',
       FAREWELL_WEBHOOK_SECRETS: [webhookSecret],
       FAREWELL_SUPPRESSION_KEY: 's'.repeat(32),
+      FAREWELL_SESSION_KEY: 'c'.repeat(32),
       FAREWELL_LINK_KEYS: ['k'.repeat(32)],
       FAREWELL_DEFAULT_LOCALE: 'en-GB',
       FAREWELL_SCHEDULE_GROUP: 'default',
@@ -84,6 +86,7 @@ describe('loadConfig', () => {
       'FAREWELL_SENDER_EMAIL',
       'FAREWELL_WEBHOOK_SECRETS',
       'FAREWELL_SUPPRESSION_KEY',
+      'FAREWELL_SESSION_KEY',
       'FAREWELL_LINK_KEYS',
       'FAREWELL_SEND_STEP_ARN',
       'FAREWELL_SCHEDULER_ROLE_ARN',
@@ -132,18 +135,27 @@ describe('loadConfig', () => {
     const badWebhookSecret = 'whsec_not!base64!sekrit1';
     const badSuppressionKey = 'suppression-sekrit2';
     const badLinkKey = 'link-sekrit3';
+    const badSessionKey = 'session-sekrit4';
 
     const message = failure({
       ...completeEnv(),
       FAREWELL_WEBHOOK_SECRETS: `${webhookSecret} ${badWebhookSecret}`,
       FAREWELL_SUPPRESSION_KEY: badSuppressionKey,
       FAREWELL_LINK_KEYS: `${'k'.repeat(32)} ${badLinkKey}`,
+      FAREWELL_SESSION_KEY: badSessionKey,
     });
 
     expect(message).toMatch(/FAREWELL_WEBHOOK_SECRETS/);
     expect(message).toMatch(/FAREWELL_SUPPRESSION_KEY/);
     expect(message).toMatch(/FAREWELL_LINK_KEYS/);
-    for (const secret of [webhookSecret, badWebhookSecret, badSuppressionKey, badLinkKey]) {
+    expect(message).toMatch(/FAREWELL_SESSION_KEY/);
+    for (const secret of [
+      webhookSecret,
+      badWebhookSecret,
+      badSuppressionKey,
+      badLinkKey,
+      badSessionKey,
+    ]) {
       expect(message).not.toContain(secret);
     }
     expect(message).not.toMatch(/sekrit/i);

@@ -11,6 +11,7 @@ function env(extra: Record<string, string> = {}): Record<string, string> {
     FAREWELL_SENDER_EMAIL: 'hello@acme.example',
     FAREWELL_WEBHOOK_SECRETS: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
     FAREWELL_SUPPRESSION_KEY: 's'.repeat(32),
+    FAREWELL_SESSION_KEY: 'c'.repeat(32),
     FAREWELL_LINK_KEYS: 'k'.repeat(32),
     FAREWELL_SEND_STEP_ARN: 'arn:aws:lambda:eu-west-1:123456789012:function:send-step',
     FAREWELL_SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/scheduler',

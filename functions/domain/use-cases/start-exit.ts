@@ -13,11 +13,31 @@ export interface StartExitDeps {
   rules?: SequenceRules;
 }
 
-export type ExitOrigin = { source: 'webhook'; eventId: string } | { source: 'console' };
+/**
+ * Where a start request came from. A webhook's event id and an import row's key (see
+ * `cli/import-rows.ts`) each derive the exit id, so a replay or a re-run starts nothing new.
+ */
+export type ExitOrigin =
+  | { source: 'webhook'; eventId: string }
+  | { source: 'import'; key: string }
+  | { source: 'console' };
+
+const ORIGIN_WORDS: Record<ExitOrigin['source'], string> = {
+  webhook: 'a webhook',
+  import: 'an import',
+  console: 'the console',
+};
+
+/** The exit id an origin implies: derived for webhooks and imports, random from the console. */
+export function exitIdFor(origin: ExitOrigin): string {
+  if (origin.source === 'webhook') return exitIdFromEvent('webhook', origin.eventId);
+  if (origin.source === 'import') return exitIdFromEvent('import', origin.key);
+  return newExitId();
+}
 
 export interface StartExitResult {
   exitId: string;
-  /** False when the exit already existed (a replayed webhook). */
+  /** False when the exit already existed (a replayed webhook, a re-run import). */
   created: boolean;
 }
 
@@ -70,7 +90,7 @@ export function buildExit(
       {
         at,
         event: 'exit.created',
-        detail: `Started from ${origin.source === 'webhook' ? 'a webhook' : 'the console'}; ${request.initiatedBy}-initiated, effective ${plan.effectiveOn}.`,
+        detail: `Started from ${ORIGIN_WORDS[origin.source]}; ${request.initiatedBy}-initiated, effective ${plan.effectiveOn}.`,
       },
     ],
   };
@@ -86,8 +106,7 @@ export async function startExit(
   request: ExitRequest,
   origin: ExitOrigin,
 ): Promise<StartExitResult> {
-  const exitId =
-    origin.source === 'webhook' ? exitIdFromEvent('webhook', origin.eventId) : newExitId();
+  const exitId = exitIdFor(origin);
   const existing = await deps.store.get(exitId);
   let exit = existing;
   let created = false;

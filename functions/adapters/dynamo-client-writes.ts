@@ -1,0 +1,68 @@
+/**
+ * The writes a client's own actions cause (a survey submission, undoing an unsubscribe), as
+ * DynamoDB command inputs. Kept beside `DynamoExitStore`, which sends them, so that file keeps
+ * to the sequence's own writes.
+ */
+import type { DeleteCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { TimelineEntry } from '../domain/exit.js';
+import type { SurveyWrite } from '../domain/ports.js';
+import { exitKey, suppressionKey } from './dynamo-table.js';
+import { UpdateBuilder } from './dynamo-update.js';
+
+/**
+ * One conditional update: the exit exists; the stored revision is the one this write replaces
+ * (none for a first answer), so two submissions can never both land on the same revision; each
+ * step to skip is still `scheduled` (a step being sent is left alone).
+ */
+export function surveyUpdate(tableName: string, exitId: string, write: SurveyWrite) {
+  const update = new UpdateBuilder();
+  update.condition(`attribute_exists(${update.path(['pk'])})`);
+  const survey = ['survey'];
+  if (write.replaces === 0) {
+    update.condition(`attribute_not_exists(${update.path(survey)})`);
+  } else {
+    update.condition(`${update.path([...survey, 'revision'])} = ${update.value(write.replaces)}`);
+  }
+  for (const stepId of write.skip?.stepIds ?? []) {
+    const step = ['steps', stepId];
+    update
+      .condition(`${update.path([...step, 'state'])} = ${update.value('scheduled')}`)
+      .set([...step, 'state'], 'skipped')
+      .set([...step, 'reason'], write.skip?.reason ?? '');
+  }
+  update
+    .set(survey, write.response)
+    .set(['updatedAt'], write.entry.at)
+    .appendToList(['timeline'], [write.entry]);
+  return {
+    TableName: tableName,
+    Key: exitKey(exitId),
+    ...update.build(),
+    ReturnValues: 'ALL_NEW',
+  } satisfies UpdateCommandInput;
+}
+
+/** Appends one timeline entry to an existing exit. */
+export function timelineUpdate(tableName: string, exitId: string, entry: TimelineEntry) {
+  const update = new UpdateBuilder();
+  update
+    .condition(`attribute_exists(${update.path(['pk'])})`)
+    .appendToList(['timeline'], [entry])
+    .set(['updatedAt'], entry.at);
+  return { TableName: tableName, Key: exitKey(exitId), ...update.build() };
+}
+
+/** Deletes a suppression only if it was made for `reason`. */
+export function unsuppressDelete(
+  tableName: string,
+  emailHash: string,
+  reason: string,
+): DeleteCommandInput {
+  return {
+    TableName: tableName,
+    Key: suppressionKey(emailHash),
+    ConditionExpression: '#reason = :reason',
+    ExpressionAttributeNames: { '#reason': 'reason' },
+    ExpressionAttributeValues: { ':reason': reason },
+  };
+}

@@ -1,0 +1,56 @@
+import type { Config } from './config.js';
+import type {
+  Clock,
+  EventLog,
+  ExitStore,
+  Mailer,
+  StepScheduler,
+  SurveyNoticeRenderer,
+} from './domain/ports.js';
+import type { SequenceRules } from './domain/sequence-rules.js';
+import type { ClientPageDeps } from './handlers/client-pages/shared.js';
+import { Csrf, csrfKeys } from './handlers/http/csrf.js';
+import { brandingFromConfig } from './rendering/branding.js';
+import { PageRenderer } from './rendering/page-renderer.js';
+
+/** The adapters the client pages share with the rest of the app. */
+export interface SharedAdapters {
+  store: ExitStore;
+  scheduler: StepScheduler;
+  mailer: Mailer;
+  noticeRenderer: SurveyNoticeRenderer;
+  clock: Clock;
+  log: EventLog;
+  rules: SequenceRules;
+}
+
+/** The part of the composition root that wires the survey and unsubscribe pages. */
+export function buildClientPages(config: Config, shared: SharedAdapters): ClientPageDeps {
+  const { store, scheduler, mailer, noticeRenderer, clock, log, rules } = shared;
+  const branding = brandingFromConfig(config);
+  const link = { store, clock, linkKeys: config.FAREWELL_LINK_KEYS };
+  return {
+    survey: {
+      ...link,
+      scheduler,
+      mailer,
+      noticeRenderer,
+      log,
+      ...(config.FAREWELL_OPERATOR_EMAIL ? { operatorEmail: config.FAREWELL_OPERATOR_EMAIL } : {}),
+    },
+    preferences: {
+      ...link,
+      scheduler,
+      log,
+      rules,
+      suppressionKey: config.FAREWELL_SUPPRESSION_KEY,
+    },
+    pages: new PageRenderer(branding),
+    csrf: new Csrf({
+      keys: csrfKeys(config.FAREWELL_LINK_KEYS),
+      secure: config.FAREWELL_PUBLIC_URL.startsWith('https://'),
+    }),
+    signature: branding.signature,
+    log,
+  };
+}

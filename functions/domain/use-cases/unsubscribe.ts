@@ -1,0 +1,260 @@
+import { DateTime } from 'luxon';
+import { checkInInput, type Exit, pendingSteps, type Step, type StepKind } from '../exit.js';
+import { emailHash } from '../ids.js';
+import { type CheckInSlot, nextCheckIn } from '../plan.js';
+import type { EventLog, StatusChange, StepScheduler, Suppression } from '../ports.js';
+import type { SequenceRules } from '../sequence-rules.js';
+import {
+  type ClientLinkDeps,
+  changeWithRetry,
+  deleteSchedules,
+  type LinkProblem,
+  openLink,
+} from './client-link.js';
+
+export interface PreferencesDeps extends ClientLinkDeps {
+  scheduler: StepScheduler;
+  log: EventLog;
+  rules: SequenceRules;
+  suppressionKey: string;
+}
+
+/** What the unsubscribe page shows about a client's emails. */
+export interface Preferences {
+  exit: Exit;
+  suppression?: Suppression;
+  /** The next check-in still planned, UTC ISO. */
+  nextCheckInAt?: string;
+}
+
+export type PreferencesResult = ({ ok: true } & Preferences) | { ok: false; problem: LinkProblem };
+
+/** Suppressions the client made themselves, and so may undo. */
+export const UNSUBSCRIBED = 'unsubscribed';
+
+/** Emails a client may refuse; the notice and the thank-you are part of ending the engagement. */
+const REFUSABLE: ReadonlySet<StepKind> = new Set(['survey', 'survey-reminder', 'check-in']);
+
+/** How long "pause for six months" pauses. */
+export const BREAK_MONTHS = 6;
+
+function preferences(exit: Exit, suppression: Suppression | undefined): Preferences {
+  const next = pendingSteps(exit).find((step) => step.kind === 'check-in');
+  return {
+    exit,
+    ...(suppression ? { suppression } : {}),
+    ...(next ? { nextCheckInAt: next.dueAt } : {}),
+  };
+}
+
+async function open(
+  deps: PreferencesDeps,
+  token: string,
+): Promise<{ ok: false; problem: LinkProblem } | { ok: true; exit: Exit; hash: string }> {
+  const link = await openLink(deps, token, 'unsubscribe');
+  if (!link.ok) return link;
+  return {
+    ok: true,
+    exit: link.exit,
+    hash: emailHash(deps.suppressionKey, link.exit.client.email),
+  };
+}
+
+/** The first check-in after `after` whose step id the exit does not use yet. */
+function freeCheckIn(exit: Exit, after: Date, rules: SequenceRules): CheckInSlot | undefined {
+  let slot = nextCheckIn(checkInInput(exit), after, rules);
+  while (slot && exit.steps[slot.stepId]) {
+    slot = nextCheckIn(checkInInput(exit), new Date(slot.dueAt), rules);
+  }
+  return slot;
+}
+
+function checkInStep(slot: CheckInSlot): Step {
+  return { id: slot.stepId, kind: 'check-in', dueAt: slot.dueAt, state: 'scheduled', attempts: 0 };
+}
+
+/** An exit with nothing left to send is completed; a paused or cancelled one keeps its status. */
+function statusAfter(exit: Exit, skipped: readonly string[], added: number): Exit['status'] {
+  if (exit.status !== 'active' || added > 0) return exit.status;
+  const open = Object.values(exit.steps).some(
+    (step) =>
+      !skipped.includes(step.id) && (step.state === 'scheduled' || step.state === 'sending'),
+  );
+  return open ? 'active' : 'completed';
+}
+
+/** The unsubscribe page (GET): reads only, never changes anything. */
+export async function openPreferences(
+  deps: PreferencesDeps,
+  token: string,
+): Promise<PreferencesResult> {
+  const link = await open(deps, token);
+  if (!link.ok) return link;
+  return { ok: true, ...preferences(link.exit, await deps.store.suppression(link.hash)) };
+}
+
+/**
+ * Stops every email a client may refuse: the address goes on the suppression list (keyed hash,
+ * so other exits of the same address stop too, at send time), and this exit's pending survey,
+ * reminder and check-ins are skipped in one conditional write, then their schedules deleted.
+ * Idempotent: a second call changes nothing. An address suppressed for another reason (a bounce,
+ * a complaint) keeps that reason.
+ */
+export async function unsubscribe(
+  deps: PreferencesDeps,
+  token: string,
+  via: 'one-click' | 'page',
+): Promise<PreferencesResult> {
+  const link = await open(deps, token);
+  if (!link.ok) return link;
+  const at = deps.clock.now().toISOString();
+  let suppression = await deps.store.suppression(link.hash);
+  const newlySuppressed = !suppression;
+  if (!suppression) {
+    await deps.store.suppress(link.hash, UNSUBSCRIBED, at);
+    suppression = { reason: UNSUBSCRIBED, at };
+  }
+  const how = via === 'one-click' ? 'with one click from an email' : 'from the unsubscribe page';
+  const { exit, changed, before } = await changeWithRetry(deps.store, link.exit, (current) => {
+    const stop = pendingSteps(current).filter((step) => REFUSABLE.has(step.kind));
+    if (stop.length === 0) return undefined;
+    const stepIds = stop.map((step) => step.id);
+    return {
+      from: [current.status],
+      to: statusAfter(current, stepIds, 0),
+      at,
+      entry: {
+        at,
+        event: 'client.unsubscribed',
+        detail: `Unsubscribed ${how}; ${stop.length} planned email(s) will not be sent.`,
+      },
+      skip: { stepIds, reason: 'client unsubscribed' },
+    } satisfies StatusChange;
+  });
+  if (changed) {
+    const skipped = pendingSteps(before).filter((step) => REFUSABLE.has(step.kind));
+    await deleteSchedules(
+      deps,
+      exit.id,
+      skipped.map((step) => step.id),
+    );
+  } else if (newlySuppressed) {
+    await deps.store.addToTimeline(exit.id, {
+      at,
+      event: 'client.unsubscribed',
+      detail: `Unsubscribed ${how}; nothing was planned.`,
+    });
+  }
+  deps.log.info('client unsubscribed', { exitId: exit.id, via });
+  return { ok: true, ...preferences(exit, suppression) };
+}
+
+/**
+ * "Pause for six months": the survey reminder is skipped, and check-ins due in the next six
+ * months are skipped and replaced by the first check-in of the usual cadence after that.
+ */
+export async function pauseEmails(
+  deps: PreferencesDeps,
+  token: string,
+): Promise<PreferencesResult & { changed?: boolean }> {
+  const link = await open(deps, token);
+  if (!link.ok) return link;
+  const now = deps.clock.now();
+  const at = now.toISOString();
+  const until = DateTime.fromJSDate(now).plus({ months: BREAK_MONTHS }).toJSDate();
+  const { exit, changed, before } = await changeWithRetry(deps.store, link.exit, (current) => {
+    const pending = pendingSteps(current);
+    const skip = pending.filter(
+      (step) =>
+        step.kind === 'survey-reminder' ||
+        (step.kind === 'check-in' && Date.parse(step.dueAt) < until.getTime()),
+    );
+    if (skip.length === 0) return undefined;
+    const stepIds = skip.map((step) => step.id);
+    const replacing = skip.some((step) => step.kind === 'check-in');
+    const slot = replacing ? freeCheckIn(current, until, deps.rules) : undefined;
+    const add = slot ? [checkInStep(slot)] : [];
+    return {
+      from: [current.status],
+      to: statusAfter(current, stepIds, add.length),
+      at,
+      entry: {
+        at,
+        event: 'client.paused-emails',
+        detail: slot
+          ? `Asked for a six-month break; the next check-in moves to ${slot.dueAt}.`
+          : 'Asked for a six-month break; no check-in is left to plan.',
+      },
+      skip: { stepIds, reason: 'client asked for a six-month break' },
+      add,
+    } satisfies StatusChange;
+  });
+  if (changed) {
+    const removed = Object.keys(before.steps).filter(
+      (id) => before.steps[id]?.state === 'scheduled' && exit.steps[id]?.state === 'skipped',
+    );
+    await deleteSchedules(deps, exit.id, removed);
+    await scheduleNew(deps, before, exit);
+  }
+  return { ok: true, changed, ...preferences(exit, await deps.store.suppression(link.hash)) };
+}
+
+/**
+ * The way back in: takes the address off the suppression list (only a suppression the client
+ * made; a bounce or complaint stays) and plans the next check-in from now, when none is planned
+ * and the exit was not cancelled.
+ */
+export async function resubscribe(
+  deps: PreferencesDeps,
+  token: string,
+): Promise<PreferencesResult & { changed?: boolean }> {
+  const link = await open(deps, token);
+  if (!link.ok) return link;
+  const removed = await deps.store.unsuppress(link.hash, UNSUBSCRIBED);
+  if (!removed) {
+    return {
+      ok: true,
+      changed: false,
+      ...preferences(link.exit, await deps.store.suppression(link.hash)),
+    };
+  }
+  const now = deps.clock.now();
+  const at = now.toISOString();
+  const { exit, changed, before } = await changeWithRetry(deps.store, link.exit, (current) => {
+    if (current.status === 'cancelled') return undefined;
+    if (pendingSteps(current).some((step) => step.kind === 'check-in')) return undefined;
+    const slot = freeCheckIn(current, now, deps.rules);
+    if (!slot) return undefined;
+    return {
+      from: [current.status],
+      to: current.status === 'completed' ? 'active' : current.status,
+      at,
+      entry: {
+        at,
+        event: 'client.resubscribed',
+        detail: `Asked to hear from us again; the next check-in is planned for ${slot.dueAt}.`,
+      },
+      add: [checkInStep(slot)],
+    } satisfies StatusChange;
+  });
+  if (changed) {
+    await scheduleNew(deps, before, exit);
+  } else {
+    await deps.store.addToTimeline(exit.id, {
+      at,
+      event: 'client.resubscribed',
+      detail: 'Asked to hear from us again; nothing new was planned.',
+    });
+  }
+  deps.log.info('client resubscribed', { exitId: exit.id });
+  return { ok: true, changed: true, ...preferences(exit, undefined) };
+}
+
+/** Schedules the steps a write added; a paused exit gets its schedules when it resumes. */
+async function scheduleNew(deps: PreferencesDeps, before: Exit, after: Exit): Promise<void> {
+  if (after.status !== 'active') return;
+  for (const step of pendingSteps(after)) {
+    if (before.steps[step.id]) continue;
+    await deps.scheduler.schedule(after.id, step.id, new Date(step.dueAt));
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * What each page template gets. Every key is always present (null when empty): the templates are
+ * compiled strict, so a key a template uses that its view lacks throws instead of printing ''.
+ */
+
+/** What the layout uses; the renderer adds it to every page. */
+export interface PageFrame {
+  lang: string;
+  /** The page's own title; the layout appends the firm's name. */
+  title: string;
+  /** URL of the stylesheet, with its content hash. */
+  stylesheet: string;
+  brand: { firmName: string; logoUrl: string | null; postalAddress: string | null };
+}
+
+/** A textarea with its label, hint and error. */
+export interface TextFieldView {
+  id: string;
+  name: string;
+  label: string;
+  hint: string | null;
+  error: string | null;
+  /** `id`s of the hint and error, for `aria-describedby`. */
+  describedBy: string | null;
+  value: string;
+  rows: number;
+  maxLength: number;
+}
+
+export interface ChoiceView {
+  id: string;
+  value: string;
+  label: string;
+  checked: boolean;
+}
+
+/** A fieldset of radio buttons with its legend, hint and error. */
+export interface ChoiceGroupView {
+  id: string;
+  name: string;
+  legend: string;
+  hint: string | null;
+  error: string | null;
+  describedBy: string | null;
+  required: boolean;
+  /** The 0–10 scale: the options sit side by side. */
+  scale: boolean;
+  options: ChoiceView[];
+}
+
+export interface ErrorLink {
+  href: string;
+  message: string;
+}
+
+export interface SurveyPageView {
+  action: string;
+  csrf: string;
+  clientName: string;
+  /** A problem with the whole form (it could not be confirmed as ours), shown above it. */
+  formProblem: string | null;
+  /** When the client first answered, or null before the first answer. */
+  answeredOn: string | null;
+  closesOn: string;
+  errors: ErrorLink[];
+  score: ChoiceGroupView;
+  reason: ChoiceGroupView;
+  reasonDetail: TextFieldView;
+  whatWorked: TextFieldView;
+  whatDidNot: TextFieldView;
+  improve: TextFieldView;
+  winBack: ChoiceGroupView;
+  testimonial: TextFieldView;
+  publishAs: ChoiceGroupView;
+}
+
+export interface SurveyThanksView {
+  clientName: string;
+  /** This submission changed earlier answers. */
+  revised: boolean;
+  surveyUrl: string;
+  closesOn: string;
+  /** "with your name"… when the client lets us publish a testimonial, else null. */
+  publishedAs: string | null;
+  signature: string;
+}
+
+export interface PreferencesView {
+  action: string;
+  csrf: string;
+  /** What the last action did, shown at the top. */
+  notice: string | null;
+  suppressed: boolean;
+  /** The client unsubscribed themselves, so they may undo it (not after a bounce or complaint). */
+  canResubscribe: boolean;
+  nextCheckIn: string | null;
+}
+
+export interface UnsubscribedView {
+  firmName: string;
+}
+
+/** A page that only says something: a link that does not work, an error. */
+export interface MessageView {
+  heading: string;
+  paragraphs: string[];
+}
+
+export interface PageViews {
+  survey: SurveyPageView;
+  'survey-thanks': SurveyThanksView;
+  preferences: PreferencesView;
+  unsubscribed: UnsubscribedView;
+  message: MessageView;
+}

@@ -1,0 +1,186 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Exit } from '../../functions/domain/exit.js';
+import { emailHash } from '../../functions/domain/ids.js';
+import { signLinkToken } from '../../functions/domain/link-token.js';
+import { waitFor } from '../support/ports.js';
+import { type StoredEmail, startTestStack, type TestStack } from '../support/test-stack.js';
+import { exitRequested } from '../support/webhooks.js';
+
+/**
+ * The unsubscribe contract over HTTP: GET never changes state, forms need their CSRF token, and
+ * the RFC 8058 one-click post works without one. The page tests come first: the one-click test
+ * travels 400 days.
+ */
+
+let harness: TestStack;
+/** Only read and refused, never changed: the page tests share it. */
+let unchanged: Started;
+/** The one the one-click tests unsubscribe. */
+let leaving: Started;
+
+beforeAll(async () => {
+  harness = await startTestStack();
+  const [first, second] = await startExits(2);
+  if (!first || !second) throw new Error('exits not started');
+  [unchanged, leaving] = [first, second];
+});
+
+afterAll(async () => {
+  await harness?.stop();
+});
+
+const ONE_CLICK = {
+  method: 'POST',
+  headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  body: 'List-Unsubscribe=One-Click',
+  redirect: 'manual',
+} as const;
+
+async function exitOf(exitId: string): Promise<Exit> {
+  const exit = await harness.stack.store.get(exitId);
+  if (!exit) throw new Error(`exit ${exitId} missing`);
+  return exit;
+}
+
+interface Started {
+  exitId: string;
+  email: string;
+  survey: StoredEmail;
+}
+
+/** Starts exits whose effective date is in 5 days, and travels until their survey emails are out. */
+async function startExits(count: number): Promise<Started[]> {
+  const now = await harness.travel(0);
+  const started = [];
+  for (let n = 0; n < count; n += 1) {
+    const payload = exitRequested({ effectiveOn: now.plus({ days: 5 }).toISODate() });
+    const email = (payload.data as { client: { email: string } }).client.email;
+    const { exitId } = (await (await harness.webhook(payload)).json()) as { exitId: string };
+    await waitFor(
+      async () => ((await exitOf(exitId)).steps.notice?.state === 'sent' ? true : undefined),
+      5_000,
+    );
+    started.push({ exitId, email });
+  }
+  await harness.travel(12);
+  return Promise.all(
+    started.map(async ({ exitId, email }) => {
+      const survey = (await harness.emailsTo(email)).find((e) =>
+        e.subject.includes('How did we do'),
+      );
+      if (!survey) throw new Error('no survey email');
+      return { exitId, email, survey };
+    }),
+  );
+}
+
+function header(email: StoredEmail, name: string): string {
+  const found = email.headers?.find((h) => h.name.toLowerCase() === name.toLowerCase());
+  if (!found) throw new Error(`no ${name} header`);
+  return found.value;
+}
+
+function unsubscribeUrl(email: StoredEmail): string {
+  return header(email, 'List-Unsubscribe').replace(/^<|>$/g, '');
+}
+
+describe('the unsubscribe page', () => {
+  it('never changes anything on GET', async () => {
+    const { exitId, survey } = unchanged;
+    const before = await exitOf(exitId);
+
+    const page = await fetch(unsubscribeUrl(survey));
+    await fetch(unsubscribeUrl(survey));
+
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Stop all emails');
+    expect(await exitOf(exitId)).toEqual(before);
+  });
+
+  it('refuses a form post without its CSRF token, changing nothing', async () => {
+    const { exitId, survey } = unchanged;
+    const before = await exitOf(exitId);
+
+    const response = await fetch(unsubscribeUrl(survey), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'action=stop',
+    });
+
+    expect(response.status).toBe(403);
+    expect(await exitOf(exitId)).toEqual(before);
+  });
+
+  it('shows a friendly 404 page for a tampered link and 410 for an expired one', async () => {
+    const { exitId, survey } = unchanged;
+    const url = unsubscribeUrl(survey);
+    const now = await harness.travel(0);
+    const expired = signLinkToken(harness.stack.secrets.FAREWELL_LINK_KEYS.split(/\s+/), {
+      exitId,
+      purpose: 'unsubscribe',
+      expiresAt: Math.floor(now.toSeconds()) - 60,
+    });
+
+    const tampered = await fetch(`${url.slice(0, -3)}abc`);
+    const old = await fetch(`${harness.stack.appUrl}/u/${expired}`);
+
+    expect(tampered.status).toBe(404);
+    expect(tampered.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(await tampered.text()).toContain('This link does not work');
+    expect(old.status).toBe(410);
+    expect(await old.text()).toContain('This link has expired');
+  });
+});
+
+describe('one-click unsubscribe (RFC 8058)', () => {
+  it('answers 200 with no redirect and no cookie, suppresses the address, and stops every later email', async () => {
+    const { exitId, email, survey } = leaving;
+    expect(header(survey, 'List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
+    const sentBefore = (await harness.emailsTo(email)).length;
+
+    const response = await fetch(unsubscribeUrl(survey), ONE_CLICK);
+    const again = await fetch(unsubscribeUrl(survey), ONE_CLICK);
+    await harness.travel(400);
+
+    expect([response.status, again.status]).toEqual([200, 200]);
+    expect(response.headers.get('location')).toBeNull();
+    expect(response.headers.get('set-cookie')).toBeNull();
+    expect(await response.text()).toContain('You are unsubscribed');
+    const hash = emailHash(harness.stack.secrets.FAREWELL_SUPPRESSION_KEY, email);
+    expect(await harness.stack.store.isSuppressed(hash)).toBe(true);
+    expect(await harness.emailsTo(email)).toHaveLength(sentBefore);
+    const exit = await exitOf(exitId);
+    expect(exit.steps['check-in-1']).toMatchObject({
+      state: 'skipped',
+      reason: 'client unsubscribed',
+    });
+    expect(exit.steps['survey-reminder']?.state).toBe('skipped');
+    expect(exit.status).toBe('completed');
+  });
+});
+
+describe('routes', () => {
+  it('serves the stylesheet with long caching', async () => {
+    const response = await fetch(`${harness.stack.appUrl}/assets/app.css`);
+
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/css; charset=utf-8');
+    expect(response.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(await response.text()).toContain('--accent:');
+  });
+
+  it.each([
+    ['GET', '/s/'],
+    ['GET', '/s/a/b'],
+    ['GET', '/x/token'],
+  ])('answers 404 to %s %s', async (method, path) => {
+    expect((await fetch(`${harness.stack.appUrl}${path}`, { method })).status).toBe(404);
+  });
+
+  it('answers 405 naming the methods a token page allows', async () => {
+    const response = await fetch(`${harness.stack.appUrl}/s/some-token`, { method: 'PUT' });
+
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('GET, POST');
+  });
+});
