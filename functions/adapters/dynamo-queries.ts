@@ -1,0 +1,65 @@
+/** The store's reads through its indexes, and the opaque paging cursor. */
+import type { QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { ValidationError } from '../domain/errors.js';
+import type { ExitStatus } from '../domain/exit.js';
+import {
+  EXTERNAL_ID_INDEX,
+  externalIdPartition,
+  STATUS_INDEX,
+  statusPartition,
+} from './dynamo-table.js';
+
+export function encodeCursor(key: Record<string, unknown>): string {
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
+}
+
+/** A cursor is the last key of a byStatus page: exactly these four strings, in that partition. */
+export function decodeCursor(cursor: string, partition: string): Record<string, string> {
+  try {
+    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (key && typeof key === 'object' && !Array.isArray(key)) {
+      const entries = Object.entries(key);
+      const wanted = ['gsi1pk', 'gsi1sk', 'pk', 'sk'];
+      const shaped =
+        entries.length === wanted.length &&
+        entries.every(([name, value]) => wanted.includes(name) && typeof value === 'string');
+      if (shaped && (key as Record<string, string>).gsi1pk === partition) {
+        return key as Record<string, string>;
+      }
+    }
+  } catch {
+    // fall through
+  }
+  throw new ValidationError([{ field: 'cursor', message: 'is not a cursor this app gave out' }]);
+}
+
+/** Exits in a status, oldest first; throws `ValidationError` for a cursor we did not give out. */
+export function byStatusQuery(
+  tableName: string,
+  status: ExitStatus,
+  page: { limit?: number; cursor?: string },
+): QueryCommandInput {
+  const start = page.cursor ? decodeCursor(page.cursor, statusPartition(status)) : undefined;
+  return {
+    TableName: tableName,
+    IndexName: STATUS_INDEX,
+    KeyConditionExpression: '#pk = :pk',
+    ExpressionAttributeNames: { '#pk': 'gsi1pk' },
+    ExpressionAttributeValues: { ':pk': statusPartition(status) },
+    Limit: page.limit ?? 100,
+    ...(start ? { ExclusiveStartKey: start } : {}),
+  };
+}
+
+/** Exits started with one external id, newest first (keys only). */
+export function byExternalIdQuery(tableName: string, externalId: string): QueryCommandInput {
+  return {
+    TableName: tableName,
+    IndexName: EXTERNAL_ID_INDEX,
+    KeyConditionExpression: '#pk = :pk',
+    ExpressionAttributeNames: { '#pk': 'gsi2pk' },
+    ExpressionAttributeValues: { ':pk': externalIdPartition(externalId) },
+    ScanIndexForward: false,
+    Limit: 50,
+  };
+}

@@ -1,0 +1,141 @@
+/**
+ * The sequence's own writes — claiming, finishing and releasing a step, changing an exit's
+ * status — as DynamoDB command inputs. Each is one conditional UpdateItem on the exit's item.
+ */
+import type { UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { Step, TimelineEntry } from '../domain/exit.js';
+import type { StatusChange, StepOutcome } from '../domain/ports.js';
+import { exitKey, statusPartition } from './dynamo-table.js';
+import { UpdateBuilder } from './dynamo-update.js';
+
+function input(tableName: string, exitId: string, update: UpdateBuilder): UpdateCommandInput {
+  return { TableName: tableName, Key: exitKey(exitId), ...update.build() };
+}
+
+/** The step is ours while its state is `sending` and the lease holds our token. */
+function holdsLease(update: UpdateBuilder, stepId: string, token: string): UpdateBuilder {
+  const step = ['steps', stepId];
+  return update
+    .condition(`${update.path([...step, 'state'])} = ${update.value('sending')}`)
+    .condition(`${update.path([...step, 'lease', 'token'])} = ${update.value(token)}`);
+}
+
+/**
+ * `scheduled → sending`, or a re-claim of a `sending` step whose lease expired (its sender died).
+ * Returns the whole item so the sender works from what it claimed.
+ */
+export function claimUpdate(
+  tableName: string,
+  exitId: string,
+  stepId: string,
+  lease: { token: string; now: string; expiresAt: string },
+): UpdateCommandInput {
+  const update = new UpdateBuilder();
+  const step = ['steps', stepId];
+  const state = update.path([...step, 'state']);
+  const attempts = update.path([...step, 'attempts']);
+  update
+    .condition(
+      `attribute_exists(${update.path(['pk'])}) AND attribute_exists(${update.path(step)})`,
+    )
+    .condition(
+      `${state} = ${update.value('scheduled')} OR (${state} = ${update.value('sending')} AND ${update.path([...step, 'lease', 'expiresAt'])} < ${update.value(lease.now)})`,
+    )
+    .set([...step, 'state'], 'sending')
+    .set([...step, 'lease'], { token: lease.token, expiresAt: lease.expiresAt })
+    .setRaw(
+      [...step, 'attempts'],
+      `if_not_exists(${attempts}, ${update.value(0)}) + ${update.value(1)}`,
+    )
+    .set(['updatedAt'], lease.now);
+  return { ...input(tableName, exitId, update), ReturnValues: 'ALL_NEW' };
+}
+
+/**
+ * `sending → sent | failed | skipped` while our lease holds, with its timeline entry and — for a
+ * check-in — the following check-in, which must not exist yet, all in the same write.
+ */
+export function finishUpdate(
+  tableName: string,
+  exitId: string,
+  stepId: string,
+  leaseToken: string,
+  outcome: StepOutcome,
+  entry: TimelineEntry,
+  next?: Step,
+): UpdateCommandInput {
+  const update = holdsLease(new UpdateBuilder(), stepId, leaseToken);
+  const step = ['steps', stepId];
+  update.set([...step, 'state'], outcome.state);
+  if (outcome.state === 'sent') {
+    update.set([...step, 'sentAt'], outcome.at).set([...step, 'messageId'], outcome.messageId);
+  } else {
+    update.set([...step, 'reason'], outcome.reason);
+  }
+  if (next) {
+    update
+      .condition(`attribute_not_exists(${update.path(['steps', next.id])})`)
+      .set(['steps', next.id], next);
+  }
+  update
+    .remove([...step, 'lease'])
+    .set(['updatedAt'], outcome.at)
+    .appendToList(['timeline'], [entry]);
+  return input(tableName, exitId, update);
+}
+
+/** `sending → scheduled` while our lease holds; `entry`, when given, records why. */
+export function releaseUpdate(
+  tableName: string,
+  exitId: string,
+  stepId: string,
+  leaseToken: string,
+  entry?: TimelineEntry,
+): UpdateCommandInput {
+  const update = holdsLease(new UpdateBuilder(), stepId, leaseToken);
+  const step = ['steps', stepId];
+  update.set([...step, 'state'], 'scheduled').remove([...step, 'lease']);
+  if (entry) update.appendToList(['timeline'], [entry]).set(['updatedAt'], entry.at);
+  return input(tableName, exitId, update);
+}
+
+/**
+ * A status change with the steps it touches. The status must be one of `change.from` and every
+ * step named must still be `scheduled`; the byStatus index key moves with the status.
+ */
+export function statusUpdate(
+  tableName: string,
+  exitId: string,
+  change: StatusChange,
+): UpdateCommandInput {
+  const update = new UpdateBuilder();
+  update.condition(
+    `${update.path(['status'])} IN (${change.from.map((from) => update.value(from)).join(', ')})`,
+  );
+  const mustBeScheduled = (stepId: string) =>
+    update.condition(`${update.path(['steps', stepId, 'state'])} = ${update.value('scheduled')}`);
+  update
+    .set(['status'], change.to)
+    .set(['updatedAt'], change.at)
+    .set(['gsi1pk'], statusPartition(change.to));
+  for (const stepId of change.skip?.stepIds ?? []) {
+    mustBeScheduled(stepId);
+    update
+      .set(['steps', stepId, 'state'], 'skipped')
+      .set(['steps', stepId, 'reason'], change.skip?.reason ?? '');
+  }
+  for (const [stepId, dueAt] of Object.entries(change.reschedule ?? {})) {
+    mustBeScheduled(stepId);
+    update.set(['steps', stepId, 'dueAt'], dueAt);
+  }
+  for (const stepId of change.remove ?? []) {
+    mustBeScheduled(stepId);
+    update.remove(['steps', stepId]);
+  }
+  for (const step of change.add ?? []) {
+    update.condition(`attribute_not_exists(${update.path(['steps', step.id])})`);
+    update.set(['steps', step.id], step);
+  }
+  update.appendToList(['timeline'], [change.entry]);
+  return { ...input(tableName, exitId, update), ReturnValues: 'ALL_NEW' };
+}
