@@ -154,6 +154,8 @@ export function dueAt(record: ScheduleRecord): Date | undefined {
 export class ScheduleStore {
   private readonly schedules = new Map<string, ScheduleRecord>();
   private writing: Promise<void> = Promise.resolve();
+  /** The write that will include every change made until it starts. */
+  private pending: Promise<void> | undefined;
 
   private constructor(
     private readonly file: string | undefined,
@@ -298,16 +300,24 @@ export class ScheduleStore {
     return this.clock.now().getTime() / 1000;
   }
 
-  /** Writes the whole store atomically (temp file + rename), one write after another. */
+  /**
+   * Writes the whole store atomically (temp file + rename). Writes are grouped: every change made
+   * before a write serialises the store rides on that write, so a burst of creates costs a few
+   * writes, not one each, and each caller still resolves only once its change is on disk.
+   */
   private persist(): Promise<void> {
     const file = this.file;
     if (file === undefined) return Promise.resolve();
-    const text = JSON.stringify({ version: 1, schedules: [...this.schedules.values()] }, null, 2);
+    if (this.pending) return this.pending;
     const write = this.writing.then(async () => {
+      // From here on, a new change needs a new write: this one may already miss it.
+      this.pending = undefined;
+      const text = JSON.stringify({ version: 1, schedules: [...this.schedules.values()] });
       const temp = `${file}.${randomUUID()}.tmp`;
       await writeFile(temp, text, 'utf8');
       await rename(temp, file);
     });
+    this.pending = write;
     this.writing = write.catch(() => undefined);
     return write;
   }
