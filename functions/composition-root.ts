@@ -10,6 +10,7 @@ import { PowertoolsLog } from './adapters/powertools-log.js';
 import { SesMailer } from './adapters/ses-mailer.js';
 import { buildClientPages } from './client-pages-root.js';
 import type { Config } from './config.js';
+import { buildConsole } from './console-root.js';
 import type { ScryptParams } from './domain/passwords.js';
 import type { Clock, EventLog } from './domain/ports.js';
 import type { SequenceRules } from './domain/sequence-rules.js';
@@ -18,6 +19,7 @@ import type { OperatorDeps } from './domain/use-cases/operators.js';
 import type { ReconcileDeps } from './domain/use-cases/reconcile.js';
 import type { RecordEmailEventDeps } from './domain/use-cases/record-email-event.js';
 import type { SendStepDeps } from './domain/use-cases/send-step.js';
+import type { StartExitDeps } from './domain/use-cases/start-exit.js';
 import { WebhookVerifier } from './handlers/http/webhook-signature.js';
 import type { WebDeps } from './handlers/web.js';
 import { brandingFromConfig } from './rendering/branding.js';
@@ -89,19 +91,30 @@ export function buildDependencies(config: Config, overrides: Overrides = {}): De
   });
 
   const controls: ExitControlDeps = { store, scheduler: stepScheduler, clock, log, rules };
+  const startExit: StartExitDeps = {
+    store,
+    scheduler: stepScheduler,
+    clock,
+    rules,
+    defaults: { timezone: rules.defaultTimezone, locale: config.FAREWELL_DEFAULT_LOCALE },
+  };
+  const operators: OperatorDeps = {
+    operators: new DynamoOperatorStore(documents, config.FAREWELL_TABLE_NAME),
+    // Sessions and sign-in lockouts live in the operator's real time: local mode's time travel
+    // moves the sequence, and a 90-day jump must not end the session of the person travelling.
+    clock: systemClock,
+    log,
+    sessionKey: config.FAREWELL_SESSION_KEY,
+    ...(overrides.passwordParams ? { passwordParams: overrides.passwordParams } : {}),
+  };
   return {
     web: {
       store,
       log,
       verifier: new WebhookVerifier(config.FAREWELL_WEBHOOK_SECRETS),
-      startExit: {
-        store,
-        scheduler: stepScheduler,
-        clock,
-        rules,
-        defaults: { timezone: rules.defaultTimezone, locale: config.FAREWELL_DEFAULT_LOCALE },
-      },
+      startExit,
       controls,
+      console: buildConsole(config, { operators, controls, startExit, renderer, clock, log }),
       clientPages: buildClientPages(config, {
         store,
         scheduler: stepScheduler,
@@ -124,13 +137,7 @@ export function buildDependencies(config: Config, overrides: Overrides = {}): De
       leaseSeconds: config.FAREWELL_SEND_LEASE_SECONDS,
     },
     reconcile: { store, scheduler: stepScheduler, clock, log },
-    operators: {
-      operators: new DynamoOperatorStore(documents, config.FAREWELL_TABLE_NAME),
-      clock,
-      log,
-      sessionKey: config.FAREWELL_SESSION_KEY,
-      ...(overrides.passwordParams ? { passwordParams: overrides.passwordParams } : {}),
-    },
+    operators,
     sesEvents: {
       store,
       scheduler: stepScheduler,

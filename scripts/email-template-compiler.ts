@@ -64,7 +64,8 @@ export function assemble(sources: TemplateSources, name: EmailName, part: EmailP
   return expandIncludes(read(sources, layout), part, sources, own, [layout, `${name}.${part}.hbs`]);
 }
 
-function inlineCss(html: string): string {
+/** Inlines the layout CSS into the elements, keeping the `@media` rules in a `<style>`. */
+export function inlineCss(html: string): string {
   return juice(html, {
     preserveMediaQueries: true,
     removeStyleTags: true,

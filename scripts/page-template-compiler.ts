@@ -11,14 +11,20 @@ import {
   TemplateBuildError,
 } from './email-template-compiler.js';
 import type { TemplateSources } from './email-template-sources.js';
-import { pageInputsHash, STYLESHEET } from './page-template-sources.js';
+import {
+  CONSOLE_SCRIPT,
+  CONSOLE_STYLESHEET,
+  pageInputsHash,
+  STYLESHEET,
+} from './page-template-sources.js';
 
 /**
  * Build-time half of the server-rendered pages, the way the emails are built: each page is put
  * into `layout.html.hbs` with its includes resolved from `partials/`, every lookup made strict,
  * `{{{ }}}` refused, and precompiled with `strict` and `knownHelpersOnly` into
- * `functions/rendering/generated/page-templates.ts`, together with `app.css` as a string, so a
- * Lambda reads no file at request time.
+ * `functions/rendering/generated/page-templates.ts`, together with the stylesheet (`app.css`
+ * then `console.css`) and the console's one script (`console.js`) as strings, so a Lambda reads
+ * no file at request time.
  */
 
 function read(sources: TemplateSources, path: string): string {
@@ -27,10 +33,15 @@ function read(sources: TemplateSources, path: string): string {
   return source;
 }
 
+/** The layout a page goes into: the console's own for `console/…` pages. */
+export function layoutOf(name: PageName): string {
+  return name.startsWith('console/') ? 'console/layout.html.hbs' : 'layout.html.hbs';
+}
+
 /** One page's full source: the layout with the page in its body slot, includes resolved. */
 export function assemblePage(sources: TemplateSources, name: PageName): string {
   const own = read(sources, `${name}.html.hbs`);
-  const layout = 'layout.html.hbs';
+  const layout = layoutOf(name);
   return expandIncludes(read(sources, layout), 'html', sources, own, [layout, `${name}.html.hbs`]);
 }
 
@@ -71,7 +82,11 @@ export function compilePageTemplates(sources: TemplateSources): CompiledPages {
     '',
     `export const precompiledPages: PrecompiledPages = {\n${PAGE_NAMES.map((name) => `  '${name}': ${specs[name]},\n`).join('')}};`,
     '',
-    `export const pageStylesheet: string = ${JSON.stringify(compactCss(read(sources, STYLESHEET)))};`,
+    `export const pageStylesheet: string = ${JSON.stringify(
+      `${compactCss(read(sources, STYLESHEET))}\n${compactCss(read(sources, CONSOLE_STYLESHEET))}`,
+    )};`,
+    '',
+    `export const consoleScript: string = ${JSON.stringify(read(sources, CONSOLE_SCRIPT).trim())};`,
     '',
   ].join('\n');
   return { specs, module, count: PAGE_NAMES.length };

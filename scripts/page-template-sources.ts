@@ -9,11 +9,17 @@ export const PAGE_MODULE = fileURLToPath(
   new URL('../functions/rendering/generated/page-templates.ts', import.meta.url),
 );
 export const STYLESHEET = 'app.css';
+/** The console's styles, appended to the one stylesheet. */
+export const CONSOLE_STYLESHEET = 'console.css';
+/** The console's one script (fills the time zone from the browser), served from our origin. */
+export const CONSOLE_SCRIPT = 'console.js';
 
-/** The page templates and, under `app.css`, the stylesheet. */
+/** The page templates and, under their file names, the stylesheets and the console script. */
 export function readPageSources(dir: string = PAGE_TEMPLATE_DIR): Map<string, string> {
   const sources = readTemplateSources(dir);
-  sources.set(STYLESHEET, readFileSync(`${dir}${STYLESHEET}`, 'utf8'));
+  for (const file of [STYLESHEET, CONSOLE_STYLESHEET, CONSOLE_SCRIPT]) {
+    sources.set(file, readFileSync(`${dir}${file}`, 'utf8'));
+  }
   return sources;
 }
 

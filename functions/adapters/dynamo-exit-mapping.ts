@@ -9,15 +9,38 @@ import {
   type TableKey,
 } from './dynamo-table.js';
 
-export type ExitItem = Exit & TableKey & StatusIndexKey & Partial<ExternalIdIndexKey>;
+export type ExitItem = Exit &
+  TableKey &
+  StatusIndexKey &
+  Partial<ExternalIdIndexKey> & { searchText?: string };
 
-/** The exit's own fields (steps as a map by step id, timeline as a list) plus keys and index keys. */
+/**
+ * Text as the console's search compares it: compatibility forms folded (NFKC) and lower-cased,
+ * so "ÉCOLE", "école" and "ｅｃｏｌｅ" meet.
+ */
+export function searchForm(text: string): string {
+  return text.normalize('NFKC').toLowerCase();
+}
+
+/** What the console's search looks in: the client's name, company and address. */
+export function searchTextOf(exit: Exit): string | undefined {
+  const parts = [exit.client.name, exit.client.company ?? '', exit.client.email].filter(Boolean);
+  return parts.length > 0 ? searchForm(parts.join('\n')) : undefined;
+}
+
+/**
+ * The exit's own fields (steps as a map by step id, timeline as a list) plus keys, index keys
+ * and the search text. The search text is written on create only: the fields it is made of
+ * never change afterwards, except on erasure, which removes it.
+ */
 export function exitToItem(exit: Exit): ExitItem {
+  const searchText = exit.erasedAt ? undefined : searchTextOf(exit);
   return {
     ...exit,
     ...exitKey(exit.id),
     ...statusIndexKey(exit.status, exit.createdAt, exit.id),
     ...(exit.externalId ? externalIdIndexKey(exit.externalId, exit.createdAt, exit.id) : {}),
+    ...(searchText ? { searchText } : {}),
   };
 }
 
@@ -33,6 +56,7 @@ export function itemToExit(item: Record<string, unknown>): Exit {
     gsi1sk: _1sk,
     gsi2pk: _2pk,
     gsi2sk: _2sk,
+    searchText: _search,
     ...exit
   } = item;
   return exit as unknown as Exit;

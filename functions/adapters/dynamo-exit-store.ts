@@ -14,7 +14,9 @@ import { TransientError } from '../domain/errors.js';
 import type { Exit, ExitStatus, Step, TimelineEntry } from '../domain/exit.js';
 import type {
   ClaimResult,
+  Erasure,
   ExitPage,
+  ExitPageRequest,
   ExitStore,
   StatusChange,
   StepOutcome,
@@ -22,12 +24,21 @@ import type {
   SurveyWrite,
 } from '../domain/ports.js';
 import { surveyUpdate, timelineUpdate, unsuppressDelete } from './dynamo-client-writes.js';
-import { exitToItem, itemToExit } from './dynamo-exit-mapping.js';
-import { byExternalIdQuery, byStatusQuery, encodeCursor } from './dynamo-queries.js';
+import { eraseUpdate } from './dynamo-console-writes.js';
+import { exitToItem, itemToExit, searchForm } from './dynamo-exit-mapping.js';
+import { byExternalIdQuery, byStatusQuery, cursorAfter, encodeCursor } from './dynamo-queries.js';
 import { claimUpdate, finishUpdate, releaseUpdate, statusUpdate } from './dynamo-step-writes.js';
 import { exitKey, healthKey, isNamed, suppressionKey } from './dynamo-table.js';
 
 const CONDITION_FAILED = Symbol('condition-failed');
+
+/**
+ * A search reads at most this many rounds of index items per page: a page of few matches in a
+ * large status costs a bounded number of reads, and the cursor carries on from there.
+ */
+const SEARCH_ROUNDS = 5;
+/** Index items a search round reads (and pays for), matching or not. */
+const SEARCH_ROUND_ITEMS = 200;
 
 export class DynamoExitStore implements ExitStore {
   constructor(
@@ -116,10 +127,9 @@ export class DynamoExitStore implements ExitStore {
     return itemToExit(result.Attributes);
   }
 
-  async listByStatus(
-    status: ExitStatus,
-    page: { limit?: number; cursor?: string } = {},
-  ): Promise<ExitPage> {
+  async listByStatus(status: ExitStatus, page: ExitPageRequest = {}): Promise<ExitPage> {
+    const search = page.search ? searchForm(page.search.trim()) : '';
+    if (search) return this.searchByStatus(status, search, page);
     const query = byStatusQuery(this.tableName, status, page);
     const { Items, LastEvaluatedKey } = await this.call('listByStatus', () =>
       this.client.send(new QueryCommand(query)),
@@ -128,6 +138,41 @@ export class DynamoExitStore implements ExitStore {
       exits: (Items ?? []).map(itemToExit),
       ...(LastEvaluatedKey ? { cursor: encodeCursor(LastEvaluatedKey) } : {}),
     };
+  }
+
+  /**
+   * Fills a page with matches, a few filtered rounds at most. When a round finds more than the
+   * page needs, the cursor resumes right after the last exit shown, not after the round.
+   */
+  private async searchByStatus(
+    status: ExitStatus,
+    search: string,
+    page: ExitPageRequest,
+  ): Promise<ExitPage> {
+    const limit = page.limit ?? 100;
+    const found: Record<string, unknown>[] = [];
+    let cursor = page.cursor;
+    for (let round = 0; round < SEARCH_ROUNDS; round += 1) {
+      const query = byStatusQuery(this.tableName, status, {
+        limit: SEARCH_ROUND_ITEMS,
+        search,
+        ...(cursor ? { cursor } : {}),
+      });
+      const { Items, LastEvaluatedKey } = await this.call('listByStatus', () =>
+        this.client.send(new QueryCommand(query)),
+      );
+      const items = Items ?? [];
+      const last =
+        found.length + items.length >= limit ? items[limit - found.length - 1] : undefined;
+      found.push(...items.slice(0, limit - found.length));
+      if (last) {
+        const more = last !== items.at(-1) || LastEvaluatedKey !== undefined;
+        return { exits: found.map(itemToExit), ...(more ? { cursor: cursorAfter(last) } : {}) };
+      }
+      cursor = LastEvaluatedKey ? encodeCursor(LastEvaluatedKey) : undefined;
+      if (!cursor) break;
+    }
+    return { exits: found.map(itemToExit), ...(cursor ? { cursor } : {}) };
   }
 
   async findByExternalId(externalId: string): Promise<string[]> {
@@ -200,6 +245,14 @@ export class DynamoExitStore implements ExitStore {
       this.client.send(new UpdateCommand(timelineUpdate(this.tableName, exitId, entry))),
     );
     return result !== CONDITION_FAILED;
+  }
+
+  async erase(exitId: string, erasure: Erasure): Promise<Exit | undefined> {
+    const result = await this.conditional('erase', () =>
+      this.client.send(new UpdateCommand(eraseUpdate(this.tableName, exitId, erasure))),
+    );
+    if (result === CONDITION_FAILED || !result.Attributes) return undefined;
+    return itemToExit(result.Attributes);
   }
 
   async ping(): Promise<void> {

@@ -33,19 +33,37 @@ export function decodeCursor(cursor: string, partition: string): Record<string, 
   throw new ValidationError([{ field: 'cursor', message: 'is not a cursor this app gave out' }]);
 }
 
-/** Exits in a status, oldest first; throws `ValidationError` for a cursor we did not give out. */
+/** The byStatus key of an item read through the index: a cursor that resumes right after it. */
+export function cursorAfter(item: Record<string, unknown>): string {
+  const { gsi1pk, gsi1sk, pk, sk } = item;
+  return encodeCursor({ gsi1pk, gsi1sk, pk, sk });
+}
+
+/**
+ * Exits in a status, oldest first; throws `ValidationError` for a cursor we did not give out.
+ * With `search` (already in `searchForm`), a FilterExpression keeps the exits whose search text
+ * contains it. DynamoDB applies `Limit` before the filter and bills every item it read, matching
+ * or not: a search reads `Limit` index items per round whatever it finds.
+ */
 export function byStatusQuery(
   tableName: string,
   status: ExitStatus,
-  page: { limit?: number; cursor?: string },
+  page: { limit?: number; cursor?: string; search?: string },
 ): QueryCommandInput {
   const start = page.cursor ? decodeCursor(page.cursor, statusPartition(status)) : undefined;
   return {
     TableName: tableName,
     IndexName: STATUS_INDEX,
     KeyConditionExpression: '#pk = :pk',
-    ExpressionAttributeNames: { '#pk': 'gsi1pk' },
-    ExpressionAttributeValues: { ':pk': statusPartition(status) },
+    ExpressionAttributeNames: {
+      '#pk': 'gsi1pk',
+      ...(page.search ? { '#search': 'searchText' } : {}),
+    },
+    ExpressionAttributeValues: {
+      ':pk': statusPartition(status),
+      ...(page.search ? { ':search': page.search } : {}),
+    },
+    ...(page.search ? { FilterExpression: 'contains(#search, :search)' } : {}),
     Limit: page.limit ?? 100,
     ...(start ? { ExclusiveStartKey: start } : {}),
   };

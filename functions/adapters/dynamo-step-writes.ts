@@ -136,6 +136,7 @@ export function statusUpdate(
     update.condition(`attribute_not_exists(${update.path(['steps', step.id])})`);
     update.set(['steps', step.id], step);
   }
+  if (change.effectiveOn) update.set(['effectiveOn'], change.effectiveOn);
   update.appendToList(['timeline'], [change.entry]);
   return { ...input(tableName, exitId, update), ReturnValues: 'ALL_NEW' };
 }

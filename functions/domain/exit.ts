@@ -131,6 +131,11 @@ export interface Exit {
   steps: Record<string, Step>;
   timeline: TimelineEntry[];
   survey?: SurveyResponse;
+  /**
+   * Set when an operator erased the client's personal data: the item stays as an anonymised
+   * record (see `erasure.ts`).
+   */
+  erasedAt?: string;
 }
 
 /** Steps in the order they are due. */

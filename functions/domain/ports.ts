@@ -1,4 +1,4 @@
-import type { Exit, ExitStatus, Step, SurveyResponse, TimelineEntry } from './exit.js';
+import type { Client, Exit, ExitStatus, Step, SurveyResponse, TimelineEntry } from './exit.js';
 import type { Operator } from './operator.js';
 
 /** The time source. Production uses the system clock; local mode a virtual clock that can travel. */
@@ -38,6 +38,29 @@ export interface StatusChange {
   remove?: string[];
   /** New steps (must not exist yet). */
   add?: Step[];
+  /** A new effective date (`YYYY-MM-DD`), written with the steps replanned for it. */
+  effectiveOn?: string;
+}
+
+/**
+ * Removes an exit's personal data in one conditional update. The write fails when the exit
+ * changed since it was read (`seen`), or was erased already; every step to skip must still be
+ * `scheduled`. Free text the client or operator typed (reason, handover, highlights, the
+ * external id, the search text) is removed by the store itself.
+ */
+export interface Erasure {
+  at: string;
+  seen: { updatedAt: string; timelineLength: number };
+  status: ExitStatus;
+  /** The anonymised client: no name, address or company; zone and locale stay for the dates. */
+  client: Client;
+  /** The whole timeline, details that might quote the client dropped, the erasure appended. */
+  timeline: TimelineEntry[];
+  /** The survey's choices without its free text or testimonial; absent when never answered. */
+  survey?: SurveyResponse;
+  skip: { stepIds: string[]; reason: string };
+  /** New `reason` of steps whose recorded reason may quote the client (a failure's message). */
+  scrub: Record<string, string>;
 }
 
 /**
@@ -63,6 +86,17 @@ export interface ExitPage {
   exits: Exit[];
   /** Opaque; pass it back to read the next page. Absent on the last page. */
   cursor?: string;
+}
+
+export interface ExitPageRequest {
+  limit?: number;
+  cursor?: string;
+  /**
+   * Only exits whose client name, company or address contains this text, ignoring case. A page
+   * may then hold fewer than `limit` exits (even none) and still have a cursor: the search reads
+   * a bounded number of index items per page.
+   */
+  search?: string;
 }
 
 /**
@@ -109,7 +143,7 @@ export interface ExitStore {
   /** Applies a status change; returns the exit after it, or undefined when the condition failed. */
   changeStatus(exitId: string, change: StatusChange): Promise<Exit | undefined>;
   /** Exits in a status, oldest first, a page at a time. */
-  listByStatus(status: ExitStatus, page?: { limit?: number; cursor?: string }): Promise<ExitPage>;
+  listByStatus(status: ExitStatus, page?: ExitPageRequest): Promise<ExitPage>;
   /** Ids of the exits started with this external id (a CRM's own id), newest first. */
   findByExternalId(externalId: string): Promise<string[]>;
   /** Puts an address (by its keyed hash) on the suppression list; suppressing twice is harmless. */
@@ -130,6 +164,11 @@ export interface ExitStore {
   recordSurvey(exitId: string, write: SurveyWrite): Promise<Exit | undefined>;
   /** Appends an entry to an exit's timeline; false when there is no such exit. */
   addToTimeline(exitId: string, entry: TimelineEntry): Promise<boolean>;
+  /**
+   * Anonymises an exit (see `Erasure`); returns the exit after it, or undefined when the exit is
+   * gone, was erased already or changed since it was read (read again and retry).
+   */
+  erase(exitId: string, erasure: Erasure): Promise<Exit | undefined>;
   /** Cheap round trip used by `GET /healthz`. */
   ping(): Promise<void>;
 }

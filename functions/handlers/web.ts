@@ -1,9 +1,11 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { EventLog, ExitStore } from '../domain/ports.js';
-import { STYLESHEET_PATH } from '../rendering/page-renderer.js';
+import { CONSOLE_SCRIPT_PATH, STYLESHEET_PATH } from '../rendering/page-renderer.js';
 import type { ClientPageDeps } from './client-pages/shared.js';
 import { showSurvey, submitSurvey } from './client-pages/survey.js';
 import { postPreferences, showPreferences } from './client-pages/unsubscribe.js';
+import { handleConsole, isConsolePath } from './console/router.js';
+import type { ConsoleDeps } from './console/shared.js';
 import { errorResponse } from './http/errors.js';
 import { asset } from './http/pages.js';
 import { type HttpResponse, json, problem } from './http/responses.js';
@@ -14,6 +16,8 @@ export interface WebDeps extends WebhookDeps {
   log: EventLog;
   /** The survey and unsubscribe pages behind emailed links. */
   clientPages: ClientPageDeps;
+  /** The operator console under `/admin`. */
+  console: ConsoleDeps;
 }
 
 export type WebHandler = (event: APIGatewayProxyEventV2) => Promise<HttpResponse>;
@@ -37,6 +41,10 @@ const ROUTES: Record<string, Methods> = {
   [STYLESHEET_PATH]: {
     GET: async ({ clientPages: { pages } }) =>
       asset('text/css; charset=utf-8', pages.stylesheet.css, pages.stylesheet.hash),
+  },
+  [CONSOLE_SCRIPT_PATH]: {
+    GET: async ({ console: { pages } }) =>
+      asset('text/javascript; charset=utf-8', pages.script.body, pages.script.hash),
   },
 };
 
@@ -66,6 +74,13 @@ function match(path: string): { methods: Methods; param: string } | undefined {
 /** The web Lambda: one HTTP API, a small table of routes, errors mapped in one place. */
 export function createWebHandler(deps: WebDeps): WebHandler {
   return async (event) => {
+    if (isConsolePath(event.rawPath)) {
+      try {
+        return await handleConsole(deps.console, event);
+      } catch (error) {
+        return errorResponse(error, deps.log);
+      }
+    }
     const found = match(event.rawPath);
     if (!found) return problem(404, 'There is nothing at this address.');
     const { methods, param } = found;

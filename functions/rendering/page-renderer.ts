@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import { type Branding, DEFAULT_ACCENT, textColourOn } from './branding.js';
-import { pageStylesheet, precompiledPages } from './generated/page-templates.js';
+import { consoleScript, pageStylesheet, precompiledPages } from './generated/page-templates.js';
 import { loadPageTemplates, type PageName, type PageTemplates } from './page-templates.js';
 import type { PageFrame, PageViews } from './page-views.js';
 
 /** Where the stylesheet is served; its URL carries a content hash. */
 export const STYLESHEET_PATH = '/assets/app.css';
+/** Where the console's script is served (`script-src 'self'`: never inline). */
+export const CONSOLE_SCRIPT_PATH = '/assets/console.js';
 
 export interface Stylesheet {
   css: string;
@@ -24,6 +26,18 @@ export function brandedStylesheet(branding: Pick<Branding, 'accent'>): Styleshee
   return { css, hash, href: `${STYLESHEET_PATH}?v=${hash}` };
 }
 
+/** A static file served from our origin, with a content hash in its URL. */
+export interface HashedAsset {
+  body: string;
+  hash: string;
+  href: string;
+}
+
+function hashed(path: string, body: string): HashedAsset {
+  const hash = createHash('sha256').update(body).digest('hex').slice(0, 16);
+  return { body, hash, href: `${path}?v=${hash}` };
+}
+
 let builtIn: PageTemplates | undefined;
 
 /** The templates compiled at build time, instantiated once per cold start. */
@@ -38,6 +52,8 @@ function builtInPages(): PageTemplates {
  */
 export class PageRenderer {
   readonly stylesheet: Stylesheet;
+  /** The console's script, compiled in like the stylesheet. */
+  readonly script: HashedAsset = hashed(CONSOLE_SCRIPT_PATH, consoleScript);
   private readonly templates: PageTemplates;
 
   /** The firm's name, for pages that speak of it. */

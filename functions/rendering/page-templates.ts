@@ -4,13 +4,23 @@ import handlebarsRuntime from 'handlebars/runtime.js';
 import type { TemplateSpec } from './email-templates.js';
 import type { PageFrame, PageViews } from './page-views.js';
 
-/** Every server-rendered page; each is `templates/pages/{name}.html.hbs` inside the layout. */
+/**
+ * Every server-rendered page; each is `templates/pages/{name}.html.hbs` inside the layout:
+ * `layout.html.hbs` for the client pages, `console/layout.html.hbs` for the operator console's.
+ */
 export const PAGE_NAMES = [
   'survey',
   'survey-thanks',
   'preferences',
   'unsubscribed',
   'message',
+  'console/sign-in',
+  'console/message',
+  'console/exits',
+  'console/exit-new',
+  'console/exit',
+  'console/exit-erase',
+  'console/insights',
 ] as const;
 export type PageName = (typeof PAGE_NAMES)[number];
 
@@ -25,15 +35,10 @@ const runtime = handlebarsRuntime as unknown as Pick<typeof Handlebars, 'create'
 /** Turns precompiled specs into template functions in an isolated Handlebars environment. */
 export function loadPageTemplates(specs: PrecompiledPages): PageTemplates {
   const env = runtime.create();
-  const load = <View>(spec: TemplateSpec) => {
-    const template = env.template<View>(spec);
-    return (view: View) => template(view);
-  };
-  return {
-    survey: load(specs.survey),
-    'survey-thanks': load(specs['survey-thanks']),
-    preferences: load(specs.preferences),
-    unsubscribed: load(specs.unsubscribed),
-    message: load(specs.message),
-  };
+  const entries = PAGE_NAMES.map((name) => {
+    const template = env.template<unknown>(specs[name]);
+    return [name, (view: unknown) => template(view)] as const;
+  });
+  // Each entry pairs a name with its own spec; the mapped type cannot see that through `map`.
+  return Object.fromEntries(entries) as unknown as PageTemplates;
 }

@@ -1,3 +1,5 @@
+import type { ConsolePageViews } from './console/views.js';
+
 /**
  * What each page template gets. Every key is always present (null when empty): the templates are
  * compiled strict, so a key a template uses that its view lacks throws instead of printing ''.
@@ -106,7 +108,8 @@ export interface MessageView {
   paragraphs: string[];
 }
 
-export interface PageViews {
+/** Every page's view: the client pages here, the operator console's in `console/views.ts`. */
+export interface PageViews extends ConsolePageViews {
   survey: SurveyPageView;
   'survey-thanks': SurveyThanksView;
   preferences: PreferencesView;

@@ -149,8 +149,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     );
     operator.catch(() => undefined);
     sendStep = createSendStepHandler(deps.sendStep);
-    const web = createWebHandler(deps.web);
     const runReconciler = async () => (await reconcile(deps.reconcile)).schedulesRepaired;
+    const travel = (days: number) => timeTravel(clock, scheduler, days, runReconciler);
+    // The console's local tools: only here, never in the Lambda's dependencies.
+    const web = createWebHandler({
+      ...deps.web,
+      console: {
+        ...deps.web.console,
+        localTools: { inboxUrl: sesUrl, previewsUrl: '/__local/previews', timeTravel: travel },
+      },
+    });
     // On AWS the reconciler runs daily; locally at start, so nothing missed while stopped is lost.
     await runReconciler();
 
@@ -173,8 +181,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
               { field: 'days', message: 'must be a number of days from 0 to 3660' },
             ]);
           }
-          const result = await timeTravel(clock, scheduler, days, runReconciler);
-          return json(200, result);
+          return json(200, await travel(days));
         },
       },
     });

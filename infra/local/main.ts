@@ -37,6 +37,7 @@ const lines = [
   `Farewell is running locally (ready in ${Date.now() - started} ms).`,
   '',
   `  App          ${stack.appUrl}`,
+  `  Console      ${stack.appUrl}/admin   (sign in with the operator below)`,
   `  Health       ${stack.appUrl}/healthz`,
   `  Webhook      POST ${stack.appUrl}/webhooks/exits`,
   `  Time travel  POST ${stack.appUrl}/__local/time-travel  {"days": N}`,

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
+import type { ScryptParams } from '../../functions/domain/passwords.js';
 import { type LocalStack, startLocalStack } from '../../infra/local/local-stack.js';
 import { freePort } from './ports.js';
 import { signWebhook, TEST_WEBHOOK_SECRET } from './webhooks.js';
@@ -26,13 +27,20 @@ export interface TestStack {
   stop(): Promise<void>;
 }
 
-export async function startTestStack(env: Record<string, string> = {}): Promise<TestStack> {
+/** Scrypt parameters cheap enough for tests that sign in many times; the format is the same. */
+export const CHEAP_PASSWORDS: ScryptParams = { ln: 10, r: 8, p: 1 };
+
+export async function startTestStack(
+  env: Record<string, string> = {},
+  options: { passwordParams?: ScryptParams } = {},
+): Promise<TestStack> {
   const dataDir = mkdtempSync(join(tmpdir(), 'farewell-test-'));
   const stack = await startLocalStack({
     port: await freePort(),
     sesPort: await freePort(),
     dataDir,
     env: { FAREWELL_WEBHOOK_SECRETS: TEST_WEBHOOK_SECRET, POWERTOOLS_LOG_LEVEL: 'SILENT', ...env },
+    ...(options.passwordParams ? { passwordParams: options.passwordParams } : {}),
   });
   return {
     stack,

@@ -30,9 +30,10 @@ const ATTEMPTS = 5;
 
 /**
  * Writes a status change computed from a fresh read, retrying when a concurrent write (a step
- * being sent, another operator) changed the exit in between.
+ * being sent, another operator) changed the exit in between. `plan` answers a `ControlResult`
+ * instead of a change when there is nothing to write.
  */
-async function applyChange(
+export async function applyChange(
   deps: ExitControlDeps,
   exitId: string,
   plan: (exit: Exit) => StatusChange | ControlResult,
@@ -50,7 +51,11 @@ async function applyChange(
 }
 
 /** Deletes schedules; a leftover only finds a step it may no longer send, so failures are logged. */
-async function deleteSchedules(deps: ExitControlDeps, exitId: string, stepIds: string[]) {
+export async function deleteSchedules(
+  deps: Pick<ExitControlDeps, 'scheduler' | 'log'>,
+  exitId: string,
+  stepIds: string[],
+) {
   const results = await Promise.allSettled(stepIds.map((id) => deps.scheduler.cancel(exitId, id)));
   const failed = results.filter((r) => r.status === 'rejected').length;
   if (failed > 0) deps.log.warn('schedules left after a status change', { exitId, failed });

@@ -20,7 +20,8 @@ export interface StartExitDeps {
 export type ExitOrigin =
   | { source: 'webhook'; eventId: string }
   | { source: 'import'; key: string }
-  | { source: 'console' };
+  /** `key`: the form's idempotency key, so a double submit lands on the same exit. */
+  | { source: 'console'; key?: string };
 
 const ORIGIN_WORDS: Record<ExitOrigin['source'], string> = {
   webhook: 'a webhook',
@@ -28,10 +29,14 @@ const ORIGIN_WORDS: Record<ExitOrigin['source'], string> = {
   console: 'the console',
 };
 
-/** The exit id an origin implies: derived for webhooks and imports, random from the console. */
+/**
+ * The exit id an origin implies: derived for webhooks, imports and console forms with a key,
+ * random otherwise.
+ */
 export function exitIdFor(origin: ExitOrigin): string {
   if (origin.source === 'webhook') return exitIdFromEvent('webhook', origin.eventId);
   if (origin.source === 'import') return exitIdFromEvent('import', origin.key);
+  if (origin.key) return exitIdFromEvent('console', origin.key);
   return newExitId();
 }
 

@@ -65,6 +65,26 @@ export class Csrf {
     });
   }
 
+  /**
+   * A signed-in form's token: HMAC(key, session id + form action). The session id is random per
+   * sign-in and travels in the signed, HttpOnly session cookie, so the session itself is the
+   * secret: no second cookie, a token dies with its session (sign-out, a new sign-in), and a
+   * token lifted from one form does not fit another.
+   */
+  bound(sessionId: string, action: string): string {
+    return this.sign(this.options.keys[0] ?? '', `session ${sessionId}`, action);
+  }
+
+  /** Whether a signed-in post to `action` carries its session's token. */
+  verifyBound(sessionId: string, action: string, field: string | undefined): boolean {
+    if (!field) return false;
+    const given = Buffer.from(field, 'utf8');
+    return this.options.keys.some((key) => {
+      const expected = Buffer.from(this.sign(key, `session ${sessionId}`, action), 'utf8');
+      return expected.length === given.length && timingSafeEqual(expected, given);
+    });
+  }
+
   private sign(key: string, secret: string, action: string): string {
     return createHmac('sha256', key).update(`${secret}\n${action}`).digest('base64url');
   }

@@ -14,6 +14,26 @@ export const CONTENT_SECURITY_POLICY = [
   "base-uri 'none'",
 ].join('; ');
 
+/**
+ * The operator console's pages may also load scripts from our own origin (one file, served like
+ * the stylesheet); still no inline script and no other origin.
+ */
+export const CONSOLE_CONTENT_SECURITY_POLICY = `${CONTENT_SECURITY_POLICY}; script-src 'self'`;
+
+/**
+ * An email shown as it will be sent (the console's preview): its inline styles may apply, but
+ * it runs sandboxed (no script, no forms, an opaque origin) and loads nothing but https images.
+ */
+export const EMAIL_PREVIEW_CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "style-src 'unsafe-inline'",
+  'img-src https: data:',
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+  'sandbox allow-popups allow-popups-to-escape-sandbox',
+].join('; ');
+
 const PAGE_HEADERS = {
   'content-type': 'text/html; charset=utf-8',
   'content-security-policy': CONTENT_SECURITY_POLICY,
@@ -31,6 +51,10 @@ export interface PageOptions {
    * must not keep someone's answers.
    */
   cache?: string;
+  /** Another Content-Security-Policy, e.g. the console's. */
+  csp?: string;
+  /** More headers, e.g. `Retry-After`. */
+  headers?: Record<string, string>;
 }
 
 /** An HTML page with the security headers. */
@@ -41,7 +65,12 @@ export function htmlPage(
 ): HttpResponse {
   return {
     statusCode,
-    headers: { ...PAGE_HEADERS, 'cache-control': options.cache ?? 'no-store' },
+    headers: {
+      ...PAGE_HEADERS,
+      ...(options.csp ? { 'content-security-policy': options.csp } : {}),
+      'cache-control': options.cache ?? 'no-store',
+      ...options.headers,
+    },
     ...(options.cookies && options.cookies.length > 0 ? { cookies: options.cookies } : {}),
     body: html,
   };

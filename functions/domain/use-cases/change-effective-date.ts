@@ -1,0 +1,55 @@
+import { DateTime } from 'luxon';
+import { ConflictError, ValidationError } from '../errors.js';
+import { pendingSteps } from '../exit.js';
+import { replanForEffectiveDate } from '../replan.js';
+import {
+  applyChange,
+  type ControlResult,
+  deleteSchedules,
+  type ExitControlDeps,
+} from './exit-controls.js';
+
+/** A real calendar date as `YYYY-MM-DD`, or a `ValidationError` naming `field`. */
+export function parseEffectiveDate(value: string, field = 'effectiveOn'): string {
+  const date = value.trim();
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || !DateTime.fromISO(date).isValid) {
+    throw new ValidationError([{ field, message: 'must be a real calendar date as YYYY-MM-DD' }]);
+  }
+  return date;
+}
+
+/**
+ * Moves an active or paused exit to a new effective date (the notice period changed, the client
+ * asked for more time). Steps already sent stay; those still ahead are replanned from the new
+ * date (see `replanForEffectiveDate`) in one conditional write, then their schedules follow:
+ * moved ones are scheduled again (scheduling replaces a schedule for another time), removed ones
+ * deleted. A paused exit gets no schedules; resuming it creates them.
+ */
+export async function changeEffectiveDate(
+  deps: ExitControlDeps,
+  exitId: string,
+  effectiveOn: string,
+  actor: 'console' | 'cli',
+): Promise<ControlResult> {
+  const date = parseEffectiveDate(effectiveOn);
+  const { result, before, after } = await applyChange(deps, exitId, (exit) => {
+    if (exit.status !== 'active' && exit.status !== 'paused') {
+      throw new ConflictError(`A ${exit.status} exit cannot be replanned`);
+    }
+    if (exit.effectiveOn === date) return { exitId, status: exit.status, changed: false };
+    return replanForEffectiveDate(exit, date, deps.clock.now(), deps.rules, actor);
+  });
+  if (before && after) {
+    const gone = pendingSteps(before)
+      .filter((step) => after.steps[step.id]?.state !== 'scheduled')
+      .map((step) => step.id);
+    await deleteSchedules(deps, exitId, gone);
+    if (after.status === 'active') {
+      for (const step of pendingSteps(after)) {
+        await deps.scheduler.schedule(exitId, step.id, new Date(step.dueAt));
+      }
+    }
+    deps.log.info('exit replanned', { exitId });
+  }
+  return result;
+}

@@ -1,0 +1,248 @@
+/**
+ * What each console page template gets. As with the client pages, every key is always present
+ * (null when empty): the templates are compiled strict.
+ */
+import type { ChoiceGroupView, ErrorLink, TextFieldView } from '../page-views.js';
+
+/** A POST form of the console: where it goes and its CSRF token (bound to the session). */
+export interface FormView {
+  action: string;
+  csrf: string;
+}
+
+export interface NavItem {
+  href: string;
+  label: string;
+  current: boolean;
+}
+
+/** Local mode's bar: the virtual clock, time travel, the inbox and the email previews. */
+export interface LocalBarView {
+  now: string;
+  inboxUrl: string;
+  previewsUrl: string;
+  travel: FormView & { next: string };
+}
+
+/** The frame of every signed-in page: navigation, the operator, sign-out, local tools. */
+export interface ConsoleShell {
+  nav: NavItem[];
+  operatorEmail: string;
+  signOut: FormView;
+  local: LocalBarView | null;
+  /** What the last action did, shown at the top (`role=status`). */
+  notice: string | null;
+  /** The console script's URL, on the pages that use it. */
+  script: string | null;
+}
+
+export interface SignInView {
+  shell: null;
+  action: string;
+  csrf: string;
+  next: string;
+  email: string;
+  /** Why the last attempt failed, shown as an alert. */
+  problem: string | null;
+  notice: string | null;
+}
+
+export interface ConsoleMessageView {
+  shell: ConsoleShell | null;
+  heading: string;
+  paragraphs: string[];
+  back: { href: string; label: string } | null;
+}
+
+export interface ExitRowView {
+  href: string;
+  name: string;
+  company: string | null;
+  effectiveOn: string;
+  next: { label: string; when: string } | null;
+  started: string;
+}
+
+export interface ExitsListView {
+  shell: ConsoleShell;
+  statuses: { value: string; label: string; selected: boolean }[];
+  search: string;
+  caption: string;
+  rows: ExitRowView[];
+  empty: string;
+  nextPage: string | null;
+  firstPage: string | null;
+}
+
+/** A one-line input with its label, hint and error. */
+export interface InputView {
+  id: string;
+  name: string;
+  label: string;
+  type: string;
+  hint: string | null;
+  error: string | null;
+  describedBy: string | null;
+  value: string;
+  required: boolean;
+  autocomplete: string | null;
+  maxLength: number | null;
+  short: boolean;
+}
+
+export interface PreviewView {
+  /** "Effective on Friday 29 January 2027: 30 days' notice, …". */
+  effective: string;
+  zone: string;
+  steps: { label: string; when: string; note: string | null }[];
+  to: string;
+  subject: string;
+  text: string;
+}
+
+export interface NewExitView {
+  shell: ConsoleShell;
+  action: string;
+  csrf: string;
+  /** The form's idempotency key: a double submit starts one exit. */
+  key: string;
+  /** Fingerprint of the fields the preview shows; confirming other fields previews again. */
+  previewed: string | null;
+  formProblem: string | null;
+  errors: ErrorLink[];
+  name: InputView;
+  email: InputView;
+  company: InputView;
+  initiatedBy: ChoiceGroupView;
+  reason: TextFieldView;
+  relationshipStartedOn: InputView;
+  effectiveOn: InputView;
+  timezone: {
+    error: string | null;
+    describedBy: string;
+    defaultZone: string;
+    /** Filled from the browser's zone by the console script, on a blank form only. */
+    fromBrowser: boolean;
+    options: { name: string; selected: boolean }[];
+  };
+  country: InputView;
+  locale: InputView;
+  handover: TextFieldView;
+  highlights: TextFieldView;
+  externalId: InputView;
+  preview: PreviewView | null;
+}
+
+export interface ExitPageView {
+  shell: ConsoleShell;
+  exitId: string;
+  name: string;
+  company: string | null;
+  status: string;
+  statusLabel: string;
+  erasedOn: string | null;
+  details: { term: string; value: string }[];
+  handover: string[];
+  highlights: string[];
+  steps: {
+    label: string;
+    state: string;
+    stateLabel: string;
+    when: string;
+    detail: string | null;
+  }[];
+  timeline: { when: string; event: string; step: string | null; detail: string | null }[];
+  survey: {
+    answeredOn: string;
+    revisedOn: string | null;
+    items: { term: string; value: string }[];
+    consent: string | null;
+  } | null;
+  actions: {
+    /** Why some actions are missing, e.g. the exit has ended. */
+    note: string | null;
+    pause: FormView | null;
+    resume: FormView | null;
+    cancel: FormView | null;
+    sendNow: (FormView & { stepId: string; label: string }) | null;
+    effectiveDate: (FormView & { value: string }) | null;
+    eraseHref: string | null;
+  };
+}
+
+export interface EraseView {
+  shell: ConsoleShell;
+  name: string;
+  exitHref: string;
+  running: boolean;
+  form: FormView;
+}
+
+export interface BarView {
+  label: string;
+  count: number;
+  /** Geometry computed server-side; the template only places it. */
+  y: number;
+  width: number;
+  textY: number;
+  countX: number;
+}
+
+export interface ColumnView {
+  score: number;
+  count: number;
+  x: number;
+  y: number;
+  height: number;
+  textX: number;
+  countY: number;
+  /** `detractor`, `passive` or `promoter`: the bar's fill. */
+  band: string;
+}
+
+export interface InsightsView {
+  shell: ConsoleShell;
+  answered: number;
+  truncated: boolean;
+  exportHref: string;
+  nps: { score: string; promoters: number; passives: number; detractors: number } | null;
+  reasons: { width: number; height: number; summary: string; bars: BarView[] };
+  scores: {
+    width: number;
+    height: number;
+    baseline: number;
+    columnWidth: number;
+    summary: string;
+    columns: ColumnView[];
+  };
+  winBack: { href: string; name: string; company: string | null; answer: string; score: number }[];
+  latest: {
+    href: string;
+    name: string;
+    company: string | null;
+    answeredOn: string;
+    score: number;
+    reason: string;
+    comments: { label: string; text: string }[];
+  }[];
+  /** More answers exist than the page lists. */
+  latestMore: number;
+  testimonials: {
+    href: string;
+    name: string;
+    company: string | null;
+    text: string;
+    publishable: boolean;
+    consent: string;
+  }[];
+}
+
+export interface ConsolePageViews {
+  'console/sign-in': SignInView;
+  'console/message': ConsoleMessageView;
+  'console/exits': ExitsListView;
+  'console/exit-new': NewExitView;
+  'console/exit': ExitPageView;
+  'console/exit-erase': EraseView;
+  'console/insights': InsightsView;
+}

@@ -1,0 +1,74 @@
+/**
+ * The CSV export of exits and their survey answers (`/admin/exports/exits.csv`). Pure.
+ *
+ * RFC 4180: comma-separated, CRLF line ends, a header row; a field containing a comma, a quote,
+ * CR or LF is quoted, and quotes inside it doubled. Spreadsheets execute a cell that starts with
+ * `=`, `+`, `-` or `@` (and tab or CR, which some treat the same) as a formula: a client could
+ * type `=HYPERLINK(…)` into the survey. Such a cell gets a leading `'`, which spreadsheets show as
+ * text and hide, per OWASP's CSV-injection advice.
+ */
+import type { Exit } from '../domain/exit.js';
+import { REASON_LABELS, WIN_BACK_LABELS } from '../domain/survey.js';
+
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** One cell: formula-neutralised, then quoted when RFC 4180 asks for it. */
+export function csvCell(value: string | number | undefined): string {
+  if (value === undefined) return '';
+  let text = String(value);
+  if (FORMULA_START.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+export function csvRow(cells: readonly (string | number | undefined)[]): string {
+  return `${cells.map(csvCell).join(',')}\r\n`;
+}
+
+const COLUMNS: [header: string, value: (exit: Exit) => string | number | undefined][] = [
+  ['exit_id', (e) => e.id],
+  ['status', (e) => e.status],
+  ['source', (e) => e.source],
+  ['created_at', (e) => e.createdAt],
+  ['initiated_by', (e) => e.initiatedBy],
+  ['effective_on', (e) => e.effectiveOn],
+  ['relationship_started_on', (e) => e.relationshipStartedOn],
+  ['client_name', (e) => (e.erasedAt ? undefined : e.client.name)],
+  ['client_email', (e) => e.client.email || undefined],
+  ['company', (e) => e.client.company],
+  ['country', (e) => e.client.country],
+  ['timezone', (e) => e.client.timezone],
+  ['external_id', (e) => e.externalId],
+  ['firm_reason', (e) => e.reason],
+  ['survey_answered_at', (e) => e.survey?.answeredAt],
+  ['survey_revised_at', (e) => e.survey?.revisedAt],
+  ['score', (e) => e.survey?.answers.score],
+  ['leaving_reason', (e) => (e.survey ? REASON_LABELS[e.survey.answers.reason] : undefined)],
+  ['leaving_reason_detail', (e) => e.survey?.answers.reasonDetail],
+  ['what_worked', (e) => e.survey?.answers.whatWorked],
+  ['what_did_not', (e) => e.survey?.answers.whatDidNot],
+  ['improve', (e) => e.survey?.answers.improve],
+  [
+    'would_come_back',
+    (e) => (e.survey?.answers.winBack ? WIN_BACK_LABELS[e.survey.answers.winBack] : undefined),
+  ],
+  ['testimonial', (e) => e.survey?.answers.testimonial],
+  [
+    'publish_as',
+    (e) =>
+      e.survey?.consent && !e.survey.consent.withdrawnAt ? e.survey.consent.scope : undefined,
+  ],
+  ['consent_given_at', (e) => e.survey?.consent?.givenAt],
+  ['consent_withdrawn_at', (e) => e.survey?.consent?.withdrawnAt],
+  ['erased_at', (e) => e.erasedAt],
+];
+
+/**
+ * Every exit as one row, oldest first. Starts with a UTF-8 byte order mark: without it, Excel
+ * reads the file as the system's legacy code page and mangles every accented name.
+ */
+export function exitsCsv(exits: readonly Exit[]): string {
+  const rows = [...exits].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  return `\uFEFF${csvRow(COLUMNS.map(([header]) => header))}${rows
+    .map((exit) => csvRow(COLUMNS.map(([, value]) => value(exit))))
+    .join('')}`;
+}

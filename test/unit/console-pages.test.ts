@@ -1,0 +1,157 @@
+import { describe, expect, it } from 'vitest';
+import type { Exit } from '../../functions/domain/exit.js';
+import { DEFAULT_RULES } from '../../functions/domain/sequence-rules.js';
+import {
+  formToRequestData,
+  parseExitForm,
+  requestFingerprint,
+} from '../../functions/handlers/console/exit-form.js';
+import { Csrf } from '../../functions/handlers/http/csrf.js';
+import { newExitView } from '../../functions/rendering/console/exit-form.js';
+import { exitsListView } from '../../functions/rendering/console/exit-list.js';
+import { exitPageView } from '../../functions/rendering/console/exit-page.js';
+import type { ConsoleShell } from '../../functions/rendering/console/views.js';
+import { PageRenderer } from '../../functions/rendering/page-renderer.js';
+import { buildExit } from '../support/exit-fixture.js';
+
+const XSS = '<img src=x onerror=alert(1)>"><script>alert(2)</script>';
+const renderer = new PageRenderer({ firmName: 'Acme & Sons', signature: 'Grace' });
+const form = { action: '/a', csrf: 'token' };
+const shell: ConsoleShell = {
+  nav: [{ href: '/admin/exits', label: 'Exits', current: true }],
+  operatorEmail: 'sam@acme.example',
+  signOut: form,
+  local: null,
+  notice: null,
+  script: null,
+};
+
+function hostileExit(): Exit {
+  const exit = buildExit({ reason: XSS, handover: [XSS], highlights: [XSS] });
+  return { ...exit, client: { ...exit.client, name: XSS, company: XSS } };
+}
+
+function exitHtml(exit: Exit): string {
+  const forms = { pause: form, resume: form, cancel: form, sendNow: form, effectiveDate: form };
+  return renderer.render('console/exit', { title: 'x' }, exitPageView(exit, shell, forms));
+}
+
+describe('the console pages', () => {
+  it('escape everything a client or operator typed', () => {
+    const exit = hostileExit();
+    const pages = [
+      exitHtml(exit),
+      renderer.render(
+        'console/exits',
+        { title: 'Exits' },
+        exitsListView({ shell, status: 'active', search: XSS, exits: [exit], paged: false }),
+      ),
+      renderer.render(
+        'console/exit-new',
+        { title: 'New' },
+        newExitView({
+          shell,
+          action: '/admin/exits/new',
+          csrf: 'c',
+          key: 'k',
+          fields: { name: XSS, reason: XSS, handover: XSS },
+          rules: DEFAULT_RULES,
+          blank: false,
+        }),
+      ),
+    ];
+
+    for (const html of pages) {
+      expect(html).not.toContain('<img src=x');
+      expect(html).not.toContain('<script>alert(2)');
+      expect(html).toContain('&lt;img src&#x3D;x onerror&#x3D;alert(1)&gt;');
+    }
+  });
+
+  it('carry no inline script, inline style or inline handler', () => {
+    const html = exitHtml(buildExit());
+
+    expect(html).not.toMatch(/<script(?! src="\/assets\/)|<style|\sstyle=|\son[a-z]+=/i);
+  });
+
+  it('mark the current section in the navigation', () => {
+    expect(exitHtml(buildExit())).toContain('<a href="/admin/exits" aria-current="page">Exits</a>');
+  });
+
+  it('offer the actions that fit the status', () => {
+    const active = exitHtml(buildExit());
+    const completed = exitHtml(buildExit({ status: 'completed' }));
+
+    expect(active).toContain('Send the notice now');
+    expect(active).toContain('>Pause<');
+    expect(active).not.toContain('>Resume<');
+    expect(completed).not.toContain('Cancel the exit');
+    expect(completed).toContain('Erase the client');
+  });
+});
+
+describe('console CSRF tokens bound to the session', () => {
+  const csrf = new Csrf({ keys: ['new-key', 'old-key'], secure: true });
+
+  it('verify for the same session and action only', () => {
+    const token = csrf.bound('session-1', '/admin/exits/x1/cancel');
+
+    expect(csrf.verifyBound('session-1', '/admin/exits/x1/cancel', token)).toBe(true);
+    expect(csrf.verifyBound('session-2', '/admin/exits/x1/cancel', token)).toBe(false);
+    expect(csrf.verifyBound('session-1', '/admin/exits/x1/erase', token)).toBe(false);
+    expect(csrf.verifyBound('session-1', '/admin/exits/x1/cancel', undefined)).toBe(false);
+  });
+
+  it('still verify a token signed with an older key', () => {
+    const old = new Csrf({ keys: ['old-key'], secure: true }).bound('s', '/admin/sign-out');
+
+    expect(csrf.verifyBound('s', '/admin/sign-out', old)).toBe(true);
+  });
+});
+
+describe('the new-exit form', () => {
+  it('becomes the webhook request: empty fields left out, lists one item per line', () => {
+    const data = formToRequestData({
+      name: ' Ada ',
+      email: 'ada@client.example',
+      company: '',
+      initiatedBy: 'client',
+      handover: 'Docs\r\n\r\n  Keys  \n',
+      highlights: '',
+    });
+
+    expect(data).toEqual({
+      client: { name: 'Ada', email: 'ada@client.example' },
+      initiatedBy: 'client',
+      handover: ['Docs', 'Keys'],
+    });
+  });
+
+  it('puts each problem on its own field, in words', () => {
+    const parsed = parseExitForm({
+      email: 'not-an-address',
+      effectiveOn: '2025-02-30',
+      country: 'UK',
+    });
+
+    expect(parsed.ok).toBe(false);
+    const problems = parsed.ok ? [] : parsed.problems;
+    expect(problems.map((p) => p.field).sort()).toEqual(
+      ['country', 'effectiveOn', 'email', 'initiatedBy', 'name'].sort(),
+    );
+    expect(problems.find((p) => p.field === 'name')?.message).toBe("Enter the client's name.");
+    expect(problems.find((p) => p.field === 'effectiveOn')?.message).toBe(
+      'Must be a real calendar date as YYYY-MM-DD.',
+    );
+  });
+
+  it('fingerprints what the preview showed, so a changed form is previewed again', () => {
+    const fields = { name: 'Ada', email: 'ada@client.example', initiatedBy: 'firm' };
+    const first = parseExitForm(fields);
+    const changed = parseExitForm({ ...fields, name: 'Ada L' });
+    if (!first.ok || !changed.ok) throw new Error('valid forms expected');
+
+    expect(requestFingerprint(first.request)).toBe(requestFingerprint(first.request));
+    expect(requestFingerprint(changed.request)).not.toBe(requestFingerprint(first.request));
+  });
+});
