@@ -181,7 +181,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
               { field: 'days', message: 'must be a number of days from 0 to 3660' },
             ]);
           }
-          return json(200, await travel(days));
+          try {
+            return json(200, await travel(days));
+          } catch {
+            // A dependency failed on the way (the store, the emulator): nothing is lost — the
+            // clock moved and the reconciler repairs on the next travel or start.
+            return problem(503, 'Time travel could not finish; try again.');
+          }
         },
       },
     });

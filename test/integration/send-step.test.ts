@@ -13,6 +13,7 @@ import { emailHash } from '../../functions/domain/ids.js';
 import type {
   EmailRenderer,
   EventLog,
+  ExitStore,
   Mailer,
   StepScheduler,
 } from '../../functions/domain/ports.js';
@@ -118,6 +119,11 @@ function rejectingMailer(addressAtFault: boolean): Mailer {
 /** Check-in 1 of the fixture is due 2025-09-30T08:00Z (10:00 in Paris). */
 const CHECK_IN_1_DUE = new Date('2025-09-30T08:00:00.000Z');
 const atCheckIn1 = { now: () => new Date(CHECK_IN_1_DUE.getTime() + 5_000) };
+
+/** The real store with its commit replaced, for failures dynalite cannot produce on cue. */
+function withFinishStep(finishStep: ExitStore['finishStep']): ExitStore {
+  return Object.assign(Object.create(store) as ExitStore, { finishStep });
+}
 
 async function storedExit(overrides: Partial<Exit> = {}): Promise<Exit> {
   const exit = buildExit(overrides);
@@ -426,5 +432,46 @@ describe('sendStep on dynalite and aws-ses-v2-local', () => {
     expect(result.outcome).toBe('failed');
     expect((await store.get(exit.id))?.steps.notice?.state).toBe('failed');
     expect(await store.isSuppressed(emailHash(SUPPRESSION_KEY, exit.client.email))).toBe(false);
+  });
+
+  it('retries a commit that failed after SES accepted the email, so no second copy is sent', async () => {
+    const exit = await storedExit();
+    let failures = 2;
+    const flakyStore = withFinishStep((...args) => {
+      if (failures === 0) return store.finishStep(...args);
+      failures -= 1;
+      return Promise.reject(new TransientError('DynamoDB finishStep failed'));
+    });
+
+    const result = await sendStep(
+      { ...deps, store: flakyStore },
+      { exitId: exit.id, stepId: 'notice' },
+    );
+
+    expect(result.outcome).toBe('sent');
+    expect((await store.get(exit.id))?.steps.notice?.state).toBe('sent');
+    expect(await sentCount()).toBe(1);
+  });
+
+  it('counts a commit whose answer was lost but which did land as committed', async () => {
+    const exit = await storedExit();
+    let lostAnswers = 1;
+    const lossyStore = withFinishStep(async (...args) => {
+      const committed = await store.finishStep(...args);
+      if (lostAnswers === 0) return committed;
+      lostAnswers -= 1;
+      throw new TransientError('DynamoDB finishStep failed');
+    });
+    const warnings: string[] = [];
+    const log: EventLog = { ...silentLog, warn: (message) => warnings.push(message) };
+
+    const result = await sendStep(
+      { ...deps, store: lossyStore, log },
+      { exitId: exit.id, stepId: 'notice' },
+    );
+
+    expect(result.outcome).toBe('sent');
+    expect(warnings).not.toContain('step claim lost before commit');
+    expect(await sentCount()).toBe(1);
   });
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { PermanentSendError } from '../errors.js';
+import { PermanentSendError, TransientError } from '../errors.js';
 import type { Exit, Step } from '../exit.js';
 import { checkInInput } from '../exit.js';
 import { emailHash } from '../ids.js';
@@ -74,6 +74,49 @@ function followingCheckIn(deps: SendStepDeps, exit: Exit, step: Step): Step | un
   return { id: next.stepId, kind: 'check-in', dueAt: next.dueAt, state: 'scheduled', attempts: 0 };
 }
 
+const COMMIT_RETRY_DELAYS_MS = [100, 300, 900, 2_700, 8_100];
+
+/**
+ * Commits a sent step, retrying transient failures (throttling, a brief outage). A retry that
+ * finds the condition failed may mean an earlier attempt did land and only its answer was lost:
+ * a read tells that apart from a lease taken over by someone else.
+ */
+async function commitSent(
+  deps: SendStepDeps,
+  exitId: string,
+  stepId: string,
+  messageId: string,
+  write: () => Promise<boolean>,
+): Promise<boolean> {
+  // Stay well inside the lease: past it, another sender may legitimately take the step over.
+  const budgetMs = (deps.leaseSeconds * 1000) / 2;
+  let waitedMs = 0;
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      const committed = await write();
+      if (committed || attempt === 0) return committed;
+      const stored = (await deps.store.get(exitId))?.steps[stepId];
+      return stored?.state === 'sent' && stored.messageId === messageId;
+    } catch (error) {
+      const delay = COMMIT_RETRY_DELAYS_MS[attempt];
+      if (
+        !(error instanceof TransientError) ||
+        delay === undefined ||
+        waitedMs + delay > budgetMs
+      ) {
+        throw error;
+      }
+      waitedMs += delay;
+      deps.log.warn('commit of a sent step failed; retrying', {
+        exitId,
+        stepId,
+        attempt: attempt + 1,
+      });
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}
+
 /** Marks the exit completed once no step is left to send. */
 async function completeIfDone(deps: SendStepDeps, exit: Exit, finished: Step, next?: Step) {
   if (next) return;
@@ -97,12 +140,13 @@ async function completeIfDone(deps: SendStepDeps, exit: Exit, finished: Step, ne
  * A second delivery of the same event finds the step claimed or finished and does nothing. A
  * transient failure gives the claim back and rethrows, so the retry machinery tries again.
  *
- * The lease window: if the process dies after SES accepted the message but before the commit,
- * the step stays `sending`. Until the lease expires (FAREWELL_SEND_LEASE_SECONDS, 120 s by
- * default) every delivery is a no-op; after it, the reconciler or a retry may claim the step and
- * send it again. That is the one way a client can get a duplicate, and it needs a crash inside a
- * window of a few hundred milliseconds. A shorter lease risks a second copy while a slow send is
- * still in flight; a longer one delays recovery. It cannot be closed: SES has no idempotency key.
+ * The lease window: a commit that fails after SES accepted the message is retried for up to
+ * half the lease. If the process dies after SES accepted the message but before the commit (or
+ * the table stays unreachable), the step stays `sending`. Until the lease expires
+ * (FAREWELL_SEND_LEASE_SECONDS, 120 s by default) every delivery is a no-op; after it, the
+ * reconciler or a retry may claim the step and send it again. That is the one way a client can
+ * get a duplicate. A shorter lease risks a second copy while a slow send is still in flight; a
+ * longer one delays recovery. It cannot be closed: SES has no idempotency key.
  */
 export async function sendStep(deps: SendStepDeps, event: StepEvent): Promise<SendStepResult> {
   const token = randomUUID();
@@ -133,14 +177,14 @@ export async function sendStep(deps: SendStepDeps, event: StepEvent): Promise<Se
   };
   const finish = async (outcome: StepOutcome, next?: Step): Promise<void> => {
     const detail = outcome.state === 'sent' ? `SES message ${outcome.messageId}` : outcome.reason;
-    const committed = await deps.store.finishStep(
-      exit.id,
-      step.id,
-      token,
-      outcome,
-      { at: outcome.at, event: `step.${outcome.state}`, stepId: step.id, detail },
-      next,
-    );
+    const entry = { at: outcome.at, event: `step.${outcome.state}`, stepId: step.id, detail };
+    const write = () => deps.store.finishStep(exit.id, step.id, token, outcome, entry, next);
+    // Once SES accepted the email, losing the commit would let the step be sent again after the
+    // lease: retry the (conditional, so repeatable) commit for a good part of the lease first.
+    const committed =
+      outcome.state === 'sent'
+        ? await commitSent(deps, exit.id, step.id, outcome.messageId, write)
+        : await write();
     if (!committed) {
       // Our lease ran out and another sender took the step over: the documented duplicate window.
       deps.log.warn('step claim lost before commit', fields);
