@@ -1,0 +1,54 @@
+/** One attempt of the send-step function on a fired schedule's input; throwing is a function error. */
+export type Delivery = (input: string) => Promise<void>;
+
+export interface InvokerStats {
+  /** Events handed to the function (one per fired schedule). */
+  invocations: number;
+  /** Attempts, retries included. */
+  attempts: number;
+  /** Attempts that failed, by error (name and message, exit ids blanked out). */
+  failures: Record<string, number>;
+  /** Events that failed all three attempts: on AWS they land in the dead-letter queue. */
+  deadLettered: string[];
+}
+
+export interface AsyncInvoker {
+  /** Runs an event like Lambda's asynchronous invocation: up to two retries after a failure. */
+  invoke(input: string): Promise<void>;
+  stats: InvokerStats;
+}
+
+/** Lambda retries a failed asynchronous invocation twice, then gives the event to the DLQ. */
+const MAX_ATTEMPTS = 3;
+
+/**
+ * Lambda's asynchronous invocation, which Scheduler uses: a function error is retried twice.
+ * Lambda waits a minute, then two, between tries; here the retries follow at once, which only
+ * matters to a claim still under its lease, and the reconciler takes those over later anyway.
+ */
+export function createAsyncInvoker(delivery: Delivery): AsyncInvoker {
+  const stats: InvokerStats = { invocations: 0, attempts: 0, failures: {}, deadLettered: [] };
+  return {
+    stats,
+    async invoke(input) {
+      stats.invocations += 1;
+      for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
+        stats.attempts += 1;
+        try {
+          await delivery(input);
+          return;
+        } catch (error) {
+          const message = describe(error);
+          stats.failures[message] = (stats.failures[message] ?? 0) + 1;
+        }
+      }
+      stats.deadLettered.push(input);
+    },
+  };
+}
+
+/** `TransientError: SES send failed (TooManyRequestsException 429)`, with exit ids blanked out. */
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return 'unknown';
+  return `${error.name}: ${error.message.replace(/x[0-9a-f]{24}[\w-]*/g, '…')}`;
+}
