@@ -1,22 +1,27 @@
+import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { Runtime } from 'aws-cdk-lib/aws-lambda';
-import { LogLevel, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { AssetHashType } from 'aws-cdk-lib';
+import { Code, Runtime } from 'aws-cdk-lib/aws-lambda';
 
 /**
- * How every Farewell function is bundled. One place, shared by the function construct and the
- * test that imports each bundle in a fresh Node process, so the two cannot drift apart.
+ * How every Farewell function is bundled. One place, shared by the function construct, the test
+ * that imports each bundle in a fresh Node process, and the benchmark, so they cannot drift apart.
+ * The esbuild settings themselves live in `bundle/build.ts`.
  */
 
 /** The repository root: entries, the lock file and tsconfig live there. */
 export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-/** The newest Node.js runtime this aws-cdk-lib knows; the esbuild target follows it. */
+/**
+ * The newest Node.js runtime this aws-cdk-lib knows; the esbuild target follows it. Its bundled
+ * AWS SDK v3 is the one the functions use (see the README's Performance section).
+ */
 export const RUNTIME = Runtime.NODEJS_24_X;
 export const ESBUILD_TARGET = 'node24';
 
 /**
- * ESM output still meets CommonJS dependencies that call `require` (Handlebars, date-holidays'
- * data): a `require` made for the module keeps them working. The alias avoids clashing with any
+ * ESM output still meets CommonJS code that calls `require` (Handlebars, the runtime's AWS SDK):
+ * a `require` made for the module keeps it working. The alias avoids clashing with any
  * `createRequire` the bundle itself imports.
  */
 export const ESM_BANNER =
@@ -25,23 +30,38 @@ export const ESM_BANNER =
 /** Prefer each package's ESM build. */
 export const MAIN_FIELDS = ['module', 'main'];
 
-export const BUNDLING = {
-  format: OutputFormat.ESM,
-  target: ESBUILD_TARGET,
-  mainFields: MAIN_FIELDS,
-  banner: ESM_BANNER,
-  minify: true,
-  sourceMap: true,
-  // Maps point at files and lines; the sources themselves would triple the upload.
-  sourcesContent: false,
-  // The SDK version we test with goes into the bundle, not whatever the runtime carries.
-  bundleAwsSDK: true,
-  logLevel: LogLevel.ERROR,
-  // No Docker here or in CI: esbuild from node_modules does the bundling.
-  forceDockerBundling: false,
-} as const;
-
 /** The Lambda entry of a function, by its file name under `functions/lambda/`. */
 export function entryPath(name: string): string {
   return fileURLToPath(new URL(`../../functions/lambda/${name}.ts`, import.meta.url));
+}
+
+const BUNDLER_CLI = fileURLToPath(new URL('./bundle/cli.ts', import.meta.url));
+
+/**
+ * The code asset of a function: `bundle/build.ts` run locally (no Docker here or in CI), in a
+ * child process because CDK bundles synchronously. Hashed by its output, like NodejsFunction.
+ */
+export function functionCode(name: string): Code {
+  return Code.fromAsset(PROJECT_ROOT, {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      // Never pulled: local bundling either succeeds or throws.
+      image: RUNTIME.bundlingImage,
+      // Also keys CDK's asset cache, which ignores the functions below: one entry per function.
+      command: ['bundle-function', name],
+      local: {
+        tryBundle(outputDir) {
+          const result = spawnSync(
+            process.execPath,
+            ['--import', 'tsx', BUNDLER_CLI, entryPath(name), outputDir],
+            { cwd: PROJECT_ROOT, stdio: ['ignore', 'inherit', 'inherit'] },
+          );
+          if (result.status !== 0) {
+            throw new Error(`Bundling ${name} failed (exit ${result.status ?? result.signal})`);
+          }
+          return true;
+        },
+      },
+    },
+  });
 }

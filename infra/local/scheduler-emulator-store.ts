@@ -91,6 +91,17 @@ function epochSeconds(value: unknown, key: string): number | undefined {
   return value;
 }
 
+// luxon builds an Intl formatter to answer each time: thousands of schedules share a few zones.
+const validZones = new Map<string, boolean>();
+function isValidZone(zone: string): boolean {
+  let valid = validZones.get(zone);
+  if (valid === undefined) {
+    valid = IANAZone.isValidZone(zone);
+    validZones.set(zone, valid);
+  }
+  return valid;
+}
+
 export function checkName(name: string, what = 'Name'): string {
   if (!NAME.test(name)) invalid(`${what} must match ^[0-9a-zA-Z-_.]{1,64}$.`);
   return name;
@@ -153,6 +164,17 @@ export function dueAt(record: ScheduleRecord): Date | undefined {
 /** Schedules by group and name, validated like the Scheduler API, persisted to an optional file. */
 export class ScheduleStore {
   private readonly schedules = new Map<string, ScheduleRecord>();
+  /**
+   * When each schedule that can still fire is due (epoch ms), by key. Worked out once per change:
+   * reading an `at()` expression in its zone is costly, and firing asks for the earliest due
+   * schedule after every firing (with thousands pending, re-reading them all made firing
+   * quadratic).
+   */
+  private readonly due = new Map<string, number>();
+  /** Each schedule as it is written to the file, serialised once per change rather than per write. */
+  private readonly serialised = new Map<string, string>();
+  /** A write of a firing's completion, waiting to be grouped with the next change. */
+  private deferred: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
   /** The write that will include every change made until it starts. */
   private pending: Promise<void> | undefined;
@@ -178,8 +200,7 @@ export class ScheduleStore {
       throw new Error(`Scheduler emulator store ${file} is not a version 1 store`);
     }
     // The file is ours: written by `persist` from records that passed validation.
-    for (const record of data.schedules as ScheduleRecord[])
-      store.schedules.set(key(record.GroupName, record.Name), record);
+    for (const record of data.schedules as ScheduleRecord[]) store.put(record);
     return store;
   }
 
@@ -194,7 +215,7 @@ export class ScheduleStore {
     if (this.schedules.has(id)) {
       throw new SchedulerApiError(409, 'ConflictException', `Schedule ${name} already exists.`);
     }
-    this.schedules.set(id, record);
+    this.put(record);
     await this.persist();
     return record;
   }
@@ -203,14 +224,14 @@ export class ScheduleStore {
   async update(name: string, body: unknown): Promise<ScheduleRecord> {
     const group = isObject(body) && typeof body.GroupName === 'string' ? body.GroupName : undefined;
     const record = this.build(name, body, this.get(group, name));
-    this.schedules.set(key(record.GroupName, name), record);
+    this.put(record);
     await this.persist();
     return record;
   }
 
   async delete(groupName: string | undefined, name: string): Promise<void> {
     const record = this.get(groupName, name);
-    this.schedules.delete(key(record.GroupName, name));
+    this.remove(key(record.GroupName, name));
     await this.persist();
   }
 
@@ -226,9 +247,10 @@ export class ScheduleStore {
   /** The earliest pending schedule due at or before `until` (ties by creation, then name). */
   nextDue(until: Date): ScheduleRecord | undefined {
     let best: { record: ScheduleRecord; at: number } | undefined;
-    for (const record of this.schedules.values()) {
-      const at = dueAt(record)?.getTime();
-      if (at === undefined || at > until.getTime()) continue;
+    for (const [id, at] of this.due) {
+      if (at > until.getTime()) continue;
+      const record = this.schedules.get(id);
+      if (record === undefined) continue;
       if (best === undefined || at < best.at || (at === best.at && before(record, best.record))) {
         best = { record, at };
       }
@@ -236,22 +258,35 @@ export class ScheduleStore {
     return best?.record;
   }
 
+  /** When the earliest pending schedule is due, if any. */
+  nextDueTime(): Date | undefined {
+    let earliest: number | undefined;
+    for (const at of this.due.values()) if (earliest === undefined || at < earliest) earliest = at;
+    return earliest === undefined ? undefined : new Date(earliest);
+  }
+
   /**
    * Ends a firing: deletes the schedule (`ActionAfterCompletion: DELETE`) or marks it completed.
-   * Does nothing if the schedule was deleted or updated while its target ran.
+   * Does nothing if the schedule was deleted or updated while its target ran. Unlike the API's
+   * changes, the file learns of it a moment later, with the next write (so a burst of firings
+   * costs a few writes, not one each) or at `flush`: a crash in between fires the schedule again
+   * after a restart, which at-least-once delivery allows and the send-step handler ignores.
    */
   async complete(fired: ScheduleRecord): Promise<void> {
     const id = key(fired.GroupName, fired.Name);
     const current = this.schedules.get(id);
     if (current === undefined || current.revision !== fired.revision) return;
-    if (current.ActionAfterCompletion === 'DELETE') this.schedules.delete(id);
-    else this.schedules.set(id, { ...current, completedAt: this.seconds() });
-    await this.persist();
+    if (current.ActionAfterCompletion === 'DELETE') this.remove(id);
+    else this.put({ ...current, completedAt: this.seconds() });
+    if (this.file !== undefined && this.deferred === undefined) {
+      this.deferred = setTimeout(() => void this.persist().catch(() => undefined), 200);
+      this.deferred.unref();
+    }
   }
 
   /** Resolves when every change so far is on disk. */
   flush(): Promise<void> {
-    return this.writing;
+    return this.deferred === undefined ? this.writing : this.persist();
   }
 
   private build(name: string, body: unknown, previous: ScheduleRecord | undefined): ScheduleRecord {
@@ -260,7 +295,7 @@ export class ScheduleStore {
     const group = checkName(optionalString(body, 'GroupName', 64) ?? 'default', 'GroupName');
     const expression = optionalString(body, 'ScheduleExpression', 256);
     const zone = optionalString(body, 'ScheduleExpressionTimezone', 50);
-    if (zone !== undefined && !IANAZone.isValidZone(zone)) invalid(`Invalid time zone: ${zone}.`);
+    if (zone !== undefined && !isValidZone(zone)) invalid(`Invalid time zone: ${zone}.`);
     if (expression === undefined) invalid('ScheduleExpression is required.');
     if (AT.test(expression)) {
       if (atTime(expression, zone ?? 'UTC') === undefined)
@@ -296,6 +331,21 @@ export class ScheduleStore {
     };
   }
 
+  private put(record: ScheduleRecord): void {
+    const id = key(record.GroupName, record.Name);
+    this.schedules.set(id, record);
+    this.serialised.set(id, JSON.stringify(record));
+    const at = dueAt(record)?.getTime();
+    if (at === undefined) this.due.delete(id);
+    else this.due.set(id, at);
+  }
+
+  private remove(id: string): void {
+    this.schedules.delete(id);
+    this.serialised.delete(id);
+    this.due.delete(id);
+  }
+
   private seconds(): number {
     return this.clock.now().getTime() / 1000;
   }
@@ -312,7 +362,9 @@ export class ScheduleStore {
     const write = this.writing.then(async () => {
       // From here on, a new change needs a new write: this one may already miss it.
       this.pending = undefined;
-      const text = JSON.stringify({ version: 1, schedules: [...this.schedules.values()] });
+      clearTimeout(this.deferred);
+      this.deferred = undefined;
+      const text = `{"version":1,"schedules":[${[...this.serialised.values()].join(',')}]}`;
       const temp = `${file}.${randomUUID()}.tmp`;
       await writeFile(temp, text, 'utf8');
       await rename(temp, file);

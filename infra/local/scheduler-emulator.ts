@@ -3,7 +3,6 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import {
   checkName,
-  dueAt,
   type ScheduleRecord,
   SchedulerApiError,
   ScheduleStore,
@@ -114,10 +113,7 @@ export async function startSchedulerEmulator(
   return {
     endpoint: `http://${host}:${address.port}`,
     fireDue,
-    nextDueAt() {
-      const times = store.list().flatMap((record) => dueAt(record) ?? []);
-      return times.length === 0 ? undefined : new Date(Math.min(...times.map((t) => t.getTime())));
-    },
+    nextDueAt: () => store.nextDueTime(),
     list: () => structuredClone(store.list()),
     async stop() {
       clearInterval(timer);

@@ -1,18 +1,23 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   aws,
   bundleOf,
   completer,
   importBundle,
+  requireInFreshProcess,
+  STUB_SECRET,
   startSecretsStub,
 } from './support/import-bundle.js';
 import { type Synthesized, synthFarewell } from './support/synth.js';
 
 /**
  * Each Lambda bundle exactly as `cdk synth` builds it (esbuild, ESM, minified), imported in a
- * fresh Node process with the environment its template gives it: catches ESM/`require` faults,
- * configuration the stack forgets, and a broken secret read at cold start. Secrets Manager is a
- * loopback stub (`AWS_ENDPOINT_URL_SECRETS_MANAGER`), so the real fetch path runs.
+ * fresh Node process with the environment its template gives it and only the AWS SDK available
+ * outside it, as on the Lambda runtime: catches ESM/`require` faults, a package left out of the
+ * bundle, configuration the stack forgets, and a broken secret read at cold start. Secrets
+ * Manager is a loopback stub (`AWS_ENDPOINT_URL_SECRETS_MANAGER`), so the real fetch path runs.
  */
 let synthesized: Synthesized;
 
@@ -23,12 +28,7 @@ beforeAll(() => {
 afterAll(() => synthesized.remove());
 
 describe('bundles', () => {
-  const secret = {
-    FAREWELL_WEBHOOK_SECRETS: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
-    FAREWELL_LINK_KEYS: 'k'.repeat(43),
-    FAREWELL_SUPPRESSION_KEY: 's'.repeat(64),
-    FAREWELL_SESSION_KEY: 'o'.repeat(43),
-  };
+  const secret = STUB_SECRET;
 
   it('import cleanly in a fresh Node process, reading the secret once', async () => {
     const stub = await startSecretsStub(secret);
@@ -45,6 +45,61 @@ describe('bundles', () => {
         }),
       );
       expect(stub.calls()).toBe(4);
+    } finally {
+      await stub.stop();
+    }
+  }, 60_000);
+
+  it('carry on-demand files that load with require in a fresh Node process', async () => {
+    const stateless = synthesized.farewell.stateless.functions;
+    const web = bundleOf(stateless.web.function, synthesized.outdir).dir;
+    const reconciler = bundleOf(stateless.reconciler.function, synthesized.outdir).dir;
+    const onDemand = (dir: string) => readdirSync(dir).filter((name) => name.endsWith('.cjs'));
+
+    const engine = await requireInFreshProcess(
+      join(web, 'holidays-engine.cjs'),
+      "new m.default('JP').getHolidays(2040).filter((h) => h.type === 'public').map((h) => h.date.slice(0, 10))",
+    );
+    const pages = await requireInFreshProcess(
+      join(reconciler, 'page-templates.cjs'),
+      'Object.keys(m.precompiledPages)',
+    );
+
+    expect(onDemand(web).sort()).toEqual([
+      'email-templates.cjs',
+      'holidays-engine.cjs',
+      'page-templates.cjs',
+    ]);
+    // Vernal and autumnal equinox days need the astronomical part of the rule engine.
+    expect(engine).toEqual(expect.arrayContaining(['2040-03-20', '2040-09-22']));
+    expect(pages).toContain('survey');
+  }, 60_000);
+
+  it('render a page from the web bundle, loading its templates at first use', async () => {
+    const stub = await startSecretsStub(secret);
+    try {
+      const { file, env } = bundleOf(
+        synthesized.farewell.stateless.functions.web.function,
+        synthesized.outdir,
+      );
+      const event = {
+        rawPath: '/s/not-a-token',
+        headers: {},
+        requestContext: { http: { method: 'GET' } },
+      };
+
+      const stdout = await importBundle(
+        file,
+        { ...env, ...aws(stub.endpoint), AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:9' },
+        event,
+      );
+
+      const response = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as {
+        statusCode: number;
+        body: string;
+      };
+      expect(response.statusCode).toBe(404);
+      expect(response.body).toMatch(/^<!doctype html>/i);
     } finally {
       await stub.stop();
     }

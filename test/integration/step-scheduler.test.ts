@@ -456,6 +456,21 @@ describe('scheduler emulator persistence', () => {
     expect(afterCancel.schedules).toEqual([]);
   });
 
+  it('has a firing on the store file by the time it stops, though it writes firings later', async () => {
+    const storeFile = join(tempDir, 'schedules.json');
+    const { scheduler, emulator, stop } = await startHarness({ storeFile });
+    await scheduler.schedule(EXIT_ID, 'notice', minutesAfterStart(1));
+    await scheduler.schedule(EXIT_ID, 'gratitude', minutesAfterStart(60));
+
+    await emulator.fireDue(minutesAfterStart(1));
+    await stop();
+
+    const stored = JSON.parse(await readFile(storeFile, 'utf8')) as {
+      schedules: { Name: string }[];
+    };
+    expect(stored.schedules.map((s) => s.Name)).toEqual([`fw-${EXIT_ID}-gratitude`]);
+  });
+
   it('refuses to start on a store file that is not its own', async () => {
     const storeFile = join(tempDir, 'schedules.json');
     await writeFile(storeFile, '{"something":"else"}');

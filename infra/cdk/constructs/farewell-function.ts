@@ -1,15 +1,13 @@
-import { join } from 'node:path';
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { BUNDLING, entryPath, PROJECT_ROOT, RUNTIME } from '../bundling.js';
+import { functionCode, RUNTIME } from '../bundling.js';
 
 /** The DynamoDB calls Farewell's adapters make; a function is granted only the ones it uses. */
 export type TableAction =
@@ -40,12 +38,12 @@ export interface FarewellFunctionProps {
 
 /**
  * A Farewell Lambda with the house defaults: arm64, the newest Node.js runtime, a minified ESM
- * bundle with source maps, its own log group with a retention, Powertools settings, and a role of
+ * bundle with source maps (`bundling.ts`), its own log group with a retention, Powertools settings, and a role of
  * its own that starts empty but for writing to that log group (no managed policy). Resources are
  * bound with `bind*`, which set the environment variable and the grant together.
  */
 export class FarewellFunction extends Construct {
-  readonly function: NodejsFunction;
+  readonly function: LambdaFunction;
   readonly role: Role;
 
   constructor(scope: Construct, id: string, props: FarewellFunctionProps) {
@@ -60,11 +58,9 @@ export class FarewellFunction extends Construct {
     });
     logGroup.grantWrite(this.role);
 
-    this.function = new NodejsFunction(this, 'Function', {
-      entry: entryPath(props.entry),
-      handler: 'handler',
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+    this.function = new LambdaFunction(this, 'Function', {
+      code: functionCode(props.entry),
+      handler: 'index.handler',
       description: props.description,
       ...(props.functionName ? { functionName: props.functionName } : {}),
       runtime: RUNTIME,
@@ -73,7 +69,6 @@ export class FarewellFunction extends Construct {
       timeout: props.timeout ?? Duration.seconds(30),
       role: this.role,
       logGroup,
-      bundling: { ...BUNDLING, tsconfig: join(PROJECT_ROOT, 'tsconfig.json') },
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: props.serviceName,

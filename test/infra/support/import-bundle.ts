@@ -1,16 +1,26 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { Stack } from 'aws-cdk-lib';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IConstruct } from 'constructs';
+import { PROJECT_ROOT } from '../../../infra/cdk/bundling.js';
 import { evaluate } from './template-facts.js';
 
 const run = promisify(execFile);
+
+/** Well-formed values for every key of the Farewell secret, as the secrets stub serves them. */
+export const STUB_SECRET = {
+  FAREWELL_WEBHOOK_SECRETS: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+  FAREWELL_LINK_KEYS: 'k'.repeat(43),
+  FAREWELL_SUPPRESSION_KEY: 's'.repeat(64),
+  FAREWELL_SESSION_KEY: 'o'.repeat(43),
+};
 
 /**
  * A stand-in for Secrets Manager on loopback (JSON 1.1 protocol): `GetSecretValue` answers the
@@ -80,11 +90,24 @@ export async function importBundle(
   return stdout;
 }
 
+/**
+ * Loads one of a bundle's on-demand files with `require` in a fresh Node process, as the bundle
+ * does at first use, and answers the JSON of `expression` evaluated with the module as `m`.
+ */
+export async function requireInFreshProcess(file: string, expression: string): Promise<unknown> {
+  const script = `const m = require(${JSON.stringify(file)}); console.log(JSON.stringify(${expression}));`;
+  const { stdout } = await run(process.execPath, ['-e', script], {
+    env: { PATH: process.env.PATH ?? '', NODE_PATH: runtimeNodeModules() },
+    timeout: 20_000,
+  });
+  return JSON.parse(stdout);
+}
+
 /** The bundle CDK built for a function, and the environment CloudFormation would give it. */
 export function bundleOf(
   fn: IConstruct,
   outdir: string,
-): { file: string; env: Record<string, string> } {
+): { dir: string; file: string; env: Record<string, string> } {
   const stack = Stack.of(fn);
   const cfn = fn.node.defaultChild as CfnFunction;
   const code = stack.resolve(cfn.code) as { s3Key: string };
@@ -97,12 +120,33 @@ export function bundleOf(
   const env = Object.fromEntries(
     Object.entries(variables ?? {}).map(([k, v]) => [k, evaluate(v, stack.region)]),
   );
-  return { file: join(outdir, asset?.source.path ?? 'missing', 'index.mjs'), env };
+  const dir = join(outdir, asset?.source.path ?? 'missing');
+  return { dir, file: join(dir, 'index.mjs'), env };
 }
 
-/** Region, dummy credentials, and Secrets Manager at the stub. */
+/**
+ * A folder laid out like the Lambda runtime's `/var/runtime/node_modules`, holding the AWS SDK v3
+ * and nothing else (linked from this project's node_modules): a bundle that needs any other
+ * package from outside fails to import, as it would on Lambda.
+ */
+export function runtimeNodeModules(): string {
+  const dir = join(tmpdir(), `farewell-lambda-runtime-${process.pid}`, 'node_modules');
+  for (const scope of ['@aws-sdk', '@smithy']) {
+    const link = join(dir, scope);
+    if (existsSync(link)) continue;
+    mkdirSync(dir, { recursive: true });
+    symlinkSync(join(PROJECT_ROOT, 'node_modules', scope), link, 'dir');
+  }
+  return dir;
+}
+
+/**
+ * Region, dummy credentials, Secrets Manager at the stub, and the runtime's SDK on `NODE_PATH`
+ * (where Lambda's Node.js runtime puts `/var/runtime/node_modules`).
+ */
 export function aws(secretsEndpoint: string): Record<string, string> {
   return {
+    NODE_PATH: runtimeNodeModules(),
     AWS_REGION: 'eu-west-1',
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
