@@ -7,7 +7,7 @@ import { defineConfig } from 'vitest/config';
  */
 export default defineConfig({
   test: {
-    include: ['test/stress/**/*.test.ts'],
+    include: ['test/stress/**/*.test.ts', 'test/hostile/**/*.stress.ts'],
     environment: 'node',
     env: {
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',

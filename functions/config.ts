@@ -5,6 +5,10 @@ const LOOPBACK = /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/;
 
 const publicUrl = z
   .url()
+  // It ends up inside List-Unsubscribe `<…>`: no character that could close or split that header.
+  .refine((url) => !/[\s<>,"'\\]/.test(url), {
+    message: 'must not contain spaces, <, >, commas or quotes',
+  })
   .refine((url) => url.startsWith('https://') || LOOPBACK.test(url), {
     message: 'must be an https URL (plain http only on loopback)',
   })
@@ -43,10 +47,10 @@ const positiveInt = (fallback: number) => z.coerce.number().int().positive().def
 export const configSchema = z.object({
   FAREWELL_TABLE_NAME: z.string().min(3),
   FAREWELL_PUBLIC_URL: publicUrl,
-  FAREWELL_FIRM_NAME: z.string().min(1).max(100),
+  FAREWELL_FIRM_NAME: emailLine(100),
   /** The From address, e.g. `hello@firm.example`. */
   FAREWELL_SENDER_EMAIL: z.email(),
-  FAREWELL_SENDER_NAME: z.string().min(1).max(100).optional(),
+  FAREWELL_SENDER_NAME: emailLine(100).optional(),
   FAREWELL_REPLY_TO: z.email().optional(),
   /**
    * Where survey answers that need attention (a low score, win-back interest, a testimonial) are

@@ -23,9 +23,15 @@ export function decodeCursor(cursor: string, partition: string): Record<string, 
       const shaped =
         entries.length === wanted.length &&
         entries.every(([name, value]) => wanted.includes(name) && typeof value === 'string');
-      if (shaped && (key as Record<string, string>).gsi1pk === partition) {
-        return key as Record<string, string>;
-      }
+      const fields = key as Record<string, string>;
+      // Only a key this app could have given out: anything else would reach DynamoDB and fail.
+      const ours =
+        shaped &&
+        fields.gsi1pk === partition &&
+        fields.sk === 'exit' &&
+        /^exit#x[0-9a-f]{24}$/.test(fields.pk ?? '') &&
+        /^\d{4}-\d{2}-\d{2}T[\d:.]+Z#x[0-9a-f]{24}$/.test(fields.gsi1sk ?? '');
+      if (ours) return fields;
     }
   } catch {
     // fall through

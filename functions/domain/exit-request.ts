@@ -14,11 +14,21 @@ const singleLine = (max: number) =>
     .max(max, `must be at most ${max} characters`)
     .refine((value) => !CONTROL.test(value), { message: 'must be a single line of text' });
 
+/** Years a relationship or an exit can plausibly fall in; far-off years break every schedule. */
+const FIRST_YEAR = 1970;
+const LAST_YEAR = 2199;
+export const DATE_MESSAGE = `must be a real calendar date as YYYY-MM-DD between ${FIRST_YEAR} and ${LAST_YEAR}`;
+
+/** A real calendar date as `YYYY-MM-DD` within the years Farewell can plan in. */
+export function isPlausibleDate(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const date = DateTime.fromISO(value, { zone: 'utc' });
+  return date.isValid && date.year >= FIRST_YEAR && date.year <= LAST_YEAR;
+}
+
 const isoDate = z
-  .string()
-  .refine((value) => /^\d{4}-\d{2}-\d{2}$/.test(value) && DateTime.fromISO(value).isValid, {
-    message: 'must be a real calendar date as YYYY-MM-DD',
-  });
+  .string({ error: 'must be a date as YYYY-MM-DD' })
+  .refine(isPlausibleDate, { message: DATE_MESSAGE });
 
 const locale = z.string().refine(
   (value) => {
@@ -63,12 +73,30 @@ export const exitRequestSchema = z.object({
 
 export type ExitRequest = z.infer<typeof exitRequestSchema>;
 
+/**
+ * zod's own type messages speak JavaScript ("expected object, received undefined"): say what the
+ * sender should do instead.
+ */
+function clientMessage(issue: z.core.$ZodIssue): string {
+  if (issue.code !== 'invalid_type') return issue.message;
+  if (/received undefined/.test(issue.message)) return 'is required';
+  const expected = String(issue.expected);
+  const kinds: Record<string, string> = {
+    object: 'must be an object',
+    array: 'must be a list',
+    string: 'must be text',
+    number: 'must be a number',
+    boolean: 'must be true or false',
+  };
+  return Object.hasOwn(kinds, expected) ? (kinds[expected] ?? issue.message) : 'has the wrong type';
+}
+
 /** Turns zod issues into field problems with dotted paths under `prefix`. */
 export function toValidationError(error: z.ZodError, prefix = ''): ValidationError {
   return new ValidationError(
     error.issues.map((issue) => ({
       field: [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || '(body)',
-      message: issue.message,
+      message: clientMessage(issue),
     })),
     { cause: error },
   );

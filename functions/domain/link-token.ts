@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { decodeBase64url } from './base64url.js';
 
 export type LinkPurpose = 'survey' | 'unsubscribe';
 
@@ -39,8 +40,10 @@ export function verifyLinkToken(
 ): TokenCheck {
   const [encoded, signature, extra] = token.split('.');
   if (!encoded || !signature || extra !== undefined) return { valid: false, reason: 'malformed' };
-  const payload = Buffer.from(encoded, 'base64url').toString('utf8');
-  const given = Buffer.from(signature, 'base64url');
+  const payloadBytes = decodeBase64url(encoded);
+  const given = decodeBase64url(signature);
+  if (!payloadBytes || !given) return { valid: false, reason: 'malformed' };
+  const payload = payloadBytes.toString('utf8');
   const signed = keys.some((key) => {
     const expected = mac(key, payload);
     return expected.length === given.length && timingSafeEqual(expected, given);

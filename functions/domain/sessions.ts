@@ -7,6 +7,7 @@
  * cookie only ever shows to that operator's browser.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { decodeBase64url } from './base64url.js';
 
 export interface Session {
   /** The operator's id (their normalized email). */
@@ -97,7 +98,8 @@ export function verifySessionToken(key: string, token: string, now: Date): Sessi
   const [payload, signature] = parts;
   if (parts.length !== 2 || !payload || !signature) return { valid: false, reason: 'malformed' };
   const expected = mac(key, payload);
-  const given = Buffer.from(signature, 'base64url');
+  const given = decodeBase64url(signature);
+  if (!given || !decodeBase64url(payload)) return { valid: false, reason: 'malformed' };
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
     return { valid: false, reason: 'bad-signature' };
   }

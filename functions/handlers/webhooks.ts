@@ -106,7 +106,8 @@ export async function handleExitWebhook(
       return json(202, { exitId: result.exitId });
     }
     default: {
-      const action = CONTROL_TYPES[envelope.data.type];
+      const type = envelope.data.type;
+      const action = Object.hasOwn(CONTROL_TYPES, type) ? CONTROL_TYPES[type] : undefined;
       if (action) return handleControl(deps, action, envelope.data.data);
       throw new ValidationError([
         {

@@ -141,7 +141,7 @@ describe('the new-exit form', () => {
     );
     expect(problems.find((p) => p.field === 'name')?.message).toBe("Enter the client's name.");
     expect(problems.find((p) => p.field === 'effectiveOn')?.message).toBe(
-      'Must be a real calendar date as YYYY-MM-DD.',
+      'Must be a real calendar date as YYYY-MM-DD between 1970 and 2199.',
     );
   });
 

@@ -65,7 +65,10 @@ describe('parseImport', () => {
         { column: 'timezone', message: 'must be an IANA time zone such as Europe/Paris' },
         { column: 'country', message: expect.stringContaining('ISO 3166') },
         { column: 'initiatedBy', message: expect.any(String) },
-        { column: 'effectiveOn', message: 'must be a real calendar date as YYYY-MM-DD' },
+        {
+          column: 'effectiveOn',
+          message: 'must be a real calendar date as YYYY-MM-DD between 1970 and 2199',
+        },
       ],
     });
   });

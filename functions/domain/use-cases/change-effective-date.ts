@@ -1,6 +1,6 @@
-import { DateTime } from 'luxon';
 import { ConflictError, ValidationError } from '../errors.js';
 import { pendingSteps } from '../exit.js';
+import { DATE_MESSAGE, isPlausibleDate } from '../exit-request.js';
 import { replanForEffectiveDate } from '../replan.js';
 import {
   applyChange,
@@ -9,12 +9,10 @@ import {
   type ExitControlDeps,
 } from './exit-controls.js';
 
-/** A real calendar date as `YYYY-MM-DD`, or a `ValidationError` naming `field`. */
+/** A plausible calendar date as `YYYY-MM-DD`, or a `ValidationError` naming `field`. */
 export function parseEffectiveDate(value: string, field = 'effectiveOn'): string {
   const date = value.trim();
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || !DateTime.fromISO(date).isValid) {
-    throw new ValidationError([{ field, message: 'must be a real calendar date as YYYY-MM-DD' }]);
-  }
+  if (!isPlausibleDate(date)) throw new ValidationError([{ field, message: DATE_MESSAGE }]);
   return date;
 }
 

@@ -226,5 +226,6 @@ export function controlExit(
 ): Promise<ControlResult> {
   if (action === 'cancel') return cancelExit(deps, exitId, actor);
   if (action === 'pause') return pauseExit(deps, exitId, actor);
-  return resumeExit(deps, exitId, actor);
+  if (action === 'resume') return resumeExit(deps, exitId, actor);
+  throw new Error(`Unknown exit action ${String(action)}`);
 }

@@ -109,7 +109,8 @@ function notice(event: APIGatewayProxyEventV2): string | null {
     const emails = Number.isInteger(fired) && fired >= 0 ? fired : 0;
     return `The clock moved ${days === 1 ? 'one day' : `${days} days`} forward; ${emails === 1 ? 'one scheduled email' : `${emails} scheduled emails`} fired on the way.`;
   }
-  return DONE[query.done ?? ''] ?? null;
+  const done = query.done ?? '';
+  return Object.hasOwn(DONE, done) ? (DONE[done] ?? null) : null;
 }
 
 export function shellView(

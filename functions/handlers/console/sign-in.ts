@@ -115,7 +115,8 @@ export async function submitSignIn(
   }
   const result = await signIn(deps.operators, { email, password });
   if (result.ok) {
-    const cookie = sessionCookie(result.token, result.session, deps.clock.now(), {
+    // Sessions live on the real clock (see verifySession): the cookie's age follows the session.
+    const cookie = sessionCookie(result.token, result.session, result.session.issuedAt, {
       secure: deps.secure,
     });
     return redirect(next, [cookie]);

@@ -1,0 +1,214 @@
+import { request as httpRequest } from 'node:http';
+import { ListSchedulesCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exitIdFromEvent } from '../../functions/domain/ids.js';
+import { apiEvent, bodyOf } from '../support/hostile-http.js';
+import { type HostileStack, startHostileStack } from '../support/hostile-stack.js';
+import { waitFor } from '../support/ports.js';
+import { exitRequested, signWebhook, TEST_WEBHOOK_SECRET } from '../support/webhooks.js';
+
+/**
+ * Replayed, stale and rotated-out webhooks, over HTTP through the local gateway where the wire
+ * matters and in process where only the configuration differs.
+ */
+
+const NEW_SECRET = `whsec_${Buffer.from('the-new-secret-after-rotation!!').toString('base64')}`;
+const UNKNOWN_SECRET = `whsec_${Buffer.from('a-secret-farewell-never-had-00').toString('base64')}`;
+
+let stack: HostileStack;
+
+beforeAll(async () => {
+  stack = await startHostileStack();
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+function post(signed: { headers: Record<string, string>; body: string }): Promise<Response> {
+  return fetch(`${stack.harness.stack.appUrl}/webhooks/exits`, {
+    method: 'POST',
+    headers: signed.headers,
+    body: signed.body,
+  });
+}
+
+function clientEmail(payload: Record<string, unknown>): string {
+  return (payload.data as { client: { email: string } }).client.email;
+}
+
+async function schedulesOf(exitId: string): Promise<string[]> {
+  const { Schedules = [] } = await new SchedulerClient({}).send(
+    new ListSchedulesCommand({ NamePrefix: `fw-${exitId}` }),
+  );
+  return Schedules.map((schedule) => schedule.Name ?? '').sort();
+}
+
+async function noticeSent(exitId: string): Promise<void> {
+  const sent = await waitFor(async () => {
+    const exit = await stack.harness.stack.store.get(exitId);
+    return exit?.steps.notice?.state === 'sent' ? true : undefined;
+  }, 8_000);
+  if (!sent) throw new Error('the notice did not go out');
+}
+
+describe('a replayed webhook', () => {
+  it.each([
+    ['more than five minutes old', -6 * 60_000],
+    ['more than five minutes ahead', 6 * 60_000],
+    ['a day old', -86_400_000],
+  ])('answers 401 when its timestamp is %s, starting nothing', async (_, offset) => {
+    const id = `msg_stale_${offset}`;
+    const signed = signWebhook(exitRequested(), { id, at: new Date(Date.now() + offset) });
+
+    const response = await post(signed);
+
+    expect(response.status).toBe(401);
+    expect(await response.json()).toMatchObject({
+      status: 401,
+      detail: expect.stringMatching(/timestamp/),
+    });
+    expect(await stack.harness.stack.store.get(exitIdFromEvent('webhook', id))).toBeUndefined();
+  });
+
+  it('is accepted within the tolerance (four minutes off)', async () => {
+    const signed = signWebhook(exitRequested(), { at: new Date(Date.now() - 4 * 60_000) });
+
+    expect((await post(signed)).status).toBe(202);
+  });
+
+  it('answers a reused id with the same exit id, and starts nothing new', async () => {
+    const first = exitRequested();
+    const id = 'msg_replayed_once';
+    const response = await post(signWebhook(first, { id }));
+    const { exitId } = (await response.json()) as { exitId: string };
+    await noticeSent(exitId);
+    const schedules = await schedulesOf(exitId);
+    const other = exitRequested({ reason: 'A different body under the same id.' });
+
+    const replays = await Promise.all([
+      post(signWebhook(first, { id })),
+      post(signWebhook(other, { id })),
+      ...Array.from({ length: 5 }, () => post(signWebhook(first, { id }))),
+    ]);
+
+    for (const replay of replays) {
+      expect(replay.status).toBe(202);
+      expect(await replay.json()).toEqual({ exitId });
+    }
+    expect(exitId).toBe(exitIdFromEvent('webhook', id));
+    const exit = await stack.harness.stack.store.get(exitId);
+    expect(exit?.client.email).toBe(clientEmail(first));
+    expect(exit?.reason).toBe('The project is complete.');
+    expect(exit?.timeline.filter((entry) => entry.event === 'exit.created')).toHaveLength(1);
+    expect(await schedulesOf(exitId)).toEqual(schedules);
+    // Give a wrongly started duplicate time to send its notice before counting.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(await stack.harness.emailsTo(clientEmail(first))).toHaveLength(1);
+    expect(await stack.harness.emailsTo(clientEmail(other))).toHaveLength(0);
+  });
+});
+
+describe('secret rotation', () => {
+  function signedEvent(secret: string) {
+    return signWebhook(exitRequested(), { secret });
+  }
+
+  async function answer(secrets: string, secret: string): Promise<number> {
+    const { web } = stack.handlerWith({ FAREWELL_WEBHOOK_SECRETS: secrets });
+    const signed = signedEvent(secret);
+    const response = await web(
+      apiEvent({
+        method: 'POST',
+        path: '/webhooks/exits',
+        headers: signed.headers,
+        body: signed.body,
+      }),
+    );
+    return response.statusCode;
+  }
+
+  it('accepts the old and the new secret while both are listed', async () => {
+    const both = `${NEW_SECRET} ${TEST_WEBHOOK_SECRET}`;
+
+    expect(await answer(both, TEST_WEBHOOK_SECRET)).toBe(202);
+    expect(await answer(both, NEW_SECRET)).toBe(202);
+  });
+
+  it('answers 401 to the rotated-out secret once only the new one is listed', async () => {
+    expect(await answer(NEW_SECRET, TEST_WEBHOOK_SECRET)).toBe(401);
+    expect(await answer(NEW_SECRET, NEW_SECRET)).toBe(202);
+  });
+
+  it('answers 401 to a secret it never had, and to signatures by it beside junk', async () => {
+    const signed = signedEvent(UNKNOWN_SECRET);
+    const junk = `v1,${Buffer.alloc(32).toString('base64')} v2,abc ${signed.headers['webhook-signature']}`;
+
+    expect(await answer(TEST_WEBHOOK_SECRET, UNKNOWN_SECRET)).toBe(401);
+    const response = await post({
+      ...signed,
+      headers: { ...signed.headers, 'webhook-signature': junk },
+    });
+    expect(response.status).toBe(401);
+  });
+});
+
+describe('what reaches the validator', () => {
+  it('answers 413 past 64 KB, before looking at the signature', async () => {
+    const body = JSON.stringify({ pad: 'x'.repeat(64 * 1024) });
+
+    const response = await post({ headers: { 'content-type': 'application/json' }, body });
+
+    expect(response.status).toBe(413);
+    expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  });
+
+  it('reads a body of exactly 64 KB (and refuses it unsigned)', async () => {
+    const body = JSON.stringify({ pad: 'x'.repeat(64 * 1024 - 10) });
+
+    const response = await post({ headers: { 'content-type': 'application/json' }, body });
+
+    expect(Buffer.byteLength(body)).toBe(64 * 1024);
+    expect(response.status).toBe(401);
+  });
+
+  it.each([
+    ['text/plain'],
+    ['application/x-www-form-urlencoded'],
+    ['multipart/form-data; boundary=x'],
+  ])('answers 415 to a correctly signed body sent as %s', async (type) => {
+    const signed = signWebhook(exitRequested());
+
+    const response = await post({
+      ...signed,
+      headers: { ...signed.headers, 'content-type': type },
+    });
+
+    expect(response.status).toBe(415);
+    expect(bodyOf({ statusCode: 415, body: await response.text() })).toContain('JSON');
+  });
+
+  it('answers 413 to a body past the gateway limit without reading it all', async () => {
+    // Its own connection: the gateway answers before the upload ends and drops the socket.
+    const { status, type } = await new Promise<{ status: number; type: string }>(
+      (resolve, reject) => {
+        const request = httpRequest(
+          `${stack.harness.stack.appUrl}/webhooks/exits`,
+          { method: 'POST', agent: false, headers: { 'content-type': 'application/json' } },
+          (response) => {
+            response.resume();
+            resolve({
+              status: response.statusCode ?? 0,
+              type: response.headers['content-type'] ?? '',
+            });
+          },
+        );
+        request.on('error', reject);
+        request.end('x'.repeat(11 * 1024 * 1024));
+      },
+    );
+
+    expect(status).toBe(413);
+    expect(type).toMatch(/json/);
+  });
+});
