@@ -23,14 +23,13 @@ import type {
   Suppression,
   SurveyWrite,
 } from '../domain/ports.js';
+import { CONDITION_FAILED, call, conditional } from './dynamo-calls.js';
 import { surveyUpdate, timelineUpdate, unsuppressDelete } from './dynamo-client-writes.js';
 import { eraseUpdate } from './dynamo-console-writes.js';
 import { exitToItem, itemToExit, searchForm } from './dynamo-exit-mapping.js';
 import { byExternalIdQuery, byStatusQuery, cursorAfter, encodeCursor } from './dynamo-queries.js';
 import { claimUpdate, finishUpdate, releaseUpdate, statusUpdate } from './dynamo-step-writes.js';
-import { exitKey, healthKey, isNamed, suppressionKey } from './dynamo-table.js';
-
-const CONDITION_FAILED = Symbol('condition-failed');
+import { exitKey, healthKey, suppressionKey } from './dynamo-table.js';
 
 /**
  * A search reads at most this many rounds of index items per page: a page of few matches in a
@@ -47,7 +46,7 @@ export class DynamoExitStore implements ExitStore {
   ) {}
 
   async create(exit: Exit): Promise<'created' | 'exists'> {
-    const result = await this.conditional('create', () =>
+    const result = await conditional('create', () =>
       this.client.send(
         new PutCommand({
           TableName: this.tableName,
@@ -60,7 +59,7 @@ export class DynamoExitStore implements ExitStore {
   }
 
   async get(exitId: string): Promise<Exit | undefined> {
-    const { Item } = await this.call('get', () =>
+    const { Item } = await call('get', () =>
       this.client.send(
         new GetCommand({ TableName: this.tableName, Key: exitKey(exitId), ConsistentRead: true }),
       ),
@@ -73,7 +72,7 @@ export class DynamoExitStore implements ExitStore {
     stepId: string,
     lease: { token: string; now: string; expiresAt: string },
   ): Promise<ClaimResult> {
-    const result = await this.conditional('claimStep', () =>
+    const result = await conditional('claimStep', () =>
       this.client.send(new UpdateCommand(claimUpdate(this.tableName, exitId, stepId, lease))),
     );
     if (result === CONDITION_FAILED) {
@@ -99,7 +98,7 @@ export class DynamoExitStore implements ExitStore {
     next?: Step,
   ): Promise<boolean> {
     const command = finishUpdate(this.tableName, exitId, stepId, leaseToken, outcome, entry, next);
-    const result = await this.conditional('finishStep', () =>
+    const result = await conditional('finishStep', () =>
       this.client.send(new UpdateCommand(command)),
     );
     return result !== CONDITION_FAILED;
@@ -112,7 +111,7 @@ export class DynamoExitStore implements ExitStore {
     entry?: TimelineEntry,
   ): Promise<void> {
     // Losing the condition is fine: the lease expired and another sender holds the step now.
-    await this.conditional('releaseStep', () =>
+    await conditional('releaseStep', () =>
       this.client.send(
         new UpdateCommand(releaseUpdate(this.tableName, exitId, stepId, leaseToken, entry)),
       ),
@@ -120,7 +119,7 @@ export class DynamoExitStore implements ExitStore {
   }
 
   async changeStatus(exitId: string, change: StatusChange): Promise<Exit | undefined> {
-    const result = await this.conditional('changeStatus', () =>
+    const result = await conditional('changeStatus', () =>
       this.client.send(new UpdateCommand(statusUpdate(this.tableName, exitId, change))),
     );
     if (result === CONDITION_FAILED || !result.Attributes) return undefined;
@@ -131,7 +130,7 @@ export class DynamoExitStore implements ExitStore {
     const search = page.search ? searchForm(page.search.trim()) : '';
     if (search) return this.searchByStatus(status, search, page);
     const query = byStatusQuery(this.tableName, status, page);
-    const { Items, LastEvaluatedKey } = await this.call('listByStatus', () =>
+    const { Items, LastEvaluatedKey } = await call('listByStatus', () =>
       this.client.send(new QueryCommand(query)),
     );
     return {
@@ -158,7 +157,7 @@ export class DynamoExitStore implements ExitStore {
         search,
         ...(cursor ? { cursor } : {}),
       });
-      const { Items, LastEvaluatedKey } = await this.call('listByStatus', () =>
+      const { Items, LastEvaluatedKey } = await call('listByStatus', () =>
         this.client.send(new QueryCommand(query)),
       );
       const items = Items ?? [];
@@ -176,7 +175,7 @@ export class DynamoExitStore implements ExitStore {
   }
 
   async findByExternalId(externalId: string): Promise<string[]> {
-    const { Items } = await this.call('findByExternalId', () =>
+    const { Items } = await call('findByExternalId', () =>
       this.client.send(new QueryCommand(byExternalIdQuery(this.tableName, externalId))),
     );
     return (Items ?? []).flatMap((item) => {
@@ -186,7 +185,7 @@ export class DynamoExitStore implements ExitStore {
   }
 
   async isSuppressed(emailHash: string): Promise<boolean> {
-    const { Item } = await this.call('isSuppressed', () =>
+    const { Item } = await call('isSuppressed', () =>
       this.client.send(
         new GetCommand({
           TableName: this.tableName,
@@ -201,7 +200,7 @@ export class DynamoExitStore implements ExitStore {
   }
 
   async suppress(emailHash: string, reason: string, at: string): Promise<void> {
-    await this.call('suppress', () =>
+    await call('suppress', () =>
       this.client.send(
         new PutCommand({
           TableName: this.tableName,
@@ -212,7 +211,7 @@ export class DynamoExitStore implements ExitStore {
   }
 
   async suppression(emailHash: string): Promise<Suppression | undefined> {
-    const { Item } = await this.call('suppression', () =>
+    const { Item } = await call('suppression', () =>
       this.client.send(
         new GetCommand({
           TableName: this.tableName,
@@ -226,14 +225,14 @@ export class DynamoExitStore implements ExitStore {
   }
 
   async unsuppress(emailHash: string, reason: string): Promise<boolean> {
-    const result = await this.conditional('unsuppress', () =>
+    const result = await conditional('unsuppress', () =>
       this.client.send(new DeleteCommand(unsuppressDelete(this.tableName, emailHash, reason))),
     );
     return result !== CONDITION_FAILED;
   }
 
   async recordSurvey(exitId: string, write: SurveyWrite): Promise<Exit | undefined> {
-    const result = await this.conditional('recordSurvey', () =>
+    const result = await conditional('recordSurvey', () =>
       this.client.send(new UpdateCommand(surveyUpdate(this.tableName, exitId, write))),
     );
     if (result === CONDITION_FAILED || !result.Attributes) return undefined;
@@ -241,14 +240,14 @@ export class DynamoExitStore implements ExitStore {
   }
 
   async addToTimeline(exitId: string, entry: TimelineEntry): Promise<boolean> {
-    const result = await this.conditional('addToTimeline', () =>
+    const result = await conditional('addToTimeline', () =>
       this.client.send(new UpdateCommand(timelineUpdate(this.tableName, exitId, entry))),
     );
     return result !== CONDITION_FAILED;
   }
 
   async erase(exitId: string, erasure: Erasure): Promise<Exit | undefined> {
-    const result = await this.conditional('erase', () =>
+    const result = await conditional('erase', () =>
       this.client.send(new UpdateCommand(eraseUpdate(this.tableName, exitId, erasure))),
     );
     if (result === CONDITION_FAILED || !result.Attributes) return undefined;
@@ -257,32 +256,10 @@ export class DynamoExitStore implements ExitStore {
 
   async ping(): Promise<void> {
     // GetItem needs only the read grant the functions already have; DescribeTable would not.
-    await this.call('ping', () =>
+    await call('ping', () =>
       this.client.send(
         new GetCommand({ TableName: this.tableName, Key: healthKey, ProjectionExpression: 'pk' }),
       ),
     );
-  }
-
-  /** Runs one call; any failure becomes a `TransientError` naming only the operation. */
-  private async call<T>(operation: string, send: () => Promise<T>): Promise<T> {
-    try {
-      return await send();
-    } catch (error) {
-      throw new TransientError(`DynamoDB ${operation} failed`, { cause: error });
-    }
-  }
-
-  /** Like `call`, but a failed condition is an answer, not an error. */
-  private async conditional<T>(
-    operation: string,
-    send: () => Promise<T>,
-  ): Promise<T | typeof CONDITION_FAILED> {
-    try {
-      return await send();
-    } catch (error) {
-      if (isNamed(error, 'ConditionalCheckFailedException')) return CONDITION_FAILED;
-      throw new TransientError(`DynamoDB ${operation} failed`, { cause: error });
-    }
   }
 }

@@ -9,10 +9,10 @@ import {
   PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { TransientError } from '../domain/errors.js';
 import { normalizeEmail, type Operator } from '../domain/operator.js';
 import type { AttemptVerdict, OperatorStore, ThrottlePolicy } from '../domain/ports.js';
-import { isNamed, type TableKey } from './dynamo-table.js';
+import { CONDITION_FAILED, call, conditional } from './dynamo-calls.js';
+import type { TableKey } from './dynamo-table.js';
 import { UpdateBuilder } from './dynamo-update.js';
 
 export function operatorKey(email: string): TableKey {
@@ -23,7 +23,6 @@ export function signInAttemptsKey(key: string): TableKey {
   return { pk: `signin#${key}`, sk: 'signin' };
 }
 
-const CONDITION_FAILED = Symbol('condition-failed');
 /** Rounds of "continue the window, else start one" before a contended key counts as locked. */
 const ROUNDS = 3;
 
@@ -50,7 +49,7 @@ export class DynamoOperatorStore implements OperatorStore {
 
   async createOperator(operator: Operator): Promise<'created' | 'exists'> {
     const email = normalizeEmail(operator.email);
-    const result = await this.conditional('createOperator', () =>
+    const result = await conditional('createOperator', () =>
       this.client.send(
         new PutCommand({
           TableName: this.tableName,
@@ -63,7 +62,7 @@ export class DynamoOperatorStore implements OperatorStore {
   }
 
   async getOperator(email: string): Promise<Operator | undefined> {
-    const { Item } = await this.call('getOperator', () =>
+    const { Item } = await call('getOperator', () =>
       this.client.send(
         new GetCommand({
           TableName: this.tableName,
@@ -111,7 +110,7 @@ export class DynamoOperatorStore implements OperatorStore {
       // Usually one write: a key with no live window (the common case) starts one at once.
       if (await this.countAttempt(key, 'start', seconds, policy)) return { allowed: true };
       if (await this.countAttempt(key, 'continue', seconds, policy)) return { allowed: true };
-      const { Item } = await this.call('countSignInAttempt', () =>
+      const { Item } = await call('countSignInAttempt', () =>
         this.client.send(
           new GetCommand({
             TableName: this.tableName,
@@ -131,7 +130,7 @@ export class DynamoOperatorStore implements OperatorStore {
   }
 
   async clearSignInAttempts(key: string): Promise<void> {
-    await this.call('clearSignInAttempts', () =>
+    await call('clearSignInAttempts', () =>
       this.client.send(
         new DeleteCommand({ TableName: this.tableName, Key: signInAttemptsKey(key) }),
       ),
@@ -170,7 +169,7 @@ export class DynamoOperatorStore implements OperatorStore {
     update
       .set(['lastAttemptAt'], now)
       .set(['expiresAt'], now + Math.max(policy.windowSeconds, policy.lockoutSeconds));
-    const result = await this.conditional('countSignInAttempt', () =>
+    const result = await conditional('countSignInAttempt', () =>
       this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
@@ -183,7 +182,7 @@ export class DynamoOperatorStore implements OperatorStore {
   }
 
   private async updateOperator(operation: string, email: string, update: UpdateBuilder) {
-    const result = await this.conditional(operation, () =>
+    const result = await conditional(operation, () =>
       this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
@@ -193,28 +192,6 @@ export class DynamoOperatorStore implements OperatorStore {
       ),
     );
     return result !== CONDITION_FAILED;
-  }
-
-  /** Runs one call; any failure becomes a `TransientError` naming only the operation. */
-  private async call<T>(operation: string, send: () => Promise<T>): Promise<T> {
-    try {
-      return await send();
-    } catch (error) {
-      throw new TransientError(`DynamoDB ${operation} failed`, { cause: error });
-    }
-  }
-
-  /** Like `call`, but a failed condition is an answer, not an error. */
-  private async conditional<T>(
-    operation: string,
-    send: () => Promise<T>,
-  ): Promise<T | typeof CONDITION_FAILED> {
-    try {
-      return await send();
-    } catch (error) {
-      if (isNamed(error, 'ConditionalCheckFailedException')) return CONDITION_FAILED;
-      throw new TransientError(`DynamoDB ${operation} failed`, { cause: error });
-    }
   }
 }
 
