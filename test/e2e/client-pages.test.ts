@@ -1,11 +1,17 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { AxeBuilder } from '@axe-core/playwright';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Exit } from '../../functions/domain/exit.js';
 import { signLinkToken } from '../../functions/domain/link-token.js';
+import {
+  CHROMIUM,
+  expectAccessible,
+  hasChromium,
+  launchChromium,
+  shoot,
+} from '../support/browser.js';
 import { waitFor } from '../support/ports.js';
 import { startTestStack, type TestStack } from '../support/test-stack.js';
 import { exitRequested } from '../support/webhooks.js';
@@ -17,8 +23,6 @@ import { exitRequested } from '../support/webhooks.js';
  * `test-artifacts/client-pages/` (git-ignored), or in FAREWELL_SCREENSHOT_DIR.
  */
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) {
   console.warn(`client-pages: skipped, ${CHROMIUM} is missing (apt-get install -y chromium).`);
 }
@@ -78,32 +82,6 @@ function linkIn(html: string, pattern: RegExp): string {
   return href;
 }
 
-async function shoot(name: string): Promise<void> {
-  for (const width of [375, 1280]) {
-    await page.setViewportSize({ width, height: 900 });
-    await page.screenshot({ path: join(SHOTS, `${name}-${width}.png`), fullPage: true });
-  }
-}
-
-/** Fails on serious or critical axe violations (WCAG 2.1 A/AA and best practices). */
-async function expectAccessible(): Promise<void> {
-  const results = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'])
-    .analyze();
-  const serious = results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  expect(serious).toEqual([]);
-  // Proof the scan ran on the page: an empty result from a scan that did nothing would pass too.
-  expect(results.passes.length).toBeGreaterThan(10);
-  if (process.env.FAREWELL_AXE_REPORT) {
-    const all = results.violations.map((v) => `${v.impact} ${v.id}`);
-    console.info(
-      `axe ${page.url().replace(/\/[su]\/.*/, '/…')}: ${results.passes.length} passed; ${all.join(', ') || 'no violations'}`,
-    );
-  }
-}
-
 async function noHorizontalScroll(): Promise<void> {
   const { scrollWidth, innerWidth } = (await page.evaluate(
     '({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth })',
@@ -127,19 +105,7 @@ beforeAll(async () => {
   const [first, second] = await startExits(2);
   if (!first || !second) throw new Error('exits not started');
   [mouseExit, keyboardExit] = [first, second];
-  context = await chromium.launchPersistentContext(join(profile, 'chromium'), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
-  });
+  context = await launchChromium(join(profile, 'chromium'));
   page = await context.newPage();
 }, 60_000);
 
@@ -158,8 +124,8 @@ describe.skipIf(!hasChromium)('the survey in Chromium', () => {
     expect(response?.status()).toBe(200);
     expect(await page.isChecked('#score-7')).toBe(true);
     await noHorizontalScroll();
-    await expectAccessible();
-    await shoot('survey');
+    await expectAccessible(page);
+    await shoot(page, SHOTS, 'survey');
   });
 
   it('shows each problem next to its field when required answers are missing', async () => {
@@ -174,8 +140,8 @@ describe.skipIf(!hasChromium)('the survey in Chromium', () => {
       'Please choose the main reason',
     );
     expect(await page.getAttribute('#field-reason-error', 'id')).toBe('field-reason-error');
-    await expectAccessible();
-    await shoot('survey-errors');
+    await expectAccessible(page);
+    await shoot(page, SHOTS, 'survey-errors');
   });
 
   it('stores the answers, thanks the client, and shows them in the timeline', async () => {
@@ -190,8 +156,8 @@ describe.skipIf(!hasChromium)('the survey in Chromium', () => {
     await page.click('button[type=submit]');
 
     expect(await page.textContent('h1')).toBe('Thank you');
-    await expectAccessible();
-    await shoot('survey-thanks');
+    await expectAccessible(page);
+    await shoot(page, SHOTS, 'survey-thanks');
     const exit = await exitOf(mouseExit.exitId);
     expect(exit.survey).toMatchObject({
       revision: 1,
@@ -260,8 +226,8 @@ describe.skipIf(!hasChromium)('the survey in Chromium', () => {
 
     const tampered = await page.goto(`${good.slice(0, -4)}AAAA`);
     const tamperedHeading = await page.textContent('h1');
-    await expectAccessible();
-    await shoot('link-tampered');
+    await expectAccessible(page);
+    await shoot(page, SHOTS, 'link-tampered');
     const closed = await page.goto(`${harness.stack.appUrl}/s/${expired}`);
 
     expect(tampered?.status()).toBe(404);
@@ -276,8 +242,8 @@ describe.skipIf(!hasChromium)('the unsubscribe page in Chromium', () => {
   it('offers stop and pause, and stopping offers the way back in', async () => {
     await page.setViewportSize({ width: 375, height: 800 });
     await page.goto(linkIn(keyboardExit.html, /\/u\//));
-    await expectAccessible();
-    await shoot('unsubscribe');
+    await expectAccessible(page);
+    await shoot(page, SHOTS, 'unsubscribe');
 
     await page.click('text=Stop all emails >> xpath=ancestor-or-self::button');
 
@@ -285,8 +251,8 @@ describe.skipIf(!hasChromium)('the unsubscribe page in Chromium', () => {
       'you will not receive any more emails',
     );
     expect((await exitOf(keyboardExit.exitId)).steps['check-in-1']?.state).toBe('skipped');
-    await expectAccessible();
-    await shoot('unsubscribed');
+    await expectAccessible(page);
+    await shoot(page, SHOTS, 'unsubscribed');
     await page.click('text=Email me again');
     expect(await page.textContent('[role=status]')).toContain('Welcome back');
   });

@@ -1,10 +1,16 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { AxeBuilder } from '@axe-core/playwright';
-import { type BrowserContext, chromium, type Page, type Response } from 'playwright-core';
+import type { BrowserContext, Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Exit } from '../../functions/domain/exit.js';
+import {
+  CHROMIUM,
+  expectAccessible,
+  hasChromium,
+  launchChromium,
+  shoot,
+} from '../support/browser.js';
 import { buildExit } from '../support/exit-fixture.js';
 import { waitFor } from '../support/ports.js';
 import { CHEAP_PASSWORDS, startTestStack, type TestStack } from '../support/test-stack.js';
@@ -18,8 +24,6 @@ import { exitRequested } from '../support/webhooks.js';
  * FAREWELL_SCREENSHOT_DIR.
  */
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`console: skipped, ${CHROMIUM} is missing.`);
 
 const SHOTS = resolve(process.env.FAREWELL_SCREENSHOT_DIR ?? 'test-artifacts', 'console');
@@ -31,31 +35,6 @@ let page: Page;
 let operator: { email: string; password: string };
 const dialogs: string[] = [];
 let exitUrl = '';
-
-async function shoot(name: string): Promise<void> {
-  for (const width of [375, 1280]) {
-    await page.setViewportSize({ width, height: 900 });
-    await page.screenshot({ path: join(SHOTS, `${name}-${width}.png`), fullPage: true });
-  }
-}
-
-/** No serious or critical axe violations (WCAG 2.1 A/AA and best practices). */
-async function expectAccessible(): Promise<void> {
-  const results = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'])
-    .analyze();
-  const serious = results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  expect(serious).toEqual([]);
-  expect(results.passes.length).toBeGreaterThan(10);
-  if (process.env.FAREWELL_AXE_REPORT) {
-    const all = results.violations.map((v) => `${v.impact} ${v.id}`);
-    console.info(
-      `axe ${new URL(page.url()).pathname}: ${results.passes.length} passed; ${all.join(', ') || 'no violations'}`,
-    );
-  }
-}
 
 async function noHorizontalScroll(): Promise<void> {
   await page.setViewportSize({ width: 375, height: 900 });
@@ -89,20 +68,7 @@ beforeAll(async () => {
   const first = harness.stack.operator;
   if (first.password.source !== 'generated') throw new Error('expected a generated password');
   operator = { email: first.email, password: first.password.value };
-  context = await chromium.launchPersistentContext(join(profile, 'chromium'), {
-    executablePath: CHROMIUM,
-    headless: true,
-    timezoneId: 'America/New_York',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
-  });
+  context = await launchChromium(join(profile, 'chromium'), { timezoneId: 'America/New_York' });
   page = await context.newPage();
   page.on('dialog', (dialog) => {
     dialogs.push(dialog.message());
@@ -121,8 +87,8 @@ describe.skipIf(!hasChromium)('the operator console in Chromium', () => {
     await page.goto(`${harness.stack.appUrl}/admin/exits?status=active`);
 
     expect(new URL(page.url()).pathname).toBe('/admin/sign-in');
-    await expectAccessible();
-    await shoot('sign-in');
+    await expectAccessible(page);
+    await shoot(page, SHOTS, 'sign-in');
     const response = await signIn(operator.password);
 
     expect(response?.status()).toBe(200);
@@ -135,13 +101,13 @@ describe.skipIf(!hasChromium)('the operator console in Chromium', () => {
     // The console script filled the time zone from the browser's own.
     expect(await page.inputValue('#timezone')).toBe('America/New_York');
     // Scanned below with its messages and with its preview: the same page, more in it.
-    await shoot('exit-new');
+    await shoot(page, SHOTS, 'exit-new');
 
     const invalid = await clickAndLoad('button[value=preview]');
     expect(invalid?.status()).toBe(422);
     expect(await page.textContent('#field-email-error')).toContain("client's email address");
-    await expectAccessible();
-    await shoot('exit-new-errors');
+    await expectAccessible(page);
+    await shoot(page, SHOTS, 'exit-new-errors');
 
     await page.fill('#field-name', 'Grace Hopper');
     await page.fill('#field-email', 'grace@navy.example');
@@ -157,8 +123,8 @@ describe.skipIf(!hasChromium)('the operator console in Chromium', () => {
     expect(steps).toHaveLength(5);
     expect(steps[1]).toMatch(/^Thank-you (Mon|Tue|Wed|Thu|Fri) \d+ \w+ \d{4}, 10:00 GMT-[45]$/);
     expect(await page.textContent('.email-text')).toContain('Compiler source');
-    await expectAccessible();
-    await shoot('exit-new-preview');
+    await expectAccessible(page);
+    await shoot(page, SHOTS, 'exit-new-preview');
 
     await clickAndLoad('button[value=confirm]');
     exitUrl = page.url();
@@ -175,9 +141,9 @@ describe.skipIf(!hasChromium)('the operator console in Chromium', () => {
     expect(await rows.count()).toBe(1);
     expect(await rows.first().textContent()).toContain('Grace Hopper');
     expect(await rows.first().textContent()).toMatch(/Notice|Thank-you/);
-    await expectAccessible();
+    await expectAccessible(page);
     await noHorizontalScroll();
-    await shoot('exits');
+    await shoot(page, SHOTS, 'exits');
     await clickAndLoad('tbody a');
     expect(page.url()).toBe(exitUrl.replace(/\?.*$/, ''));
   });
@@ -199,9 +165,9 @@ describe.skipIf(!hasChromium)('the operator console in Chromium', () => {
     const timeline = await page.locator('.timeline').textContent();
     expect(timeline).toContain('Exit started');
     expect(timeline).toContain('Sent · Notice');
-    await expectAccessible();
+    await expectAccessible(page);
     await noHorizontalScroll();
-    await shoot('exit');
+    await shoot(page, SHOTS, 'exit');
   });
 
   it('cancels the exit: nothing more is sent', async () => {
@@ -213,7 +179,7 @@ describe.skipIf(!hasChromium)('the operator console in Chromium', () => {
     const exit = await exitOf(exitId);
     expect(exit.status).toBe('cancelled');
     expect(exit.steps.gratitude?.state).toBe('skipped');
-    await shoot('exit-cancelled');
+    await shoot(page, SHOTS, 'exit-cancelled');
   });
 
   it('shows an XSS payload in a client name as plain text', async () => {
@@ -238,8 +204,8 @@ describe.skipIf(!hasChromium)('the operator console in Chromium', () => {
     await token.evaluate((input) => input.setAttribute('value', 'forged-token'));
     const wrong = await clickAndLoad('form[action$="/pause"] button');
     const wrongHeading = await page.textContent('h1');
-    await expectAccessible();
-    await shoot('csrf-rejected');
+    await expectAccessible(page);
+    await shoot(page, SHOTS, 'csrf-rejected');
     await page.goBack();
     await page.reload();
     await page
@@ -276,13 +242,13 @@ describe.skipIf(!hasChromium)('the operator console in Chromium', () => {
     expect(await page.textContent('.stats')).toContain('Net Promoter Score');
     expect(await page.locator('svg[role=img] title').count()).toBe(2);
     expect(await page.textContent('.testimonials')).toContain('May be published with their name');
-    await expectAccessible();
+    await expectAccessible(page);
     await noHorizontalScroll();
-    await shoot('insights');
+    await shoot(page, SHOTS, 'insights');
 
     await page.goto(`${harness.stack.appUrl}/admin/exits/${answered.id}/erase`);
-    await expectAccessible();
-    await shoot('exit-erase');
+    await expectAccessible(page);
+    await shoot(page, SHOTS, 'exit-erase');
 
     // The message page itself was scanned with the CSRF rejection.
     const missing = await page.goto(`${harness.stack.appUrl}/admin/exits/x${'0'.repeat(24)}`);
@@ -330,7 +296,7 @@ describe.skipIf(!hasChromium)('the operator console in Chromium', () => {
 
     expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
     expect(await page.textContent('[role=alert]')).toContain('Too many attempts');
-    await shoot('sign-in-throttled');
+    await shoot(page, SHOTS, 'sign-in-throttled');
     // Even the right password waits out the lockout.
     expect((await signIn(operator.password))?.status()).toBe(429);
   });

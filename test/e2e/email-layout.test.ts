@@ -1,11 +1,12 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Exit } from '../../functions/domain/exit.js';
 import { HandlebarsRenderer } from '../../functions/rendering/handlebars-renderer.js';
 import { previewSite, renderPreviews } from '../../functions/rendering/preview-site.js';
+import { CHROMIUM, hasChromium, launchChromium } from '../support/browser.js';
 import { buildExit } from '../support/exit-fixture.js';
 
 /**
@@ -13,8 +14,6 @@ import { buildExit } from '../support/exit-fixture.js';
  * headless Chromium at phone and desktop widths. Set FAREWELL_SCREENSHOT_DIR to keep screenshots.
  */
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) {
   console.warn(`email-layout: skipped, ${CHROMIUM} is missing (apt-get install -y chromium).`);
 }
@@ -59,19 +58,7 @@ beforeAll(async () => {
   for (const [file, { body }] of previewSite(previews, now)) writeFileSync(join(dir, file), body);
   writeLongTextEmail();
   if (screenshots) mkdirSync(screenshots, { recursive: true });
-  context = await chromium.launchPersistentContext(join(dir, 'profile'), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
-  });
+  context = await launchChromium(join(dir, 'profile'));
   page = await context.newPage();
 }, 60_000);
 
