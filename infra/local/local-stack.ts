@@ -14,6 +14,7 @@ import { json, problem } from '../../functions/handlers/http/responses.js';
 import { createSendStepHandler } from '../../functions/handlers/send-step.js';
 import { createWebHandler } from '../../functions/handlers/web.js';
 import { previewRoute } from '../../functions/rendering/preview-site.js';
+import { asyncInvoker, LAMBDA_RETRY_DELAYS_MS } from './async-invoke.js';
 import { publicSettings, removeEndpoints, SECRETS_FILE, writeEndpoints } from './endpoints-file.js';
 import { startGateway } from './http-gateway.js';
 import { ensureLocalOperator, type LocalOperator } from './local-operator.js';
@@ -32,6 +33,8 @@ export interface LocalStackOptions {
   env: Record<string, string | undefined>;
   /** Cheaper scrypt parameters for tests. */
   passwordParams?: ScryptParams;
+  /** Delays of Lambda's asynchronous retries of send-step (default 1 and 2 minutes, as on AWS). */
+  lambdaRetryDelaysMs?: readonly number[];
 }
 
 export interface LocalStack {
@@ -95,16 +98,32 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const { secrets, generated } = localSecrets(options.env, join(options.dataDir, SECRETS_FILE));
     const sendStepArn = `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:farewell-send-step`;
     let sendStep: ((event: unknown) => Promise<unknown>) | undefined;
+    const sendStepAsync = asyncInvoker(
+      async (event) => {
+        if (!sendStep) throw new Error('the send-step handler is not ready');
+        await sendStep(event);
+      },
+      {
+        retryDelaysMs: options.lambdaRetryDelaysMs ?? LAMBDA_RETRY_DELAYS_MS,
+        // The event names the exit and step only; it is still kept out of the log, as on AWS.
+        onRetryFailed: (_error, attempt, final) =>
+          console.error(
+            `Local Lambda: send-step retry ${attempt} failed${final ? '; no retry left (on AWS the event goes to the dead-letter queue and the reconciler repairs the step)' : ''}`,
+          ),
+      },
+    );
     const scheduler = await startSchedulerEmulator({
       host,
       clock,
       storeFile: join(options.dataDir, 'schedules.json'),
       invoke: async (targetArn, input) => {
-        if (targetArn !== sendStepArn || !sendStep) throw new Error('unknown schedule target');
-        await sendStep(JSON.parse(input));
+        if (targetArn !== sendStepArn) throw new Error('unknown schedule target');
+        await sendStepAsync.invoke(JSON.parse(input));
       },
     });
     stops.push(() => scheduler.stop());
+    // Runs before the emulator stops: a retry in flight may still call it.
+    stops.push(() => sendStepAsync.stop());
 
     // Local mode changes endpoints only; the credentials are placeholders that never leave loopback.
     Object.assign(process.env, {

@@ -168,14 +168,24 @@ export async function fuzzNewExit(stack: HostileStack, runs: number): Promise<Fu
     if (c.intent !== 'preview-then-confirm' || response.statusCode !== 200 || refused) return;
     const previewed = /name="previewed" value="([^"]+)"/.exec(text)?.[1];
     if (!previewed) return;
+    const confirmFields = { ...fields, intent: 'confirm', previewed };
     const confirm = await stack.call(
-      formRequest(action, { ...fields, intent: 'confirm', previewed }, c.encoding, session.cookies),
+      formRequest(action, confirmFields, c.encoding, session.cookies),
     );
     tally.add(`confirmed ${confirm.statusCode}`);
     const confirmProblems = responseProblems(confirm, { redirectsUnder: '/admin/exits/' });
     const location = headerOf(confirm, 'location') ?? '';
+    // The confirm carries the preview token too, so padding that fitted the preview may not fit.
+    const confirmRefused = refusedForm(confirmFields, c.encoding);
     const keyed = KEY_POOL.includes(read.key ?? '');
-    if (keyed && !/^\/admin\/exits\/x[0-9a-f]{24}\?done=(started|exists)#top$/.test(location)) {
+    if (confirmRefused) {
+      if (confirm.statusCode !== confirmRefused) {
+        confirmProblems.push(`an oversized confirm answered ${confirm.statusCode}`);
+      }
+    } else if (
+      keyed &&
+      !/^\/admin\/exits\/x[0-9a-f]{24}\?done=(started|exists)#top$/.test(location)
+    ) {
       confirmProblems.push(`a confirmed preview answered ${confirm.statusCode} ${location}`);
     }
     throwProblems(confirmProblems, confirm, bodyOf(confirm));
