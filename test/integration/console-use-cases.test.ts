@@ -1,31 +1,18 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SchedulerClient } from '@aws-sdk/client-scheduler';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DynamoExitStore } from '../../functions/adapters/dynamo-exit-store.js';
-import { ensureTable, exitKey } from '../../functions/adapters/dynamo-table.js';
-import { EventBridgeStepScheduler } from '../../functions/adapters/eventbridge-step-scheduler.js';
+import type { DynamoExitStore } from '../../functions/adapters/dynamo-exit-store.js';
+import { exitKey } from '../../functions/adapters/dynamo-table.js';
 import { erasureOf } from '../../functions/domain/erasure.js';
 import { ConflictError } from '../../functions/domain/errors.js';
 import { type Exit, pendingSteps, type Step } from '../../functions/domain/exit.js';
 import { emailHash } from '../../functions/domain/ids.js';
-import type { EventLog } from '../../functions/domain/ports.js';
 import { DEFAULT_RULES } from '../../functions/domain/sequence-rules.js';
 import { changeEffectiveDate } from '../../functions/domain/use-cases/change-effective-date.js';
 import { type EraseDeps, eraseExit } from '../../functions/domain/use-cases/erase-exit.js';
 import type { ExitControlDeps } from '../../functions/domain/use-cases/exit-controls.js';
 import { sendStepNow } from '../../functions/domain/use-cases/send-now.js';
-import {
-  type SchedulerEmulator,
-  startSchedulerEmulator,
-} from '../../infra/local/scheduler-emulator.js';
+import { type ControlHarness, silentLog, startControlHarness } from '../support/control-harness.js';
 import { buildExit } from '../support/exit-fixture.js';
-import {
-  localCredentials,
-  localRegion,
-  type RunningService,
-  startDynalite,
-} from '../support/local-services.js';
 
 const TABLE = 'farewell-console-test';
 const SUPPRESSION_KEY = 's'.repeat(32);
@@ -34,53 +21,22 @@ const START = new Date('2025-03-10T12:00:00.000Z');
 
 let now: Date;
 const clock = { now: () => now };
-const silentLog: EventLog = { info: () => {}, warn: () => {}, error: () => {} };
 
-let dynalite: RunningService;
-let dynamo: DynamoDBClient;
-let documents: DynamoDBDocumentClient;
-let emulator: SchedulerEmulator;
-let schedulerClient: SchedulerClient;
+let harness: ControlHarness;
 let store: DynamoExitStore;
 let deps: ExitControlDeps;
 let eraseDeps: EraseDeps;
 
 beforeAll(async () => {
-  dynalite = await startDynalite();
-  dynamo = new DynamoDBClient({
-    endpoint: dynalite.endpoint,
-    region: localRegion,
-    credentials: localCredentials,
-  });
-  await ensureTable(dynamo, TABLE);
-  documents = DynamoDBDocumentClient.from(dynamo, {
-    marshallOptions: { removeUndefinedValues: true },
-  });
-  store = new DynamoExitStore(documents, TABLE);
-  emulator = await startSchedulerEmulator({ clock, invoke: async () => {}, tickMs: 3_600_000 });
-  schedulerClient = new SchedulerClient({
-    endpoint: emulator.endpoint,
-    region: localRegion,
-    credentials: localCredentials,
-    maxAttempts: 1,
-  });
-  const scheduler = new EventBridgeStepScheduler(schedulerClient, {
-    groupName: 'farewell',
-    targetArn: 'arn:aws:lambda:us-east-1:000000000000:function:send-step',
-    roleArn: 'arn:aws:iam::000000000000:role/scheduler-invoke',
-    maximumRetryAttempts: 3,
-    maximumEventAgeInSeconds: 3600,
-    clock,
-  });
+  harness = await startControlHarness(clock);
+  store = await harness.store(TABLE);
+  const { scheduler } = harness;
   deps = { store, scheduler, clock, log: silentLog, rules: DEFAULT_RULES };
   eraseDeps = { store, scheduler, clock, log: silentLog, suppressionKey: SUPPRESSION_KEY };
 });
 
 afterAll(async () => {
-  schedulerClient.destroy();
-  dynamo.destroy();
-  await emulator.stop();
-  await dynalite.stop();
+  await harness?.stop();
 });
 
 beforeEach(() => {
@@ -90,26 +46,17 @@ beforeEach(() => {
 /** Due times of the exit's schedules, by step id. */
 function schedulesOf(exitId: string): Record<string, string> {
   return Object.fromEntries(
-    emulator
-      .list()
-      .filter((record) => record.Name.startsWith(`fw-${exitId}-`))
-      .map((record) => [
-        record.Name.slice(`fw-${exitId}-`.length),
-        (JSON.parse(record.Target.Input ?? '{}') as { dueAt: string }).dueAt,
-      ]),
+    harness
+      .scheduledStepIds(exitId)
+      .map((stepId) => [stepId, harness.scheduledEvent(exitId, stepId)?.dueAt ?? '']),
   );
 }
 
 /** The fixture exit with its notice sent, stored, and a schedule per pending step. */
-async function startedExit(overrides: Partial<Exit> = {}): Promise<Exit> {
+function startedExit(overrides: Partial<Exit> = {}): Promise<Exit> {
   const base = buildExit(overrides);
   const notice: Step = { ...(base.steps.notice as Step), state: 'sent', sentAt: base.createdAt };
-  const exit = { ...base, steps: { ...base.steps, notice } };
-  await store.create(exit);
-  for (const step of pendingSteps(exit)) {
-    await deps.scheduler.schedule(exit.id, step.id, new Date(step.dueAt));
-  }
-  return exit;
+  return harness.start(store, { ...base, steps: { ...base.steps, notice } });
 }
 
 async function reload(exit: Exit): Promise<Exit> {
@@ -250,7 +197,7 @@ describe('erasing an exit', () => {
     const exit = await startedExit({ externalId: 'crm-77', reason: 'Private reasons.' });
 
     const result = await eraseExit(eraseDeps, exit.id, 'console');
-    const { Item } = await documents.send(
+    const { Item } = await harness.documents.send(
       new GetCommand({ TableName: TABLE, Key: exitKey(exit.id) }),
     );
 

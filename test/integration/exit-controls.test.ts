@@ -1,16 +1,8 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SchedulerClient } from '@aws-sdk/client-scheduler';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DynamoExitStore } from '../../functions/adapters/dynamo-exit-store.js';
-import { ensureTable } from '../../functions/adapters/dynamo-table.js';
-import {
-  EventBridgeStepScheduler,
-  scheduleName,
-} from '../../functions/adapters/eventbridge-step-scheduler.js';
+import type { DynamoExitStore } from '../../functions/adapters/dynamo-exit-store.js';
 import { ConflictError, NotFoundError } from '../../functions/domain/errors.js';
 import { type Exit, pendingSteps, type Step } from '../../functions/domain/exit.js';
-import type { EventLog, ExitStore } from '../../functions/domain/ports.js';
+import type { ExitStore } from '../../functions/domain/ports.js';
 import { DEFAULT_RULES } from '../../functions/domain/sequence-rules.js';
 import {
   cancelExit,
@@ -18,78 +10,29 @@ import {
   pauseExit,
   resumeExit,
 } from '../../functions/domain/use-cases/exit-controls.js';
-import {
-  type SchedulerEmulator,
-  startSchedulerEmulator,
-} from '../../infra/local/scheduler-emulator.js';
+import { type ControlHarness, silentLog, startControlHarness } from '../support/control-harness.js';
 import { buildExit } from '../support/exit-fixture.js';
-import {
-  localCredentials,
-  localRegion,
-  type RunningService,
-  startDynalite,
-} from '../support/local-services.js';
 
 const TABLE = 'farewell-exit-controls-test';
-const GROUP = 'farewell';
 /** Before every step of the fixture exit is due. */
 const START = new Date('2025-03-03T09:00:00.000Z');
 const LEASE = { token: 'sender', now: START.toISOString(), expiresAt: '2025-03-03T09:05:00.000Z' };
 
 let now: Date;
 const clock = { now: () => now };
-const silentLog: EventLog = { info: () => {}, warn: () => {}, error: () => {} };
 
-let dynalite: RunningService;
-let dynamo: DynamoDBClient;
-let emulator: SchedulerEmulator;
-let schedulerClient: SchedulerClient;
+let harness: ControlHarness;
 let store: DynamoExitStore;
 let deps: ExitControlDeps;
-const invoked: string[] = [];
 
 beforeAll(async () => {
-  dynalite = await startDynalite();
-  dynamo = new DynamoDBClient({
-    endpoint: dynalite.endpoint,
-    region: localRegion,
-    credentials: localCredentials,
-  });
-  await ensureTable(dynamo, TABLE);
-  store = new DynamoExitStore(
-    DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } }),
-    TABLE,
-  );
-  emulator = await startSchedulerEmulator({
-    clock,
-    invoke: async (_arn, input) => {
-      invoked.push(input);
-    },
-    // Only explicit fireDue calls fire: no schedule may fire behind a test's back.
-    tickMs: 3_600_000,
-  });
-  schedulerClient = new SchedulerClient({
-    endpoint: emulator.endpoint,
-    region: localRegion,
-    credentials: localCredentials,
-    maxAttempts: 1,
-  });
-  const scheduler = new EventBridgeStepScheduler(schedulerClient, {
-    groupName: GROUP,
-    targetArn: 'arn:aws:lambda:us-east-1:000000000000:function:send-step',
-    roleArn: 'arn:aws:iam::000000000000:role/scheduler-invoke',
-    maximumRetryAttempts: 3,
-    maximumEventAgeInSeconds: 3600,
-    clock,
-  });
-  deps = { store, scheduler, clock, log: silentLog, rules: DEFAULT_RULES };
+  harness = await startControlHarness(clock);
+  store = await harness.store(TABLE);
+  deps = { store, scheduler: harness.scheduler, clock, log: silentLog, rules: DEFAULT_RULES };
 });
 
 afterAll(async () => {
-  schedulerClient.destroy();
-  dynamo.destroy();
-  await emulator.stop();
-  await dynalite.stop();
+  await harness?.stop();
 });
 
 beforeEach(() => {
@@ -103,30 +46,13 @@ async function storedExit(overrides: Partial<Exit> = {}): Promise<Exit> {
 }
 
 /** What the system has after starting an exit: the exit and a schedule per pending step. */
-async function startedExit(overrides: Partial<Exit> = {}): Promise<Exit> {
-  const exit = await storedExit(overrides);
-  for (const step of pendingSteps(exit)) {
-    await deps.scheduler.schedule(exit.id, step.id, new Date(step.dueAt));
-  }
-  return exit;
-}
+const startedExit = (overrides: Partial<Exit> = {}) => harness.start(store, buildExit(overrides));
 
-/** Step ids that have a schedule in the emulator, sorted. */
-function scheduledStepIds(exit: Exit): string[] {
-  const prefix = `fw-${exit.id}-`;
-  return emulator
-    .list()
-    .filter((record) => record.Name.startsWith(prefix))
-    .map((record) => record.Name.slice(prefix.length))
-    .sort();
-}
+const scheduledStepIds = (exit: Exit) => harness.scheduledStepIds(exit.id);
 
 /** The due time the schedule of a step will deliver, from its `at()` expression. */
-function scheduledAt(exit: Exit, stepId: string): string | undefined {
-  const name = scheduleName(exit.id, stepId);
-  const record = emulator.list().find((r) => r.Name === name);
-  return record?.ScheduleExpression;
-}
+const scheduledAt = (exit: Exit, stepId: string) =>
+  harness.schedule(exit.id, stepId)?.ScheduleExpression;
 
 function statesOf(exit: Exit | undefined): Record<string, Step['state']> {
   return Object.fromEntries(Object.values(exit?.steps ?? {}).map((s) => [s.id, s.state]));
@@ -252,9 +178,9 @@ describe('pauseExit', () => {
     const exit = await startedExit();
     await pauseExit(deps, exit.id, 'console');
 
-    await emulator.fireDue(new Date('2030-01-01T00:00:00.000Z'));
+    await harness.emulator.fireDue(new Date('2030-01-01T00:00:00.000Z'));
 
-    expect(invoked.filter((input) => input.includes(exit.id))).toEqual([]);
+    expect(harness.invoked.filter((input) => input.includes(exit.id))).toEqual([]);
   });
 
   it('throws ConflictError for a cancelled exit', async () => {

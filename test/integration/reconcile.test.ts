@@ -1,92 +1,37 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SchedulerClient } from '@aws-sdk/client-scheduler';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DynamoExitStore } from '../../functions/adapters/dynamo-exit-store.js';
-import { ensureTable } from '../../functions/adapters/dynamo-table.js';
-import {
-  EventBridgeStepScheduler,
-  scheduleName,
-} from '../../functions/adapters/eventbridge-step-scheduler.js';
-import { type Exit, pendingSteps, type Step } from '../../functions/domain/exit.js';
-import type { EventLog, StepEvent } from '../../functions/domain/ports.js';
+import type { DynamoExitStore } from '../../functions/adapters/dynamo-exit-store.js';
+import type { EventBridgeStepScheduler } from '../../functions/adapters/eventbridge-step-scheduler.js';
+import type { Exit, Step } from '../../functions/domain/exit.js';
 import { type ReconcileDeps, reconcile } from '../../functions/domain/use-cases/reconcile.js';
-import {
-  type SchedulerEmulator,
-  startSchedulerEmulator,
-} from '../../infra/local/scheduler-emulator.js';
+import { type ControlHarness, silentLog, startControlHarness } from '../support/control-harness.js';
 import { buildExit } from '../support/exit-fixture.js';
-import {
-  localCredentials,
-  localRegion,
-  type RunningService,
-  startDynalite,
-} from '../support/local-services.js';
 
-const GROUP = 'farewell';
 /** Before every step of the fixture exit is due. */
 const START = new Date('2025-03-03T09:00:00.000Z');
 
 let now: Date;
 const clock = { now: () => now };
-const silentLog: EventLog = { info: () => {}, warn: () => {}, error: () => {} };
 
-let dynalite: RunningService;
-let dynamo: DynamoDBDocumentClient;
-let rawDynamo: DynamoDBClient;
-let emulator: SchedulerEmulator;
-let schedulerClient: SchedulerClient;
+let harness: ControlHarness;
 let scheduler: EventBridgeStepScheduler;
 let deps: ReconcileDeps;
 let store: DynamoExitStore;
 let tables = 0;
 
 beforeAll(async () => {
-  dynalite = await startDynalite();
-  rawDynamo = new DynamoDBClient({
-    endpoint: dynalite.endpoint,
-    region: localRegion,
-    credentials: localCredentials,
-  });
-  dynamo = DynamoDBDocumentClient.from(rawDynamo, {
-    marshallOptions: { removeUndefinedValues: true },
-  });
-  emulator = await startSchedulerEmulator({
-    clock,
-    invoke: async () => {},
-    // Only explicit fireDue calls fire: no schedule may fire behind a test's back.
-    tickMs: 3_600_000,
-  });
-  schedulerClient = new SchedulerClient({
-    endpoint: emulator.endpoint,
-    region: localRegion,
-    credentials: localCredentials,
-    maxAttempts: 1,
-  });
-  scheduler = new EventBridgeStepScheduler(schedulerClient, {
-    groupName: GROUP,
-    targetArn: 'arn:aws:lambda:us-east-1:000000000000:function:send-step',
-    roleArn: 'arn:aws:iam::000000000000:role/scheduler-invoke',
-    maximumRetryAttempts: 3,
-    maximumEventAgeInSeconds: 3600,
-    clock,
-  });
+  harness = await startControlHarness(clock);
+  scheduler = harness.scheduler;
 });
 
 afterAll(async () => {
-  schedulerClient.destroy();
-  rawDynamo.destroy();
-  await emulator.stop();
-  await dynalite.stop();
+  await harness?.stop();
 });
 
 // The reconciler reads every active exit of its table: each test gets a table of its own.
 beforeEach(async () => {
   now = START;
   tables += 1;
-  const table = `farewell-reconcile-${tables}`;
-  await ensureTable(rawDynamo, table);
-  store = new DynamoExitStore(dynamo, table);
+  store = await harness.store(`farewell-reconcile-${tables}`);
   deps = { store, scheduler, clock, log: silentLog };
 });
 
@@ -97,28 +42,12 @@ async function storedExit(overrides: Partial<Exit> = {}): Promise<Exit> {
 }
 
 /** What the system has after starting an exit: the exit and a schedule per pending step. */
-async function startedExit(overrides: Partial<Exit> = {}): Promise<Exit> {
-  const exit = await storedExit(overrides);
-  for (const step of pendingSteps(exit)) {
-    await scheduler.schedule(exit.id, step.id, new Date(step.dueAt));
-  }
-  return exit;
-}
+const startedExit = (overrides: Partial<Exit> = {}) => harness.start(store, buildExit(overrides));
 
-function scheduledStepIds(exit: Exit): string[] {
-  const prefix = `fw-${exit.id}-`;
-  return emulator
-    .list()
-    .filter((record) => record.Name.startsWith(prefix))
-    .map((record) => record.Name.slice(prefix.length))
-    .sort();
-}
+const scheduledStepIds = (exit: Exit) => harness.scheduledStepIds(exit.id);
 
 /** The event a step's schedule will deliver. */
-function scheduledEvent(exit: Exit, stepId: string): StepEvent | undefined {
-  const record = emulator.list().find((r) => r.Name === scheduleName(exit.id, stepId));
-  return record?.Target.Input ? (JSON.parse(record.Target.Input) as StepEvent) : undefined;
-}
+const scheduledEvent = (exit: Exit, stepId: string) => harness.scheduledEvent(exit.id, stepId);
 
 /** Every step of the fixture with `state`, except those given. */
 function stepsIn(state: Step['state'], except: Record<string, Step> = {}): Record<string, Step> {
@@ -160,12 +89,12 @@ describe('reconcile', () => {
     const exit = await startedExit();
     await scheduler.cancel(exit.id, 'survey');
     await reconcile(deps);
-    const schedules = emulator.list();
+    const schedules = harness.emulator.list();
 
     const report = await reconcile(deps);
 
     expect(report).toEqual({ exitsChecked: 1, schedulesRepaired: 0, exitsCompleted: 0 });
-    expect(emulator.list()).toEqual(schedules);
+    expect(harness.emulator.list()).toEqual(schedules);
   });
 
   it('completes an active exit whose every step is final', async () => {
@@ -244,11 +173,11 @@ describe('reconcile', () => {
     // An hour after the step was due: overdue, and its sender long gone.
     now = new Date('2025-09-30T09:00:00.000Z');
     await reconcile(deps);
-    const schedules = emulator.list();
+    const schedules = harness.emulator.list();
 
     const report = await reconcile(deps);
 
-    expect(emulator.list()).toEqual(schedules);
+    expect(harness.emulator.list()).toEqual(schedules);
     expect(report).toEqual({ exitsChecked: 1, schedulesRepaired: 0, exitsCompleted: 0 });
   });
 });
