@@ -6,6 +6,7 @@ import {
   WIN_BACK_ANSWERS,
 } from '../domain/exit.js';
 import { REASON_LABELS, TEXT_LIMITS, WIN_BACK_LABELS } from '../domain/survey.js';
+import { describedBy, textAreaView } from './form-fields.js';
 import type {
   ChoiceGroupView,
   ErrorLink,
@@ -35,11 +36,6 @@ export function clientDay(exit: Exit, instant: Date | string): string {
   return formatDay(instant, exit.client.locale, exit.client.timezone);
 }
 
-function describedBy(id: string, hint: string | null, error: string | null): string | null {
-  const ids = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean);
-  return ids.length > 0 ? ids.join(' ') : null;
-}
-
 interface FieldContext {
   fields: SurveyFields;
   errors: Map<string, string>;
@@ -52,19 +48,7 @@ function textField(
   hint: string | null,
   rows: number,
 ): TextFieldView {
-  const id = `field-${name}`;
-  const error = context.errors.get(name) ?? null;
-  return {
-    id,
-    name,
-    label,
-    hint,
-    error,
-    describedBy: describedBy(id, hint, error),
-    value: context.fields[name] ?? '',
-    rows,
-    maxLength: TEXT_LIMITS[name],
-  };
+  return textAreaView(context, { name, label, hint, rows, maxLength: TEXT_LIMITS[name] });
 }
 
 function choiceGroup(

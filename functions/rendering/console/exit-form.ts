@@ -4,6 +4,7 @@ import type { Exit } from '../../domain/exit.js';
 import { orderedSteps } from '../../domain/exit.js';
 import type { RenderedEmail } from '../../domain/ports.js';
 import type { SequenceRules } from '../../domain/sequence-rules.js';
+import { describedBy, type FormContext, textAreaView } from '../form-fields.js';
 import type { ErrorLink, TextFieldView } from '../page-views.js';
 import { formatDate, monthsBetween, periodInWords, spanInWords } from '../time-words.js';
 import { clientTime, stepLabel } from './format.js';
@@ -33,15 +34,7 @@ const ORDER = [
   'externalId',
 ];
 
-function describedBy(id: string, hint: string | null, error: string | null): string | null {
-  const ids = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean);
-  return ids.length > 0 ? ids.join(' ') : null;
-}
-
-interface Context {
-  fields: Record<string, string>;
-  errors: Map<string, string>;
-}
+type Context = FormContext;
 
 function inputField(
   context: Context,
@@ -82,19 +75,7 @@ function textArea(
   hint: string | null,
   maxLength: number,
 ): TextFieldView {
-  const id = `field-${name}`;
-  const error = context.errors.get(name) ?? null;
-  return {
-    id,
-    name,
-    label,
-    hint,
-    error,
-    describedBy: describedBy(id, hint, error),
-    value: context.fields[name] ?? '',
-    rows: 4,
-    maxLength,
-  };
+  return textAreaView(context, { name, label, hint, rows: 4, maxLength });
 }
 
 /** The notice rule in words, from the sequence: "14 days under 6 months, 30 under 24, else 60". */
