@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Exit } from '../../functions/domain/exit.js';
 import { signLinkToken } from '../../functions/domain/link-token.js';
 import {
   CHROMIUM,
@@ -12,9 +11,8 @@ import {
   launchChromium,
   shoot,
 } from '../support/browser.js';
-import { waitFor } from '../support/ports.js';
+import { type SurveyedExit, startSurveyedExits, storedExit } from '../support/surveyed-exits.js';
 import { startTestStack, type TestStack } from '../support/test-stack.js';
-import { exitRequested } from '../support/webhooks.js';
 
 /**
  * The client pages in real Chromium, through the local stack: the survey link taken from the
@@ -33,45 +31,10 @@ let harness: TestStack;
 let context: BrowserContext;
 let page: Page;
 
-interface Started {
-  exitId: string;
-  /** The survey email's HTML part, as delivered. */
-  html: string;
-}
-let mouseExit: Started;
-let keyboardExit: Started;
+let mouseExit: SurveyedExit;
+let keyboardExit: SurveyedExit;
 
-async function exitOf(exitId: string): Promise<Exit> {
-  const exit = await harness.stack.store.get(exitId);
-  if (!exit) throw new Error(`exit ${exitId} missing`);
-  return exit;
-}
-
-/** Starts exits ending in 5 days, travels until their survey emails are out, returns the emails. */
-async function startExits(count: number): Promise<Started[]> {
-  const now = await harness.travel(0);
-  const started: { exitId: string; email: string }[] = [];
-  for (let n = 0; n < count; n += 1) {
-    const payload = exitRequested({ effectiveOn: now.plus({ days: 5 }).toISODate() });
-    const email = (payload.data as { client: { email: string } }).client.email;
-    const { exitId } = (await (await harness.webhook(payload)).json()) as { exitId: string };
-    await waitFor(
-      async () => ((await exitOf(exitId)).steps.notice?.state === 'sent' ? true : undefined),
-      5_000,
-    );
-    started.push({ exitId, email });
-  }
-  await harness.travel(12);
-  return Promise.all(
-    started.map(async ({ exitId, email }) => {
-      const survey = (await harness.emailsTo(email)).find((e) =>
-        e.subject.includes('How did we do'),
-      );
-      if (!survey?.body.html) throw new Error('no survey email');
-      return { exitId, html: survey.body.html };
-    }),
-  );
-}
+const exitOf = (exitId: string) => storedExit(harness, exitId);
 
 /** A link from the email's HTML, e.g. the 0–10 scale's `?score=7`. */
 function linkIn(html: string, pattern: RegExp): string {
@@ -102,7 +65,7 @@ beforeAll(async () => {
   if (!hasChromium) return;
   mkdirSync(SHOTS, { recursive: true });
   harness = await startTestStack();
-  const [first, second] = await startExits(2);
+  const [first, second] = await startSurveyedExits(harness, 2);
   if (!first || !second) throw new Error('exits not started');
   [mouseExit, keyboardExit] = [first, second];
   context = await launchChromium(join(profile, 'chromium'));
@@ -119,7 +82,7 @@ describe.skipIf(!hasChromium)('the survey in Chromium', () => {
   it('opens from the score the client clicked in the email, on a phone, accessible', async () => {
     await page.setViewportSize({ width: 375, height: 800 });
 
-    const response = await page.goto(linkIn(mouseExit.html, /\/s\/.*\?score=7$/));
+    const response = await page.goto(linkIn(mouseExit.survey.body.html, /\/s\/.*\?score=7$/));
 
     expect(response?.status()).toBe(200);
     expect(await page.isChecked('#score-7')).toBe(true);
@@ -130,7 +93,7 @@ describe.skipIf(!hasChromium)('the survey in Chromium', () => {
 
   it('shows each problem next to its field when required answers are missing', async () => {
     await page.setViewportSize({ width: 375, height: 800 });
-    await page.goto(linkIn(mouseExit.html, /\/s\/[^?]+$/));
+    await page.goto(linkIn(mouseExit.survey.body.html, /\/s\/[^?]+$/));
 
     await page.click('button[type=submit]');
 
@@ -145,7 +108,7 @@ describe.skipIf(!hasChromium)('the survey in Chromium', () => {
   });
 
   it('stores the answers, thanks the client, and shows them in the timeline', async () => {
-    await page.goto(linkIn(mouseExit.html, /\/s\/.*\?score=4$/));
+    await page.goto(linkIn(mouseExit.survey.body.html, /\/s\/.*\?score=4$/));
 
     await page.click('label[for=reason-communication]');
     await page.fill('#field-whatWorked', 'The design work was excellent.');
@@ -189,7 +152,7 @@ describe.skipIf(!hasChromium)('the survey in Chromium', () => {
 
   it('can be answered with the keyboard alone, with the focus always visible', async () => {
     await page.setViewportSize({ width: 1280, height: 900 });
-    await page.goto(linkIn(keyboardExit.html, /\/s\/[^?]+$/));
+    await page.goto(linkIn(keyboardExit.survey.body.html, /\/s\/[^?]+$/));
 
     await tabTo('#score-0');
     const outline = await page.evaluate(
@@ -216,7 +179,7 @@ describe.skipIf(!hasChromium)('the survey in Chromium', () => {
   });
 
   it('shows a friendly page for a tampered link (404) and an expired one (410)', async () => {
-    const good = linkIn(keyboardExit.html, /\/s\/[^?]+$/);
+    const good = linkIn(keyboardExit.survey.body.html, /\/s\/[^?]+$/);
     const now = await harness.travel(0);
     const expired = signLinkToken(harness.stack.secrets.FAREWELL_LINK_KEYS.split(/\s+/), {
       exitId: keyboardExit.exitId,
@@ -241,7 +204,7 @@ describe.skipIf(!hasChromium)('the survey in Chromium', () => {
 describe.skipIf(!hasChromium)('the unsubscribe page in Chromium', () => {
   it('offers stop and pause, and stopping offers the way back in', async () => {
     await page.setViewportSize({ width: 375, height: 800 });
-    await page.goto(linkIn(keyboardExit.html, /\/u\//));
+    await page.goto(linkIn(keyboardExit.survey.body.html, /\/u\//));
     await expectAccessible(page);
     await shoot(page, SHOTS, 'unsubscribe');
 

@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Exit } from '../../functions/domain/exit.js';
 import { emailHash } from '../../functions/domain/ids.js';
 import { signLinkToken } from '../../functions/domain/link-token.js';
-import { waitFor } from '../support/ports.js';
+import { type SurveyedExit, startSurveyedExits, storedExit } from '../support/surveyed-exits.js';
 import { type StoredEmail, startTestStack, type TestStack } from '../support/test-stack.js';
-import { exitRequested } from '../support/webhooks.js';
 
 /**
  * The unsubscribe contract over HTTP: GET never changes state, forms need their CSRF token, and
@@ -14,13 +12,13 @@ import { exitRequested } from '../support/webhooks.js';
 
 let harness: TestStack;
 /** Only read and refused, never changed: the page tests share it. */
-let unchanged: Started;
+let unchanged: SurveyedExit;
 /** The one the one-click tests unsubscribe. */
-let leaving: Started;
+let leaving: SurveyedExit;
 
 beforeAll(async () => {
   harness = await startTestStack();
-  const [first, second] = await startExits(2);
+  const [first, second] = await startSurveyedExits(harness, 2);
   if (!first || !second) throw new Error('exits not started');
   [unchanged, leaving] = [first, second];
 });
@@ -36,43 +34,7 @@ const ONE_CLICK = {
   redirect: 'manual',
 } as const;
 
-async function exitOf(exitId: string): Promise<Exit> {
-  const exit = await harness.stack.store.get(exitId);
-  if (!exit) throw new Error(`exit ${exitId} missing`);
-  return exit;
-}
-
-interface Started {
-  exitId: string;
-  email: string;
-  survey: StoredEmail;
-}
-
-/** Starts exits whose effective date is in 5 days, and travels until their survey emails are out. */
-async function startExits(count: number): Promise<Started[]> {
-  const now = await harness.travel(0);
-  const started = [];
-  for (let n = 0; n < count; n += 1) {
-    const payload = exitRequested({ effectiveOn: now.plus({ days: 5 }).toISODate() });
-    const email = (payload.data as { client: { email: string } }).client.email;
-    const { exitId } = (await (await harness.webhook(payload)).json()) as { exitId: string };
-    await waitFor(
-      async () => ((await exitOf(exitId)).steps.notice?.state === 'sent' ? true : undefined),
-      5_000,
-    );
-    started.push({ exitId, email });
-  }
-  await harness.travel(12);
-  return Promise.all(
-    started.map(async ({ exitId, email }) => {
-      const survey = (await harness.emailsTo(email)).find((e) =>
-        e.subject.includes('How did we do'),
-      );
-      if (!survey) throw new Error('no survey email');
-      return { exitId, email, survey };
-    }),
-  );
-}
+const exitOf = (exitId: string) => storedExit(harness, exitId);
 
 function header(email: StoredEmail, name: string): string {
   const found = email.headers?.find((h) => h.name.toLowerCase() === name.toLowerCase());
