@@ -8,18 +8,23 @@
  * send; retries run later in real time, one at a time per invocation, and `stop` cancels them.
  */
 
-export interface AsyncInvokerOptions {
+export interface AsyncInvokerOptions<T> {
   /** Delay before each retry: Lambda's default is two retries, about 1 and 2 minutes apart. */
   retryDelaysMs: readonly number[];
-  /** Told when a retry fails; `final` when no retry is left (on AWS the event goes to the DLQ). */
-  onRetryFailed?: (error: unknown, attempt: number, final: boolean) => void;
+  /**
+   * Told of every failed attempt (1 is the first run); `final` when no retry is left: on AWS the
+   * event then goes to the dead-letter queue.
+   */
+  onFailure?: (error: unknown, attempt: number, final: boolean, payload: T) => void;
 }
 
-export interface AsyncInvoker {
+export interface AsyncInvoker<T> {
   /** Runs the function once; on failure rethrows and plans the retries. */
-  invoke(payload: unknown): Promise<void>;
+  invoke(payload: T): Promise<void>;
   /** Retries waiting or running. */
   pending(): number;
+  /** Resolves once no retry is waiting or running. */
+  settled(): Promise<void>;
   /** Cancels waiting retries and waits for a running one. */
   stop(): Promise<void>;
 }
@@ -27,26 +32,29 @@ export interface AsyncInvoker {
 /** Lambda's own defaults for asynchronous invocation. */
 export const LAMBDA_RETRY_DELAYS_MS: readonly number[] = [60_000, 120_000];
 
-export function asyncInvoker(
-  run: (payload: unknown) => Promise<unknown>,
-  options: AsyncInvokerOptions,
-): AsyncInvoker {
+export function asyncInvoker<T>(
+  run: (payload: T) => Promise<unknown>,
+  options: AsyncInvokerOptions<T>,
+): AsyncInvoker<T> {
   const timers = new Set<NodeJS.Timeout>();
   const running = new Set<Promise<void>>();
   let stopped = false;
 
-  function planRetry(payload: unknown, attempt: number): void {
+  function failed(error: unknown, payload: T, attempt: number): void {
+    const final = attempt > options.retryDelaysMs.length;
+    options.onFailure?.(error, attempt, final, payload);
+    if (!final) planRetry(payload, attempt);
+  }
+
+  /** Plans the retry that follows failed attempt `attempt`. */
+  function planRetry(payload: T, attempt: number): void {
     const delay = options.retryDelaysMs[attempt - 1];
     if (delay === undefined || stopped) return;
     const timer = setTimeout(() => {
       timers.delete(timer);
       const retry = run(payload).then(
         () => undefined,
-        (error: unknown) => {
-          const final = attempt >= options.retryDelaysMs.length;
-          options.onRetryFailed?.(error, attempt, final);
-          planRetry(payload, attempt + 1);
-        },
+        (error: unknown) => failed(error, payload, attempt + 1),
       );
       running.add(retry);
       void retry.finally(() => running.delete(retry));
@@ -61,11 +69,17 @@ export function asyncInvoker(
       try {
         await run(payload);
       } catch (error) {
-        planRetry(payload, 1);
+        failed(error, payload, 1);
         throw error;
       }
     },
     pending: () => timers.size + running.size,
+    async settled() {
+      while (timers.size + running.size > 0) {
+        if (running.size > 0) await Promise.all(running);
+        else await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+    },
     async stop() {
       stopped = true;
       for (const timer of timers) clearTimeout(timer);

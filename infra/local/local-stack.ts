@@ -106,10 +106,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       {
         retryDelaysMs: options.lambdaRetryDelaysMs ?? LAMBDA_RETRY_DELAYS_MS,
         // The event names the exit and step only; it is still kept out of the log, as on AWS.
-        onRetryFailed: (_error, attempt, final) =>
+        // The first failure is the emulator's to report (it names the schedule).
+        onFailure: (_error, attempt, final) => {
+          if (attempt === 1) return;
           console.error(
-            `Local Lambda: send-step retry ${attempt} failed${final ? '; no retry left (on AWS the event goes to the dead-letter queue and the reconciler repairs the step)' : ''}`,
-          ),
+            `Local Lambda: send-step retry ${attempt - 1} failed${final ? '; no retry left (on AWS the event goes to the dead-letter queue and the reconciler repairs the step)' : ''}`,
+          );
+        },
       },
     );
     const scheduler = await startSchedulerEmulator({

@@ -29,7 +29,7 @@ describe('local Lambda asynchronous invocation', () => {
     const failed: [number, boolean][] = [];
     const invoker = asyncInvoker(fn.run, {
       retryDelaysMs: [5, 10],
-      onRetryFailed: (_error, attempt, final) => failed.push([attempt, final]),
+      onFailure: (_error, attempt, final) => failed.push([attempt, final]),
     });
 
     await expect(invoker.invoke({ step: 'notice' })).rejects.toThrow('failure 1');
@@ -37,7 +37,10 @@ describe('local Lambda asynchronous invocation', () => {
     await waitFor(async () => (invoker.pending() === 0 ? true : undefined), 2_000, 5);
 
     expect(fn.calls).toEqual([{ step: 'notice' }, { step: 'notice' }, { step: 'notice' }]);
-    expect(failed).toEqual([[1, false]]);
+    expect(failed).toEqual([
+      [1, false],
+      [2, false],
+    ]);
     await invoker.stop();
   });
 
@@ -46,16 +49,17 @@ describe('local Lambda asynchronous invocation', () => {
     const failed: [number, boolean][] = [];
     const invoker = asyncInvoker(fn.run, {
       retryDelaysMs: [5, 10],
-      onRetryFailed: (_error, attempt, final) => failed.push([attempt, final]),
+      onFailure: (_error, attempt, final) => failed.push([attempt, final]),
     });
 
     await expect(invoker.invoke('event')).rejects.toThrow();
-    await waitFor(async () => (invoker.pending() === 0 ? true : undefined), 2_000, 5);
+    await invoker.settled();
 
     expect(fn.calls).toHaveLength(3);
     expect(failed).toEqual([
       [1, false],
-      [2, true],
+      [2, false],
+      [3, true],
     ]);
     await invoker.stop();
   });

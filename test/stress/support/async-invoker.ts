@@ -1,3 +1,5 @@
+import { asyncInvoker } from '../../../infra/local/async-invoke.js';
+
 /** One attempt of the send-step function on a fired schedule's input; throwing is a function error. */
 export type Delivery = (input: string) => Promise<void>;
 
@@ -18,31 +20,34 @@ export interface AsyncInvoker {
   stats: InvokerStats;
 }
 
-/** Lambda retries a failed asynchronous invocation twice, then gives the event to the DLQ. */
-const MAX_ATTEMPTS = 3;
-
 /**
- * Lambda's asynchronous invocation, which Scheduler uses: a function error is retried twice.
- * Lambda waits a minute, then two, between tries; here the retries follow at once, which only
- * matters to a claim still under its lease, and the reconciler takes those over later anyway.
+ * Local mode's Lambda asynchronous invocation (two retries after a failure), counted. Lambda
+ * waits a minute, then two, between tries; here the retries follow at once and `invoke` waits
+ * for them, which only matters to a claim still under its lease, and the reconciler takes those
+ * over later anyway.
  */
 export function createAsyncInvoker(delivery: Delivery): AsyncInvoker {
   const stats: InvokerStats = { invocations: 0, attempts: 0, failures: {}, deadLettered: [] };
+  const lambda = asyncInvoker<string>(
+    async (input) => {
+      stats.attempts += 1;
+      await delivery(input);
+    },
+    {
+      retryDelaysMs: [0, 0],
+      onFailure(error, _attempt, final, input) {
+        const message = describe(error);
+        stats.failures[message] = (stats.failures[message] ?? 0) + 1;
+        if (final) stats.deadLettered.push(input);
+      },
+    },
+  );
   return {
     stats,
     async invoke(input) {
       stats.invocations += 1;
-      for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
-        stats.attempts += 1;
-        try {
-          await delivery(input);
-          return;
-        } catch (error) {
-          const message = describe(error);
-          stats.failures[message] = (stats.failures[message] ?? 0) + 1;
-        }
-      }
-      stats.deadLettered.push(input);
+      await lambda.invoke(input).catch(() => undefined);
+      await lambda.settled();
     },
   };
 }
