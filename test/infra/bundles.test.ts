@@ -76,60 +76,44 @@ describe('bundles', () => {
   }, 60_000);
 
   it('render a page from the web bundle, loading its templates at first use', async () => {
-    const stub = await startSecretsStub(secret);
-    try {
-      const { file, env } = bundleOf(
-        synthesized.farewell.stateless.functions.web.function,
-        synthesized.outdir,
-      );
-      const event = {
-        rawPath: '/s/not-a-token',
-        headers: {},
-        requestContext: { http: { method: 'GET' } },
-      };
+    const stdout = await invokeWebBundle('/s/not-a-token');
 
-      const stdout = await importBundle(
-        file,
-        { ...env, ...aws(stub.endpoint), AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:9' },
-        event,
-      );
-
-      const response = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as {
-        statusCode: number;
-        body: string;
-      };
-      expect(response.statusCode).toBe(404);
-      expect(response.body).toMatch(/^<!doctype html>/i);
-    } finally {
-      await stub.stop();
-    }
+    const response = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as {
+      statusCode: number;
+      body: string;
+    };
+    expect(response.statusCode).toBe(404);
+    expect(response.body).toMatch(/^<!doctype html>/i);
   }, 60_000);
 
   it('answer a request from the web bundle and publish its metric', async () => {
-    const stub = await startSecretsStub(secret);
-    try {
-      const { file, env } = bundleOf(
-        synthesized.farewell.stateless.functions.web.function,
-        synthesized.outdir,
-      );
-      const event = {
-        rawPath: '/healthz',
-        headers: {},
-        requestContext: { http: { method: 'GET' } },
-      };
+    // Nothing listens where the store is: health answers 503.
+    const stdout = await invokeWebBundle('/healthz');
 
-      const stdout = await importBundle(
-        file,
-        // Nothing listens there: the store is unreachable, so health answers 503.
-        { ...env, ...aws(stub.endpoint), AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:9' },
-        event,
-      );
-
-      const lines = stdout.trim().split('\n');
-      expect(JSON.parse(lines.at(-1) ?? '{}')).toMatchObject({ statusCode: 503 });
-      expect(stdout).toContain('"Http5xx"');
-    } finally {
-      await stub.stop();
-    }
+    const lines = stdout.trim().split('\n');
+    expect(JSON.parse(lines.at(-1) ?? '{}')).toMatchObject({ statusCode: 503 });
+    expect(stdout).toContain('"Http5xx"');
   }, 60_000);
 });
+
+/**
+ * Imports the web bundle in a fresh process and sends it one `GET path`, with the secret from a
+ * loopback stub and DynamoDB pointed where nothing listens. Answers the child's stdout.
+ */
+async function invokeWebBundle(path: string): Promise<string> {
+  const stub = await startSecretsStub(STUB_SECRET);
+  try {
+    const { file, env } = bundleOf(
+      synthesized.farewell.stateless.functions.web.function,
+      synthesized.outdir,
+    );
+    const event = { rawPath: path, headers: {}, requestContext: { http: { method: 'GET' } } };
+    return await importBundle(
+      file,
+      { ...env, ...aws(stub.endpoint), AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:9' },
+      event,
+    );
+  } finally {
+    await stub.stop();
+  }
+}
