@@ -34,8 +34,12 @@ export interface FaultRule {
   fails?(index: number): boolean;
   /** At most this many requests fail; then the rule lets everything through. */
   limit: number;
-  /** A canned error, or a rewrite of the body that is then forwarded to the real service. */
-  answer: FaultAnswer | { rewrite(body: Buffer): Buffer };
+  /**
+   * A canned error; a rewrite of the body that is then forwarded to the real service; or
+   * `answerLost`: forwarded, the service's answer kept in the log, then the client's connection
+   * cut instead of answering, as when a response is lost on the way back.
+   */
+  answer: FaultAnswer | { rewrite(body: Buffer): Buffer } | { answerLost: true };
 }
 
 /** What happened to one request. */
@@ -125,6 +129,8 @@ export async function startFaultProxy(
       const { answer } = active.rule;
       if ('rewrite' in answer) {
         forwarded = answer.rewrite(body);
+      } else if ('answerLost' in answer) {
+        // Forwarded as it is below; the answer is then dropped.
       } else {
         exchange.status = answer.status;
         exchange.responseBody = Buffer.from(answer.body);
@@ -159,6 +165,10 @@ export async function startFaultProxy(
           const responseBody = Buffer.concat(parts);
           exchange.status = response.statusCode ?? 502;
           exchange.responseBody = responseBody;
+          if (active && 'answerLost' in active.rule.answer) {
+            outgoing.socket?.destroy();
+            return;
+          }
           const { 'transfer-encoding': _chunkedResponse, ...rest } = response.headers;
           outgoing.writeHead(exchange.status, {
             ...rest,
