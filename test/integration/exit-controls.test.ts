@@ -204,6 +204,28 @@ describe('resumeExit', () => {
     expect(scheduledAt(exit, 'check-in-1')).toBe('at(2025-09-30T08:00:00)');
   });
 
+  it('re-creates the schedules when repeated on an active exit (a retry after a failed create)', async () => {
+    const exit = await startedExit();
+    await pauseExit(deps, exit.id, 'console');
+    // The status write landed, then creating the schedules failed: active, with none.
+    await store.changeStatus(exit.id, {
+      from: ['paused'],
+      to: 'active',
+      at: START.toISOString(),
+      entry: {
+        at: START.toISOString(),
+        event: 'exit.resumed',
+        detail: 'Resumed from the webhook.',
+      },
+    });
+    expect(scheduledStepIds(exit)).toEqual([]);
+
+    const result = await resumeExit(deps, exit.id, 'webhook');
+
+    expect(result).toEqual({ exitId: exit.id, status: 'active', changed: false });
+    expect(scheduledStepIds(exit)).toEqual(ALL_STEPS);
+  });
+
   it('moves a gratitude that fell due while paused to the next send slot and schedules it', async () => {
     const { steps } = buildExit();
     const exit = await storedExit({

@@ -31,18 +31,18 @@ const ATTEMPTS = 5;
 /**
  * Writes a status change computed from a fresh read, retrying when a concurrent write (a step
  * being sent, another operator) changed the exit in between. `plan` answers a `ControlResult`
- * instead of a change when there is nothing to write.
+ * instead of a change when there is nothing to write; the exit as read is then `unchanged`.
  */
 export async function applyChange(
   deps: ExitControlDeps,
   exitId: string,
   plan: (exit: Exit) => StatusChange | ControlResult,
-): Promise<{ result: ControlResult; before?: Exit; after?: Exit }> {
+): Promise<{ result: ControlResult; before?: Exit; after?: Exit; unchanged?: Exit }> {
   for (let attempt = 0; attempt < ATTEMPTS; attempt += 1) {
     const exit = await deps.store.get(exitId);
     if (!exit) throw new NotFoundError(`No exit ${exitId}`);
     const change = plan(exit);
-    if ('exitId' in change) return { result: change };
+    if ('exitId' in change) return { result: change, unchanged: exit };
     const after = await deps.store.changeStatus(exitId, change);
     if (after)
       return { result: { exitId, status: after.status, changed: true }, before: exit, after };
@@ -177,13 +177,18 @@ export function resumePlan(exit: Exit, now: Date, rules: SequenceRules): StatusC
   };
 }
 
-/** Resumes a paused exit and creates the schedules of every pending step. */
+/**
+ * Resumes a paused exit and creates the schedules of every pending step. Resuming an exit that
+ * is already active creates them again (in place when they exist): a resume whose schedules
+ * failed after its status was written answers 5xx, and its retry must finish the job rather
+ * than leave the steps to the next daily reconcile.
+ */
 export async function resumeExit(
   deps: ExitControlDeps,
   exitId: string,
   actor: Actor,
 ): Promise<ControlResult> {
-  const { result, after } = await applyChange(deps, exitId, (exit) => {
+  const { result, after, unchanged } = await applyChange(deps, exitId, (exit) => {
     if (exit.status === 'active') return { exitId, status: exit.status, changed: false };
     if (exit.status !== 'paused')
       throw new ConflictError(`A ${exit.status} exit cannot be resumed`);
@@ -196,10 +201,9 @@ export async function resumeExit(
       },
     };
   });
+  if (unchanged?.status === 'active') await schedulePending(deps, unchanged);
   if (after) {
-    for (const step of pendingSteps(after)) {
-      await deps.scheduler.schedule(after.id, step.id, new Date(step.dueAt));
-    }
+    await schedulePending(deps, after);
     if (pendingSteps(after).length === 0) {
       const now = deps.clock.now().toISOString();
       await deps.store.changeStatus(exitId, {
@@ -215,6 +219,12 @@ export async function resumeExit(
     }
   }
   return result;
+}
+
+async function schedulePending(deps: ExitControlDeps, exit: Exit): Promise<void> {
+  for (const step of pendingSteps(exit)) {
+    await deps.scheduler.schedule(exit.id, step.id, new Date(step.dueAt));
+  }
 }
 
 /** Runs one action on an exit. */
