@@ -33,8 +33,6 @@ export interface LocalStackOptions {
   env: Record<string, string | undefined>;
   /** Cheaper scrypt parameters for tests. */
   passwordParams?: ScryptParams;
-  /** Delays of Lambda's asynchronous retries of send-step (default 1 and 2 minutes, as on AWS). */
-  lambdaRetryDelaysMs?: readonly number[];
 }
 
 export interface LocalStack {
@@ -104,7 +102,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         await sendStep(event);
       },
       {
-        retryDelaysMs: options.lambdaRetryDelaysMs ?? LAMBDA_RETRY_DELAYS_MS,
+        retryDelaysMs: LAMBDA_RETRY_DELAYS_MS,
         // The event names the exit and step only; it is still kept out of the log, as on AWS.
         // The first failure is the emulator's to report (it names the schedule).
         onFailure: (_error, attempt, final) => {
