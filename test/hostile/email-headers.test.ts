@@ -5,6 +5,7 @@ import { ConfigError } from '../../functions/domain/errors.js';
 import { ConsoleClient } from '../support/console-client.js';
 import { type HostileStack, startHostileStack } from '../support/hostile-stack.js';
 import { waitFor } from '../support/ports.js';
+import { validSettings } from '../support/settings.js';
 import type { StoredEmail } from '../support/test-stack.js';
 import { exitRequested } from '../support/webhooks.js';
 
@@ -177,18 +178,7 @@ describe('line breaks in the firm and sender names (configuration)', () => {
   // A sender name with a line break can no longer be configured (below); the mailer's own
   // refusal of one is covered in test/integration/mailer.test.ts.
   it('are refused at start, naming the variable', () => {
-    const settings = {
-      FAREWELL_TABLE_NAME: 'farewell',
-      FAREWELL_PUBLIC_URL: 'https://farewell.example',
-      FAREWELL_FIRM_NAME: 'Northwind',
-      FAREWELL_SENDER_EMAIL: 'hello@northwind.example',
-      FAREWELL_WEBHOOK_SECRETS: `whsec_${Buffer.from('x'.repeat(24)).toString('base64')}`,
-      FAREWELL_SUPPRESSION_KEY: 's'.repeat(32),
-      FAREWELL_LINK_KEYS: 'l'.repeat(32),
-      FAREWELL_SESSION_KEY: 'k'.repeat(32),
-      FAREWELL_SEND_STEP_ARN: 'arn:aws:lambda:us-east-1:000000000000:function:send-step',
-      FAREWELL_SCHEDULER_ROLE_ARN: 'arn:aws:iam::000000000000:role/scheduler',
-    };
+    const settings = validSettings();
     for (const name of ['FAREWELL_FIRM_NAME', 'FAREWELL_SENDER_NAME']) {
       expect(() => loadConfig({ ...settings, [name]: `Northwind${INJECTED}` })).toThrow(
         ConfigError,

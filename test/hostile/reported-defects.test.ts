@@ -7,6 +7,7 @@ import { consoleSession } from '../support/hostile-console-session.js';
 import { bodyOf } from '../support/hostile-http.js';
 import { leaksIn } from '../support/hostile-invariants.js';
 import { type HostileStack, startHostileStack } from '../support/hostile-stack.js';
+import { validSettings } from '../support/settings.js';
 import { exitRequested, signWebhook } from '../support/webhooks.js';
 
 /**
@@ -106,18 +107,9 @@ describe('reported defects (each fails until fixed)', () => {
   // <https://attacker.example` makes it offer a second, foreign unsubscribe URL carrying the
   // client's token. Allow an origin and a plain path only.
   it('a public URL that would add an address to List-Unsubscribe is refused at start', () => {
-    const settings = {
-      FAREWELL_TABLE_NAME: 'farewell',
+    const settings = validSettings({
       FAREWELL_PUBLIC_URL: 'https://farewell.example/x>, <https://attacker.example',
-      FAREWELL_FIRM_NAME: 'Northwind',
-      FAREWELL_SENDER_EMAIL: 'hello@northwind.example',
-      FAREWELL_WEBHOOK_SECRETS: `whsec_${Buffer.from('x'.repeat(24)).toString('base64')}`,
-      FAREWELL_SUPPRESSION_KEY: 's'.repeat(32),
-      FAREWELL_LINK_KEYS: 'l'.repeat(32),
-      FAREWELL_SESSION_KEY: 'k'.repeat(32),
-      FAREWELL_SEND_STEP_ARN: 'arn:aws:lambda:us-east-1:000000000000:function:send-step',
-      FAREWELL_SCHEDULER_ROLE_ARN: 'arn:aws:iam::000000000000:role/scheduler',
-    };
+    });
 
     expect(() => loadConfig(settings)).toThrow(ConfigError);
   });

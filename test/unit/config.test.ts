@@ -1,25 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../functions/config.js';
 import { ConfigError } from '../../functions/domain/errors.js';
+import { validSettings, WEBHOOK_SECRET } from '../support/settings.js';
 
-const webhookSecret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+const webhookSecret = WEBHOOK_SECRET;
 const rotatedSecret = 'whsec_XNf1xJ6HKzVb/KzVbrn7LaF0fZV6aNDW';
 
 function completeEnv(): Record<string, string | undefined> {
-  return {
-    FAREWELL_TABLE_NAME: 'farewell-exits',
-    FAREWELL_PUBLIC_URL: 'https://farewell.example/',
-    FAREWELL_FIRM_NAME: 'Acme Consulting',
-    FAREWELL_SENDER_EMAIL: 'hello@acme.example',
-    FAREWELL_WEBHOOK_SECRETS: webhookSecret,
-    FAREWELL_SUPPRESSION_KEY: 's'.repeat(32),
-    FAREWELL_SESSION_KEY: 'c'.repeat(32),
-    FAREWELL_LINK_KEYS: 'k'.repeat(32),
-    FAREWELL_SEND_STEP_ARN: 'arn:aws:lambda:eu-west-1:123456789012:function:send-step',
-    FAREWELL_SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/scheduler',
-    // Unrelated variables in the environment are ignored.
-    PATH: '/usr/bin',
-  };
+  // Unrelated variables in the environment are ignored.
+  return { ...validSettings(), PATH: '/usr/bin' };
 }
 
 /** The message of the ConfigError that loading `env` throws. */

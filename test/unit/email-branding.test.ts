@@ -2,22 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../functions/config.js';
 import { ConfigError } from '../../functions/domain/errors.js';
 import { brandingFromConfig, textColourOn } from '../../functions/rendering/branding.js';
+import { validSettings } from '../support/settings.js';
 
-function env(extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    FAREWELL_TABLE_NAME: 'farewell-exits',
-    FAREWELL_PUBLIC_URL: 'https://farewell.example',
-    FAREWELL_FIRM_NAME: 'Acme Consulting',
-    FAREWELL_SENDER_EMAIL: 'hello@acme.example',
-    FAREWELL_WEBHOOK_SECRETS: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
-    FAREWELL_SUPPRESSION_KEY: 's'.repeat(32),
-    FAREWELL_SESSION_KEY: 'c'.repeat(32),
-    FAREWELL_LINK_KEYS: 'k'.repeat(32),
-    FAREWELL_SEND_STEP_ARN: 'arn:aws:lambda:eu-west-1:123456789012:function:send-step',
-    FAREWELL_SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/scheduler',
-    ...extra,
-  };
-}
+const env = (extra: Record<string, string> = {}) =>
+  validSettings({ FAREWELL_PUBLIC_URL: 'https://farewell.example', ...extra });
 
 function failure(variables: Record<string, string>): string {
   try {
