@@ -1,8 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningFarewell, startFarewell } from '../support/npm-start.js';
 import { freePort, waitFor } from '../support/ports.js';
 import { exitRequested, signWebhook, TEST_WEBHOOK_SECRET } from '../support/webhooks.js';
 
@@ -12,53 +12,21 @@ interface StoredEmail {
   body: { text?: string };
 }
 
-interface Running {
-  child: ChildProcess;
-  output: () => string;
-}
-
 const dataDir = mkdtempSync(join(tmpdir(), 'farewell-e2e-'));
 let appPort: number;
 let sesPort: number;
-let app: Running;
+let app: RunningFarewell;
 let appUrl: string;
 let sesUrl: string;
 
-/** Starts `npm start` exactly as a person would, on free ports, and waits for its banner. */
-async function startFarewell(): Promise<Running> {
-  const child = spawn('npm', ['start', '--silent'], {
-    cwd: process.cwd(),
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...process.env,
-      PORT: String(appPort),
-      FAREWELL_SES_PORT: String(sesPort),
-      FAREWELL_DATA_DIR: dataDir,
-      FAREWELL_WEBHOOK_SECRETS: TEST_WEBHOOK_SECRET,
-    },
+/** `npm start` on this test's ports and data folder. */
+const start = () =>
+  startFarewell({
+    PORT: String(appPort),
+    FAREWELL_SES_PORT: String(sesPort),
+    FAREWELL_DATA_DIR: dataDir,
+    FAREWELL_WEBHOOK_SECRETS: TEST_WEBHOOK_SECRET,
   });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  const ready = await waitFor(
-    async () => (output.includes('Farewell is running') ? true : undefined),
-    15_000,
-  );
-  if (!ready) throw new Error(`npm start did not come up within 15 s:\n${output}`);
-  return { child, output: () => output };
-}
-
-async function stopFarewell(running: Running): Promise<void> {
-  if (running.child.exitCode !== null || !running.child.pid) return;
-  const exited = new Promise((resolve) => running.child.once('exit', resolve));
-  process.kill(-running.child.pid, 'SIGINT');
-  await exited;
-}
 
 async function emailsTo(address: string): Promise<StoredEmail[]> {
   const response = await fetch(`${sesUrl}/store`);
@@ -82,11 +50,11 @@ beforeAll(async () => {
   [appPort, sesPort] = await Promise.all([freePort(), freePort()]);
   appUrl = `http://127.0.0.1:${appPort}`;
   sesUrl = `http://127.0.0.1:${sesPort}`;
-  app = await startFarewell();
+  app = await start();
 }, 30_000);
 
 afterAll(async () => {
-  if (app) await stopFarewell(app);
+  await app?.stop();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -224,8 +192,8 @@ describe('npm start, end to end', () => {
       5_000,
     );
 
-    await stopFarewell(app);
-    app = await startFarewell();
+    await app.stop();
+    app = await start();
     const after = (await (await post(signed)).json()) as { exitId: string };
 
     expect(after.exitId).toBe(before.exitId);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConsoleClient } from '../support/console-client.js';
 import { addressesIn, secretsIn } from '../support/hostile-log-scan.js';
+import { type RunningFarewell, startFarewell } from '../support/npm-start.js';
 import { freePort, waitFor } from '../support/ports.js';
 import type { StoredEmail } from '../support/test-stack.js';
 import { exitRequested, signWebhook, TEST_WEBHOOK_SECRET } from '../support/webhooks.js';
@@ -29,7 +30,7 @@ const ADDRESSES = {
 };
 
 const dataDir = mkdtempSync(join(tmpdir(), 'farewell-log-scan-'));
-let app: ChildProcess;
+let app: RunningFarewell;
 let output = '';
 let appUrl: string;
 let sesUrl: string;
@@ -51,12 +52,8 @@ beforeAll(async () => {
   const [appPort, sesPort] = await Promise.all([freePort(), freePort()]);
   appUrl = `http://127.0.0.1:${appPort}`;
   sesUrl = `http://127.0.0.1:${sesPort}`;
-  app = spawn('npm', ['start', '--silent'], {
-    cwd: process.cwd(),
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...process.env,
+  app = await startFarewell(
+    {
       PORT: String(appPort),
       FAREWELL_SES_PORT: String(sesPort),
       FAREWELL_DATA_DIR: dataDir,
@@ -65,18 +62,15 @@ beforeAll(async () => {
       FAREWELL_OPERATOR_PASSWORD: OPERATOR.password,
       POWERTOOLS_LOG_LEVEL: 'DEBUG',
     },
-  });
-  capture(app);
-  const ready = await waitFor(async () => (output.includes('Stop:') ? true : undefined), 30_000);
-  if (!ready) throw new Error(`npm start did not come up:\n${output}`);
+    30_000,
+  );
   await scenario();
-  if (app.pid) process.kill(-app.pid, 'SIGINT');
-  await new Promise((resolve) => app.once('exit', resolve));
+  await app.stop();
+  output = app.output() + output;
 }, 120_000);
 
 afterAll(async () => {
-  if (app?.pid && app.exitCode === null && app.signalCode === null)
-    process.kill(-app.pid, 'SIGKILL');
+  app?.kill();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
