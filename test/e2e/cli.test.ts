@@ -7,11 +7,11 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createContext } from '../../cli/context.js';
 import { main } from '../../cli/main.js';
 import { signIn } from '../../functions/domain/use-cases/operators.js';
+import { cliIo } from '../support/cli-io.js';
 import { waitFor } from '../support/ports.js';
 import { startTestStack, type TestStack } from '../support/test-stack.js';
 
@@ -65,23 +65,7 @@ function farewell(args: string[], stdin?: string): Promise<Run> {
   });
 }
 
-function io(stdin = '') {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk: Buffer) => {
-    out += chunk.toString();
-  });
-  stderr.on('data', (chunk: Buffer) => {
-    err += chunk.toString();
-  });
-  const input = PassThrough.from([stdin]);
-  return {
-    io: { stdout, stderr, stdin: input, env: { FAREWELL_DATA_DIR: dataDir }, cwd: process.cwd() },
-    output: () => ({ stdout: out, stderr: err }),
-  };
-}
+const io = (stdin = '') => cliIo(dataDir, stdin);
 
 /** `main()` in this process: the same code, without a second Node start. */
 async function inProcess(args: string[], stdin?: string): Promise<Run> {

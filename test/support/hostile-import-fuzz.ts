@@ -7,12 +7,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import fc from 'fast-check';
 import { UserError } from '../../cli/errors.js';
 import { IMPORT_COLUMNS, importKey, parseImport } from '../../cli/import-rows.js';
 import { main } from '../../cli/main.js';
 import { exitRequestSchema } from '../../functions/domain/exit-request.js';
+import { cliIo } from './cli-io.js';
 import {
   acceptedLine,
   anyDate,
@@ -224,23 +224,12 @@ export async function fuzzImportCommand(
         file += 1;
         const path = join(scratch, `rows-${file}.csv`);
         writeFileSync(path, csvText(c.file));
-        const stdout = new PassThrough();
-        const stderr = new PassThrough();
-        let out = '';
-        let err = '';
-        stdout.on('data', (chunk: Buffer) => {
-          out += chunk.toString();
-        });
-        stderr.on('data', (chunk: Buffer) => {
-          err += chunk.toString();
-        });
-        const code = await main(['--local', 'import', ...(c.dryRun ? ['--dry-run'] : []), path], {
-          stdout,
-          stderr,
-          stdin: PassThrough.from(['']),
-          env: { FAREWELL_DATA_DIR: stack.harness.stack.dataDir },
-          cwd: process.cwd(),
-        });
+        const { io, output } = cliIo(stack.harness.stack.dataDir);
+        const code = await main(
+          ['--local', 'import', ...(c.dryRun ? ['--dry-run'] : []), path],
+          io,
+        );
+        const { stdout: out, stderr: err } = output();
         imported += c.file.rows.length;
         tally.add(`exit ${code}`);
         const problems: string[] = [];
