@@ -12,11 +12,14 @@ import { UpdateBuilder } from './dynamo-update.js';
 /**
  * One conditional update: the exit exists; the stored revision is the one this write replaces
  * (none for a first answer), so two submissions can never both land on the same revision; each
- * step to skip is still `scheduled` (a step being sent is left alone).
+ * step to skip is still `scheduled` (a step being sent is left alone); the exit was not erased
+ * (an erase racing the submission wins, and no personal data lands on it afterwards).
  */
 export function surveyUpdate(tableName: string, exitId: string, write: SurveyWrite) {
   const update = new UpdateBuilder();
-  update.condition(`attribute_exists(${update.path(['pk'])})`);
+  update
+    .condition(`attribute_exists(${update.path(['pk'])})`)
+    .condition(`attribute_not_exists(${update.path(['erasedAt'])})`);
   const survey = ['survey'];
   if (write.replaces === 0) {
     update.condition(`attribute_not_exists(${update.path(survey)})`);

@@ -52,6 +52,9 @@ let exitId: string;
 let appUrl: string;
 /** Signed in before time travels: a sign-in after one gets a dead cookie (hostile #8). */
 let operator: ConsoleClient;
+/** The client's links from the survey email, tried again after the erase. */
+let surveyPath: string;
+let unsubscribePath: string;
 
 const documents = () => DynamoDBDocumentClient.from(new DynamoDBClient({}));
 
@@ -109,8 +112,8 @@ beforeAll(async () => {
     return emails.find((email) => email.subject.startsWith('How did we do'));
   }, 8_000);
   const text = survey?.body.text ?? '';
-  const surveyPath = /\/s\/[A-Za-z0-9_.-]+/.exec(text)?.[0] ?? '';
-  const unsubscribePath = /\/u\/[A-Za-z0-9_.-]+/.exec(text)?.[0] ?? '';
+  surveyPath = /\/s\/[A-Za-z0-9_.-]+/.exec(text)?.[0] ?? '';
+  unsubscribePath = /\/u\/[A-Za-z0-9_.-]+/.exec(text)?.[0] ?? '';
 
   expect((await postForm(surveyPath, ANSWERS)).status).toBe(200);
   const revised = {
@@ -266,6 +269,50 @@ describe('erasing an exit that went through everything', () => {
     expect(byExternalId.status).toBe(404);
     expect(holdsPersonalData(await (await operator.get(`/admin/exits/${exitId}`)).text())).toBe(
       false,
+    );
+  });
+
+  it('answers 410 on every client link afterwards and writes nothing onto the exit', async () => {
+    const before = await stack.harness.stack.store.get(exitId);
+    const operatorEmails = (
+      await stack.harness.emailsTo(stack.config.FAREWELL_OPERATOR_EMAIL ?? '')
+    ).length;
+    const oneClick = await fetch(`${appUrl}${unsubscribePath}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
+    // The 410 page has no form to take a CSRF token from; a forged one must not get further.
+    const post = (path: string, fields: Record<string, string>) =>
+      fetch(`${appUrl}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ ...fields, csrf: 'x' }).toString(),
+      });
+    const answers = { ...ANSWERS, testimonial: `After erase ${TAG}`, improve: `After ${TAG}` };
+    const responses = [
+      await fetch(`${appUrl}${surveyPath}`),
+      await post(surveyPath, answers),
+      await fetch(`${appUrl}${unsubscribePath}`),
+      await post(unsubscribePath, { action: 'pause' }),
+      await post(unsubscribePath, { action: 'resubscribe' }),
+      await post(unsubscribePath, { action: 'stop' }),
+      oneClick,
+    ];
+
+    for (const response of responses) {
+      expect(response.status).toBe(410);
+      const html = await response.text();
+      expect(html).not.toContain('<form');
+      expect(holdsPersonalData(html)).toBe(false);
+    }
+    const after = await stack.harness.stack.store.get(exitId);
+    expect(after?.survey).toEqual(before?.survey);
+    expect(after?.status).toBe(before?.status);
+    expect(after?.steps).toEqual(before?.steps);
+    expect(holdsPersonalData(JSON.stringify(await scanAll()))).toBe(false);
+    expect((await stack.harness.emailsTo(stack.config.FAREWELL_OPERATOR_EMAIL ?? '')).length).toBe(
+      operatorEmails,
     );
   });
 });

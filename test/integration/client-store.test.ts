@@ -3,6 +3,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoExitStore } from '../../functions/adapters/dynamo-exit-store.js';
 import { ensureTable } from '../../functions/adapters/dynamo-table.js';
+import { erasureOf } from '../../functions/domain/erasure.js';
 import type { Exit, SurveyResponse } from '../../functions/domain/exit.js';
 import type { SurveyWrite } from '../../functions/domain/ports.js';
 import { buildExit } from '../support/exit-fixture.js';
@@ -122,6 +123,16 @@ describe('recordSurvey', () => {
     const stored = await store.get(exit.id);
     expect(stored?.survey).toBeUndefined();
     expect(stored?.steps['survey-reminder']?.state).toBe('sending');
+  });
+
+  it('writes nothing onto an erased exit, even from a request that read it before the erase', async () => {
+    const exit = await storedExit();
+    await store.erase(exit.id, erasureOf(exit, AT, 'console'));
+
+    const result = await store.recordSurvey(exit.id, write(1, 4));
+
+    expect(result).toBeUndefined();
+    expect((await store.get(exit.id))?.survey).toBeUndefined();
   });
 
   it('writes nothing for an exit that does not exist', async () => {

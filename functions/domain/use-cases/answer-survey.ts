@@ -92,6 +92,8 @@ export async function answerSurvey(
     }
     const fresh = await deps.store.get(exit.id);
     if (!fresh) return { outcome: 'link-problem', problem: 'unknown-exit' };
+    // Erased between our read and our write: the store refused it, and nothing may be retried.
+    if (fresh.erasedAt) return { outcome: 'link-problem', problem: 'erased' };
     exit = fresh;
   }
   throw new ConflictError(`Exit ${exit.id} kept changing; try again`);

@@ -13,9 +13,10 @@ export interface ClientLinkDeps {
 
 /**
  * Why a link opens nothing: `invalid` (tampered, truncated, or made for another page), `expired`
- * (the survey closed, or the link is very old), `unknown-exit` (signed by us, but the exit is gone).
+ * (the survey closed, or the link is very old), `unknown-exit` (signed by us, but the exit is gone),
+ * `erased` (the operator erased the client's data: no link of that exit may collect any again).
  */
-export type LinkProblem = 'invalid' | 'expired' | 'unknown-exit';
+export type LinkProblem = 'invalid' | 'expired' | 'unknown-exit' | 'erased';
 
 export type OpenedLink =
   | { ok: true; exit: Exit; expiresAt: Date }
@@ -37,6 +38,7 @@ export async function openLink(
   }
   const exit = await deps.store.get(check.claims.exitId);
   if (!exit) return { ok: false, problem: 'unknown-exit' };
+  if (exit.erasedAt) return { ok: false, problem: 'erased' };
   return { ok: true, exit, expiresAt: new Date(check.claims.expiresAt * 1000) };
 }
 
@@ -54,6 +56,8 @@ export async function changeWithRetry(
 ): Promise<{ exit: Exit; changed: boolean; before: Exit }> {
   let current = exit;
   for (let attempt = 0; attempt < ATTEMPTS; attempt += 1) {
+    // An exit erased since the link was opened is never changed again (nor re-activated).
+    if (current.erasedAt) return { exit: current, changed: false, before: current };
     const change = plan(current);
     if (!change) return { exit: current, changed: false, before: current };
     const after = await store.changeStatus(current.id, change);

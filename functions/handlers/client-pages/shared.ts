@@ -42,6 +42,13 @@ export function linkProblemPage(
   problem: LinkProblem,
   purpose: 'survey' | 'unsubscribe',
 ): HttpResponse {
+  if (problem === 'erased') {
+    // Plain on purpose: no form, and nothing about the client, whose data is gone.
+    return messagePage(deps, 410, 'This link no longer works', [
+      'We have deleted the details this link belonged to, so it no longer opens anything, and we will not email this address about it again.',
+      'If there is something you would like to tell us, simply reply to one of our emails.',
+    ]);
+  }
   if (problem === 'expired' && purpose === 'survey') {
     return messagePage(deps, 410, 'This survey has closed', [
       'Thank you for wanting to answer. The survey stays open for a couple of months after we send it, and this one has now closed.',
