@@ -13,7 +13,13 @@ export function newExitId(): string {
   return `x${randomBytes(12).toString('hex')}`;
 }
 
-/** Keyed hash of an address for the suppression list: no address is stored in clear there. */
+/**
+ * Keyed hash of an address for the suppression list: no address is stored in clear there. An
+ * empty address (an erased exit's) is refused: its hash would be one key shared by every erased
+ * exit, so one client's unsubscribe or "email me again" would act on all of them.
+ */
 export function emailHash(key: string, email: string): string {
-  return createHmac('sha256', key).update(email.trim().toLowerCase()).digest('hex');
+  const address = email.trim().toLowerCase();
+  if (!address) throw new Error('Refusing to hash an empty email address');
+  return createHmac('sha256', key).update(address).digest('hex');
 }

@@ -1,4 +1,6 @@
+import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { erasureOf } from '../../functions/domain/erasure.js';
 import { emailHash } from '../../functions/domain/ids.js';
 import {
   openPreferences,
@@ -144,5 +146,32 @@ describe('resubscribe', () => {
 
     expect(h.scheduled).toEqual([]);
     expect((await h.reload(exit)).status).toBe('cancelled');
+  });
+});
+
+describe('an erased exit', () => {
+  it('is never re-activated by one-click unsubscribe then "Email me again", and no empty address is suppressed', async () => {
+    const exit = await h.storedExit();
+    await unsubscribe(h.preferences, h.token(exit, 'unsubscribe', 400), 'page');
+    const completed = await h.reload(exit);
+    expect(completed.status).toBe('completed');
+    await h.store.erase(exit.id, erasureOf(completed, h.now.toISOString(), 'console'));
+    const erased = await h.reload(exit);
+    h.now = new Date('2025-11-03T12:00:00.000Z');
+    const token = h.token(exit, 'unsubscribe', 400);
+
+    const results = [
+      await unsubscribe(h.preferences, token, 'one-click'),
+      await resubscribe(h.preferences, token),
+      await pauseEmails(h.preferences, token),
+      await openPreferences(h.preferences, token),
+    ];
+
+    for (const result of results) expect(result).toEqual({ ok: false, problem: 'erased' });
+    expect(await h.reload(exit)).toEqual(erased);
+    expect(h.scheduled).toEqual([]);
+    // The hash every erased exit would share, were an empty address ever hashed.
+    const shared = createHmac('sha256', SUPPRESSION_KEY).update('').digest('hex');
+    expect(await h.store.suppression(shared)).toBeUndefined();
   });
 });

@@ -213,6 +213,21 @@ describe('sendStep on dynalite and aws-ses-v2-local', () => {
     expect(await sentCount()).toBe(0);
   });
 
+  it('skips every step of an erased exit, even one left active, without sending', async () => {
+    const base = buildExit();
+    const exit = await storedExit({
+      status: 'active',
+      erasedAt: NOW.toISOString(),
+      client: { ...base.client, name: 'Erased client', email: '' },
+    });
+
+    const result = await sendStep(deps, { exitId: exit.id, stepId: 'notice' });
+
+    expect(result).toEqual({ outcome: 'skipped', reason: 'exit erased' });
+    expect((await store.get(exit.id))?.steps.notice?.state).toBe('skipped');
+    expect(await sentCount()).toBe(0);
+  });
+
   it('holds the step of a paused exit: nothing sent, the step stays scheduled', async () => {
     const exit = await storedExit({ status: 'paused' });
 

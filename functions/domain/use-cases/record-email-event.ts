@@ -92,6 +92,8 @@ export async function recordEmailEvent(
   const reason = stopReason(event);
   if (reason && (event.kind === 'bounce' || event.kind === 'complaint')) {
     for (const address of new Set(event.recipients.map((r) => r.trim().toLowerCase()))) {
+      // No address, no key: an empty one would hash to the key erased exits would share.
+      if (!address) continue;
       await deps.store.suppress(emailHash(deps.suppressionKey, address), reason, event.at);
     }
   }

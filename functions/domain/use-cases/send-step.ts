@@ -51,6 +51,8 @@ async function decide(
     // A schedule left over from before a reschedule: the step's own schedule will come.
     return { send: false, outcome: 'held', reason: 'stale schedule' };
   }
+  // An erased exit has no address left and is never sent to, whatever its status says.
+  if (exit.erasedAt) return { send: false, outcome: 'skipped', reason: 'exit erased' };
   if (exit.status === 'paused') return { send: false, outcome: 'held', reason: 'exit paused' };
   if (exit.status !== 'active') {
     return { send: false, outcome: 'skipped', reason: `exit ${exit.status}` };
