@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { brandedStylesheet, PageRenderer } from '../../functions/rendering/page-renderer.js';
 import { loadPageTemplates } from '../../functions/rendering/page-templates.js';
-import { surveyPageView } from '../../functions/rendering/survey-page.js';
+import { surveyPageView, surveyThanksView } from '../../functions/rendering/survey-page.js';
 import { TemplateBuildError } from '../../scripts/email-template-compiler.js';
 import { compilePageTemplates, evaluatePageSpecs } from '../../scripts/page-template-compiler.js';
 import { PAGE_MODULE, readPageSources } from '../../scripts/page-template-sources.js';
@@ -136,5 +136,42 @@ describe('the stylesheet', () => {
     expect(yellow.css).toMatch(/^:root\{--accent:#ffd500;--accent-text:#111111\}/);
     expect(yellow.href).toMatch(/^\/assets\/app\.css\?v=[0-9a-f]{16}$/);
     expect(yellow.hash).not.toBe(blue.hash);
+  });
+});
+
+describe('the survey thank-you page', () => {
+  const thanks = (publishAs: 'name' | 'company' | 'anonymous') => {
+    const exit = buildExit({
+      survey: {
+        answers: { reason: 'budget', score: 9, testimonial: 'Great', publishAs },
+        answeredAt: '2025-04-05T12:00:00.000Z',
+        revisedAt: '2025-04-05T12:00:00.000Z',
+        revision: 1,
+      },
+    });
+    const view = surveyThanksView(exit, {
+      revised: false,
+      surveyUrl: '/s/token',
+      closesAt: new Date('2025-06-01T10:00:00Z'),
+      signature: 'Grace',
+    });
+    const page = new PageRenderer(branding);
+    return page.render('survey-thanks', { title: 'Thank you' }, view).replace(/\s+/g, ' ');
+  };
+
+  it('says "only" once about publishing with the company\'s name', () => {
+    const html = thanks('company');
+
+    expect(html).toContain('with your company&#x27;s name only');
+    expect(html.match(/\bonly\b/g)).toHaveLength(1);
+  });
+
+  it('offers a way to withdraw consent that does not close with the survey', () => {
+    for (const scope of ['name', 'company', 'anonymous'] as const) {
+      const html = thanks(scope);
+
+      expect(html).not.toContain('whenever you wish: change your answer on the survey page');
+      expect(html).toMatch(/at any time by replying to any of our emails/);
+    }
   });
 });
