@@ -86,7 +86,7 @@ describe('unsubscribe', () => {
 });
 
 describe('pauseEmails', () => {
-  it('skips the reminder and moves the check-in to the first one at least six months away', async () => {
+  it('skips the reminder and moves the next check-in to the first send slot after six months, not a year', async () => {
     const exit = await h.storedExit();
 
     const result = await pauseEmails(h.preferences, h.token(exit, 'unsubscribe', 400));
@@ -95,14 +95,14 @@ describe('pauseEmails', () => {
     expect(result).toMatchObject({ ok: true, changed: true });
     expect(stored.status).toBe('active');
     expect(stored.steps['survey-reminder']?.state).toBe('skipped');
-    expect(stored.steps['check-in-1']?.state).toBe('skipped');
-    const next = stored.steps['check-in-2'];
+    const next = stored.steps['check-in-1'];
     expect(next?.state).toBe('scheduled');
-    expect(Date.parse(next?.dueAt ?? '')).toBeGreaterThan(Date.parse('2025-10-05T12:00:00Z'));
-    expect(h.scheduled).toEqual([
-      `${exit.id}/check-in-2@${new Date(next?.dueAt ?? '').toISOString()}`,
-    ]);
-    expect(h.cancelled.sort()).toEqual([`${exit.id}/check-in-1`, `${exit.id}/survey-reminder`]);
+    // Paused on 2025-04-05 (the harness clock): six months on is 2025-10-05, a Sunday; the next
+    // send slot is Monday 6 October at 10:00 in the client's zone, not check-in-2 in March 2026.
+    expect(next?.dueAt).toBe('2025-10-06T08:00:00Z');
+    expect(stored.steps['check-in-2']).toBeUndefined();
+    expect(h.scheduled).toEqual([`${exit.id}/check-in-1@2025-10-06T08:00:00.000Z`]);
+    expect(h.cancelled).toEqual([`${exit.id}/survey-reminder`]);
   });
 
   it('changes nothing when nothing is due in the next six months', async () => {

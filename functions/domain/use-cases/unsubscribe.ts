@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { checkInInput, type Exit, pendingSteps, type Step, type StepKind } from '../exit.js';
 import { emailHash } from '../ids.js';
-import { type CheckInSlot, nextCheckIn } from '../plan.js';
+import { type CheckInSlot, nextCheckIn, nextSendSlot } from '../plan.js';
 import type { EventLog, StatusChange, StepScheduler, Suppression } from '../ports.js';
 import type { SequenceRules } from '../sequence-rules.js';
 import {
@@ -150,8 +150,9 @@ export async function unsubscribe(
 }
 
 /**
- * "Pause for six months": the survey reminder is skipped, and check-ins due in the next six
- * months are skipped and replaced by the first check-in of the usual cadence after that.
+ * "Pause for six months": the survey reminder is skipped, and the first check-in due in the next
+ * six months moves to the first send slot once the six months are over (keeping its id, so the
+ * cadence carries on from it); any further check-in inside the window is skipped.
  */
 export async function pauseEmails(
   deps: PreferencesDeps,
@@ -164,29 +165,42 @@ export async function pauseEmails(
   const until = DateTime.fromJSDate(now).plus({ months: BREAK_MONTHS }).toJSDate();
   const { exit, changed, before } = await changeWithRetry(deps.store, link.exit, (current) => {
     const pending = pendingSteps(current);
-    const skip = pending.filter(
-      (step) =>
-        step.kind === 'survey-reminder' ||
-        (step.kind === 'check-in' && Date.parse(step.dueAt) < until.getTime()),
+    const inWindow = pending.filter(
+      (step) => step.kind === 'check-in' && Date.parse(step.dueAt) < until.getTime(),
     );
-    if (skip.length === 0) return undefined;
-    const stepIds = skip.map((step) => step.id);
-    const replacing = skip.some((step) => step.kind === 'check-in');
-    const slot = replacing ? freeCheckIn(current, until, deps.rules) : undefined;
-    const add = slot ? [checkInStep(slot)] : [];
+    const moved = inWindow[0];
+    const skip = [
+      ...pending.filter((step) => step.kind === 'survey-reminder'),
+      ...inWindow.slice(1),
+    ];
+    if (skip.length === 0 && !moved) return undefined;
+    const dueAt = moved
+      ? nextSendSlot(until, current.client.timezone, current.client.country, deps.rules)
+      : undefined;
     return {
       from: [current.status],
-      to: statusAfter(current, stepIds, add.length),
+      to: statusAfter(
+        current,
+        skip.map((step) => step.id),
+        moved ? 1 : 0,
+      ),
       at,
       entry: {
         at,
         event: 'client.paused-emails',
-        detail: slot
-          ? `Asked for a six-month break; the next check-in moves to ${slot.dueAt}.`
+        detail: dueAt
+          ? `Asked for a six-month break; the next check-in moves to ${dueAt}.`
           : 'Asked for a six-month break; no check-in is left to plan.',
       },
-      skip: { stepIds, reason: 'client asked for a six-month break' },
-      add,
+      ...(skip.length > 0
+        ? {
+            skip: {
+              stepIds: skip.map((step) => step.id),
+              reason: 'client asked for a six-month break',
+            },
+          }
+        : {}),
+      ...(moved && dueAt ? { reschedule: { [moved.id]: dueAt } } : {}),
     } satisfies StatusChange;
   });
   if (changed) {
@@ -254,7 +268,8 @@ export async function resubscribe(
 async function scheduleNew(deps: PreferencesDeps, before: Exit, after: Exit): Promise<void> {
   if (after.status !== 'active') return;
   for (const step of pendingSteps(after)) {
-    if (before.steps[step.id]) continue;
+    // New steps, and steps that moved (their old schedule is replaced by the new due time).
+    if (before.steps[step.id]?.dueAt === step.dueAt) continue;
     await deps.scheduler.schedule(after.id, step.id, new Date(step.dueAt));
   }
 }
