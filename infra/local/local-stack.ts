@@ -15,6 +15,7 @@ import { createSendStepHandler } from '../../functions/handlers/send-step.js';
 import { createWebHandler } from '../../functions/handlers/web.js';
 import { previewRoute } from '../../functions/rendering/preview-site.js';
 import { asyncInvoker, LAMBDA_RETRY_DELAYS_MS } from './async-invoke.js';
+import { compactLocalStore } from './compact-store.js';
 import { publicSettings, removeEndpoints, SECRETS_FILE, writeEndpoints } from './endpoints-file.js';
 import { startGateway } from './http-gateway.js';
 import { ensureLocalOperator, type LocalOperator } from './local-operator.js';
@@ -79,9 +80,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   try {
     // dynalite ships no types; its factory returns a plain `http.Server`.
     const dynalite = require('dynalite') as (options: Record<string, unknown>) => Server;
-    const dynamo = dynalite({ path: join(options.dataDir, 'dynamodb'), createTableMs: 0 });
+    const dynamoPath = join(options.dataDir, 'dynamodb');
+    // Old versions of erased items may be left on disk by a stack that did not stop cleanly.
+    await compactLocalStore(dynamoPath);
+    const dynamo = dynalite({ path: dynamoPath, createTableMs: 0 });
     const dynamoPort = await listen(dynamo, 0, host);
-    stops.push(() => close(dynamo));
+    stops.push(async () => {
+      await close(dynamo);
+      // dynalite's close also closes LevelDB; only then can the old versions be dropped.
+      await compactLocalStore(dynamoPath);
+    });
 
     const sesLocal = (
       require('aws-ses-v2-local') as {
