@@ -1,3 +1,4 @@
+import { domainToASCII } from 'node:url';
 import { DateTime, IANAZone } from 'luxon';
 import { z } from 'zod';
 import { isKnownCountry } from './calendar.js';
@@ -41,35 +42,86 @@ const locale = z.string().refine(
   { message: 'must be a BCP 47 locale such as en-GB' },
 );
 
-export const exitRequestSchema = z.object({
-  client: z.object({
-    name: singleLine(200),
-    email: z.email('must be an email address').max(254),
-    company: singleLine(200).optional(),
-    timezone: z
-      .string()
-      .refine((zone) => IANAZone.isValidZone(zone), {
-        message: 'must be an IANA time zone such as Europe/Paris',
-      })
-      .optional(),
-    country: z
-      .string()
-      .regex(/^[A-Za-z]{2}$/, 'must be a two-letter ISO 3166 country code')
-      .transform((code) => code.toUpperCase())
-      .refine(isKnownCountry, {
-        message: 'must be an ISO 3166 country code such as GB (not UK), US or FR',
-      })
-      .optional(),
-    locale: locale.optional(),
-  }),
-  initiatedBy: z.enum(['client', 'firm']),
-  reason: z.string().trim().max(2000).optional(),
-  effectiveOn: isoDate.optional(),
-  relationshipStartedOn: isoDate.optional(),
-  handover: z.array(singleLine(500)).max(50).optional(),
-  highlights: z.array(singleLine(500)).max(50).optional(),
-  externalId: singleLine(200).optional(),
+// Free text (the reason) may hold line breaks and tabs, never other controls: NUL and ESC break
+// logs, terminals and the emails they reach.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+const CONTROL_BUT_LINES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+const freeText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `must be at most ${max} characters`)
+    .refine((value) => !CONTROL_BUT_LINES.test(value), {
+      message: 'must not contain control characters (line breaks and tabs are fine)',
+    });
+
+const EMAIL_MESSAGE = 'must be an email address';
+const asciiEmail = z.email(EMAIL_MESSAGE).max(254, 'must be at most 254 characters');
+
+/**
+ * An address as RFC 5321 bounds it (local part up to 64 characters, domain labels up to 63). An
+ * internationalised domain is accepted and kept in its punycode form, the one SES sends to, so
+ * `ana@bücher.example` and `ana@xn--bcher-kva.example` are the same client.
+ */
+const email = z.string().transform((value, ctx) => {
+  const at = value.lastIndexOf('@');
+  const local = value.slice(0, Math.max(0, at));
+  const domain = domainToASCII(value.slice(at + 1));
+  const refuse = (message: string) => {
+    ctx.addIssue({ code: 'custom', message });
+    return z.NEVER;
+  };
+  if (at < 1 || domain === '') return refuse(EMAIL_MESSAGE);
+  if (local.length > 64) return refuse('must have at most 64 characters before the @');
+  if (domain.split('.').some((label) => label.length > 63)) {
+    return refuse('must have at most 63 characters between the dots of its domain');
+  }
+  const address = `${local}@${domain}`;
+  const checked = asciiEmail.safeParse(address);
+  return checked.success ? address : refuse(checked.error.issues[0]?.message ?? EMAIL_MESSAGE);
 });
+
+export const exitRequestSchema = z
+  .object({
+    client: z.object({
+      name: singleLine(200),
+      email,
+      company: singleLine(200).optional(),
+      timezone: z
+        .string()
+        .refine((zone) => IANAZone.isValidZone(zone), {
+          message: 'must be an IANA time zone such as Europe/Paris',
+        })
+        .optional(),
+      country: z
+        .string()
+        .regex(/^[A-Za-z]{2}$/, 'must be a two-letter ISO 3166 country code')
+        .transform((code) => code.toUpperCase())
+        .refine(isKnownCountry, {
+          message: 'must be an ISO 3166 country code such as GB (not UK), US or FR',
+        })
+        .optional(),
+      locale: locale.optional(),
+    }),
+    initiatedBy: z.enum(['client', 'firm']),
+    reason: freeText(2000).optional(),
+    effectiveOn: isoDate.optional(),
+    relationshipStartedOn: isoDate.optional(),
+    handover: z.array(singleLine(500)).max(50, 'must have at most 50 items').optional(),
+    highlights: z.array(singleLine(500)).max(50, 'must have at most 50 items').optional(),
+    externalId: singleLine(200).optional(),
+  })
+  .superRefine((request, ctx) => {
+    // ISO dates compare as text; a relationship cannot start after it ends.
+    const { effectiveOn, relationshipStartedOn } = request;
+    if (effectiveOn && relationshipStartedOn && relationshipStartedOn > effectiveOn) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['relationshipStartedOn'],
+        message: 'must not be after effectiveOn',
+      });
+    }
+  });
 
 export type ExitRequest = z.infer<typeof exitRequestSchema>;
 
@@ -78,7 +130,17 @@ export type ExitRequest = z.infer<typeof exitRequestSchema>;
  * sender should do instead.
  */
 function clientMessage(issue: z.core.$ZodIssue): string {
-  if (issue.code !== 'invalid_type') return issue.message;
+  if (issue.code === 'invalid_value') return `must be ${orWords(issue.values)}`;
+  if ((issue.code === 'too_big' || issue.code === 'too_small') && /^Too /.test(issue.message)) {
+    const unit = issue.origin === 'array' ? 'items' : 'characters';
+    const bound = issue.code === 'too_big' ? 'at most' : 'at least';
+    const limit = issue.code === 'too_big' ? issue.maximum : issue.minimum;
+    return `must have ${bound} ${String(limit)} ${unit}`;
+  }
+  if (issue.code !== 'invalid_type') {
+    // zod's own wording ("Invalid input", "Invalid string: …") never reaches a sender.
+    return /^Invalid /.test(issue.message) ? 'is not valid here' : issue.message;
+  }
   if (/received undefined/.test(issue.message)) return 'is required';
   const expected = String(issue.expected);
   const kinds: Record<string, string> = {
@@ -89,6 +151,13 @@ function clientMessage(issue: z.core.$ZodIssue): string {
     boolean: 'must be true or false',
   };
   return Object.hasOwn(kinds, expected) ? (kinds[expected] ?? issue.message) : 'has the wrong type';
+}
+
+/** `"a"`, `"a" or "b"`, `"a", "b" or "c"`. */
+function orWords(values: readonly unknown[]): string {
+  const words = values.map((value) => JSON.stringify(value));
+  const last = words.pop() ?? '';
+  return words.length > 0 ? `${words.join(', ')} or ${last}` : last;
 }
 
 /** Turns zod issues into field problems with dotted paths under `prefix`. */

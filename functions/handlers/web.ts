@@ -71,9 +71,31 @@ function match(path: string): { methods: Methods; param: string } | undefined {
   return undefined;
 }
 
+/** HEAD is GET without a body (RFC 9110 §9.3.2); every method list that offers GET offers it. */
+function answerHead(handle: WebHandler): WebHandler {
+  return async (event) => {
+    const { http } = event.requestContext;
+    if (http.method !== 'HEAD') return withHeadAllowed(await handle(event));
+    const response = await handle({
+      ...event,
+      requestContext: { ...event.requestContext, http: { ...http, method: 'GET' } },
+    });
+    return { ...withHeadAllowed(response), body: '', isBase64Encoded: false };
+  };
+}
+
+function withHeadAllowed(response: HttpResponse): HttpResponse {
+  const allow = response.headers?.allow;
+  if (typeof allow !== 'string') return response;
+  const methods = allow.split(',').map((method) => method.trim());
+  if (!methods.includes('GET') || methods.includes('HEAD')) return response;
+  methods.splice(methods.indexOf('GET') + 1, 0, 'HEAD');
+  return { ...response, headers: { ...response.headers, allow: methods.join(', ') } };
+}
+
 /** The web Lambda: one HTTP API, a small table of routes, errors mapped in one place. */
 export function createWebHandler(deps: WebDeps): WebHandler {
-  return async (event) => {
+  return answerHead(async (event) => {
     if (isConsolePath(event.rawPath)) {
       try {
         return await handleConsole(deps.console, event);
@@ -95,5 +117,5 @@ export function createWebHandler(deps: WebDeps): WebHandler {
     } catch (error) {
       return errorResponse(error, deps.log);
     }
-  };
+  });
 }

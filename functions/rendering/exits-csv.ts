@@ -1,23 +1,27 @@
 /**
  * The CSV export of exits and their survey answers (`/admin/exports/exits.csv`). Pure.
  *
- * RFC 4180: comma-separated, CRLF line ends, a header row; a field containing a comma, a quote,
- * CR or LF is quoted, and quotes inside it doubled. Spreadsheets execute a cell that starts with
- * `=`, `+`, `-` or `@` (and tab or CR, which some treat the same) as a formula: a client could
- * type `=HYPERLINK(…)` into the survey. Such a cell gets a leading `'`, which spreadsheets show as
- * text and hide, per OWASP's CSV-injection advice.
+ * RFC 4180: comma-separated, CRLF line ends, a header row. Every text cell is quoted (quotes inside
+ * doubled): the file is opened by spreadsheets that split on `;`, tab or `|` in many locales (German
+ * and French Excel split on `;`), and a quoted cell is one cell whichever separator they choose.
+ * Spreadsheets execute a cell that starts with `=`, `+`, `-` or `@` (and tab or CR, which some
+ * treat the same) as a formula: a client could type `=HYPERLINK(…)` into the survey. Such a cell,
+ * and one where a formula start follows any of those separators (`x;=1+1`, for a reader that
+ * ignores the quotes), gets a leading `'`, which spreadsheets show as text and hide, per OWASP's
+ * CSV-injection advice.
  */
 import type { Exit } from '../domain/exit.js';
 import { REASON_LABELS, WIN_BACK_LABELS } from '../domain/survey.js';
 
-const FORMULA_START = /^[=+\-@\t\r]/;
+/** A formula start at the cell's start or after a separator (`,` `;` tab `|`). */
+const FORMULA_START = /(^|[,;\t|])[=+\-@\t\r]/;
 
-/** One cell: formula-neutralised, then quoted when RFC 4180 asks for it. */
+/** One cell: a number bare, text formula-neutralised and quoted. */
 export function csvCell(value: string | number | undefined): string {
   if (value === undefined) return '';
-  let text = String(value);
-  if (FORMULA_START.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  if (typeof value === 'number') return String(value);
+  const text = FORMULA_START.test(value) ? `'${value}` : value;
+  return `"${text.replaceAll('"', '""')}"`;
 }
 
 export function csvRow(cells: readonly (string | number | undefined)[]): string {

@@ -74,12 +74,17 @@ export function toEvent(request: IncomingMessage, body: Buffer): APIGatewayProxy
   };
 }
 
-function send(response: ServerResponse, result: HttpResponse): void {
+function send(response: ServerResponse, result: HttpResponse, head: boolean): void {
   for (const [name, value] of Object.entries(result.headers ?? {})) {
     response.setHeader(name, String(value));
   }
   if (result.cookies && result.cookies.length > 0) response.setHeader('set-cookie', result.cookies);
   response.statusCode = result.statusCode;
+  // A HEAD answer carries the GET's headers and never a body, whoever produced the response.
+  if (head) {
+    response.end();
+    return;
+  }
   const body = result.body ?? '';
   response.end(result.isBase64Encoded ? Buffer.from(body, 'base64') : body);
 }
@@ -112,6 +117,7 @@ export async function startGateway(
       send(
         response,
         local ? await local(request, body) : await options.handler(toEvent(request, body)),
+        request.method === 'HEAD',
       );
     } catch {
       // Like API Gateway when the integration fails: no detail leaves.

@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -25,6 +25,17 @@ import { timeTravel } from './time-travel.js';
 import { VirtualClock } from './virtual-clock.js';
 
 const require = createRequire(import.meta.url);
+
+/** Whether Host (and Origin, when sent) name this gateway itself on a loopback name. */
+function sameHost(request: IncomingMessage, listensOn: string): boolean {
+  const port = request.socket.localPort;
+  const names = ['127.0.0.1', 'localhost', '[::1]', listensOn.toLowerCase()];
+  const own = new Set(names.map((name) => `${name}:${port}`));
+  if (!own.has((request.headers.host ?? '').toLowerCase())) return false;
+  const origin = request.headers.origin;
+  if (origin === undefined) return true;
+  return [...own].some((host) => origin.toLowerCase() === `http://${host}`);
+}
 
 export interface LocalStackOptions {
   host?: string;
@@ -198,6 +209,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         '/__local/previews': previewRoute(deps.sendStep.renderer, clock),
         '/__local/time-travel': async (request, body) => {
           if (request.method !== 'POST') return problem(405, 'Use POST.');
+          // A page open in the developer's browser may post here: a simple text/plain request
+          // needs no preflight, and a rebound DNS name reaches 127.0.0.1. Only JSON from our own
+          // host and origin moves the clock (curl sends no Origin).
+          if (!sameHost(request, gatewayHost))
+            return problem(403, 'Time travel answers only its own host.');
+          if (!/^application\/json\s*(;|$)/i.test(request.headers['content-type'] ?? '')) {
+            return problem(415, 'Send the body as application/json.');
+          }
           let days: unknown;
           try {
             days = (JSON.parse(body.toString('utf8') || '{}') as { days?: unknown }).days;

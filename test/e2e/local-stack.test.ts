@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exitIdFromEvent } from '../../functions/domain/ids.js';
 import type { LocalStack } from '../../infra/local/local-stack.js';
@@ -18,6 +19,30 @@ async function post(signed: { headers: Record<string, string>; body: string }): 
 
 async function emailCount(address: string): Promise<number> {
   return (await test.emailsTo(address)).length;
+}
+
+/** A raw request, so a test can send any Host and Origin (fetch sets its own Host). */
+function raw(
+  path: string,
+  init: { method: string; headers?: Record<string, string>; body?: string },
+): Promise<{ status: number; body: string }> {
+  const url = new URL(path, stack.appUrl);
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(
+      url,
+      { method: init.method, headers: init.headers ?? {} },
+      (response) => {
+        let body = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => {
+          body += chunk;
+        });
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+      },
+    );
+    request.on('error', reject);
+    request.end(init.body);
+  });
 }
 
 beforeAll(async () => {
@@ -74,5 +99,48 @@ describe('local stack, in process', () => {
     expect(responses.map((r) => r.status)).toEqual([202, 202, 202, 202, 202]);
     expect(new Set(ids).size).toBe(1);
     expect(await emailCount(email)).toBe(1);
+  });
+
+  it('refuses time travel sent as a simple text/plain request (a cross-site form can send one)', async () => {
+    const response = await raw('/__local/time-travel', {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: '{"days": 0}',
+    });
+
+    expect(response.status).toBe(415);
+  });
+
+  it('refuses time travel from a foreign Origin or Host', async () => {
+    const headers = { 'content-type': 'application/json' };
+    const foreignOrigin = await raw('/__local/time-travel', {
+      method: 'POST',
+      headers: { ...headers, origin: 'https://attacker.example' },
+      body: '{"days": 0}',
+    });
+    const foreignHost = await raw('/__local/time-travel', {
+      method: 'POST',
+      headers: { ...headers, host: 'attacker.example' },
+      body: '{"days": 0}',
+    });
+
+    expect(foreignOrigin.status).toBe(403);
+    expect(foreignHost.status).toBe(403);
+  });
+
+  it('travels for the README example: JSON from curl, or from the page itself', async () => {
+    const curl = await raw('/__local/time-travel', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"days": 0}',
+    });
+    const sameOrigin = await raw('/__local/time-travel', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json; charset=utf-8', origin: stack.appUrl },
+      body: '{"days": 0}',
+    });
+
+    expect(curl.status).toBe(200);
+    expect(sameOrigin.status).toBe(200);
   });
 });

@@ -139,10 +139,22 @@ describe('routes', () => {
     expect((await fetch(`${harness.stack.appUrl}${path}`, { method })).status).toBe(404);
   });
 
+  it.each(['/healthz', '/s/some-token', '/admin/sign-in'])(
+    'answers HEAD on %s as GET does, without a body',
+    async (path) => {
+      const get = await fetch(`${harness.stack.appUrl}${path}`);
+      const head = await fetch(`${harness.stack.appUrl}${path}`, { method: 'HEAD' });
+
+      expect(head.status).toBe(get.status);
+      expect(head.headers.get('content-type')).toBe(get.headers.get('content-type'));
+      expect(await head.text()).toBe('');
+    },
+  );
+
   it('answers 405 naming the methods a token page allows', async () => {
     const response = await fetch(`${harness.stack.appUrl}/s/some-token`, { method: 'PUT' });
 
     expect(response.status).toBe(405);
-    expect(response.headers.get('allow')).toBe('GET, POST');
+    expect(response.headers.get('allow')).toBe('GET, HEAD, POST');
   });
 });

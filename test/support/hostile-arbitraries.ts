@@ -164,6 +164,13 @@ export const hostileEmail = fc.oneof(
     `${'a'.repeat(250)}@client.example`,
     'a@client.example.',
     'a..b@client.example',
+    // RFC 5321 bounds: a 65-character local part, a 64-character domain label.
+    `${'a'.repeat(65)}@client.example`,
+    `a@${'b'.repeat(64)}.example`,
+    // An internationalised domain (accepted, kept as punycode) and its punycode form.
+    'ana@bücher.example',
+    'ana@xn--bcher-kva.example',
+    'ana@bücher..example',
   ),
   hostileText,
 );
@@ -240,6 +247,8 @@ export const hostileList = fc.oneof(
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
 const CONTROL = /[\u0000-\u001f\u007f]/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+const CONTROL_BUT_LINES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
 /** Hostile text that a single-line field still accepts: markup, odd Unicode, at the length limit. */
 export function acceptedLine(max: number): fc.Arbitrary<string> {
@@ -264,11 +273,14 @@ export const validExitData = fc.record(
       { requiredKeys: ['name', 'email'] },
     ),
     initiatedBy: fc.constantFrom('firm', 'client'),
-    reason: hostileText.filter((text) => text.trim().length <= 2000),
+    reason: hostileText.filter(
+      (text) => text.trim().length <= 2000 && !CONTROL_BUT_LINES.test(text.trim()),
+    ),
     effectiveOn: fc
       .date({ min: new Date('2020-01-01'), max: new Date('2031-12-31'), noInvalidDate: true })
       .map((d) => d.toISOString().slice(0, 10)),
-    relationshipStartedOn: fc.constantFrom('2019-02-28', '2024-02-29', '2026-06-01'),
+    // Before every generated effectiveOn: a relationship cannot start after its exit.
+    relationshipStartedOn: fc.constantFrom('2016-02-29', '2018-06-01', '2019-02-28'),
     handover: fc.array(acceptedLine(500), { maxLength: 3 }),
     highlights: fc.array(acceptedLine(500), { maxLength: 3 }),
     externalId: fc.oneof(
@@ -307,7 +319,11 @@ const anyExitData = fc.record(
       { weight: 1, arbitrary: fc.constantFrom('Firm', 'both', '') },
       { weight: 1, arbitrary: wrongType },
     ),
-    reason: mostly(fc.constantFrom('The project is complete.', 'Budget')),
+    reason: fc.oneof(
+      mostly(fc.constantFrom('The project is complete.', 'Budget')),
+      // NUL, ESC and other controls are refused; line breaks and tabs are kept.
+      fc.constantFrom('Budget\u0000cut', 'Budget\u001b[2J', 'Bell\u0007', 'One.\n\tTwo.\r\n'),
+    ),
     effectiveOn: anyDate,
     relationshipStartedOn: anyDate,
     handover: hostileList,
@@ -330,4 +346,15 @@ export const exitRequestData: fc.Arbitrary<Record<string, unknown>> = fc.oneof(
     }),
   },
   { weight: 2, arbitrary: anyExitData },
+  {
+    // A relationship that starts after the exit takes effect (refused) or on its day (accepted).
+    weight: 1,
+    arbitrary: fc
+      .tuple(validExitData, fc.constantFrom('2027-03-25', '2027-03-26', '2027-03-27'))
+      .map(([valid, started]) => ({
+        ...valid,
+        effectiveOn: '2027-03-26',
+        relationshipStartedOn: started,
+      })),
+  },
 );

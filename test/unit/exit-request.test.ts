@@ -200,4 +200,57 @@ describe('parseExitRequest', () => {
       'data.effectiveOn',
     ]);
   });
+
+  it('refuses an email local part over 64 characters and a domain label over 63', () => {
+    expect(problemFields(withClient({ email: `${'a'.repeat(65)}@client.example` }))).toEqual([
+      'data.client.email',
+    ]);
+    expect(problemFields(withClient({ email: `ada@${'b'.repeat(64)}.example` }))).toEqual([
+      'data.client.email',
+    ]);
+    expect(
+      parseExitRequest(withClient({ email: `${'a'.repeat(64)}@${'b'.repeat(63)}.example` })).client
+        .email,
+    ).toBe(`${'a'.repeat(64)}@${'b'.repeat(63)}.example`);
+  });
+
+  it('accepts an internationalised domain and keeps its punycode form', () => {
+    expect(parseExitRequest(withClient({ email: 'ana@bücher.example' })).client.email).toBe(
+      'ana@xn--bcher-kva.example',
+    );
+    expect(parseExitRequest(withClient({ email: 'ana@xn--bcher-kva.example' })).client.email).toBe(
+      'ana@xn--bcher-kva.example',
+    );
+  });
+
+  it.each(['\u0000', '\u001b[31m', '\u0007', '\u007f', '\u0008'])(
+    'refuses a reason holding the control character %j, naming data.reason',
+    (control) => {
+      expect(problemFields({ ...validRequest(), reason: `Budget${control} cut` })).toEqual([
+        'data.reason',
+      ]);
+    },
+  );
+
+  it('keeps line breaks and tabs in a reason', () => {
+    expect(parseExitRequest({ ...validRequest(), reason: 'One.\n\tTwo.\r\nThree.' }).reason).toBe(
+      'One.\n\tTwo.\r\nThree.',
+    );
+  });
+
+  it('refuses a relationship that starts after the exit takes effect, naming the field', () => {
+    const request = {
+      ...validRequest(),
+      effectiveOn: '2027-03-26',
+      relationshipStartedOn: '2027-03-27',
+    };
+    expect(problemFields(request)).toEqual(['data.relationshipStartedOn']);
+    expect(problemMessages(request)[0]).toBe('must not be after effectiveOn');
+  });
+
+  it('says which values an initiator may take in plain words, not zod wording', () => {
+    expect(problemMessages({ ...validRequest(), initiatedBy: 'robot' })).toEqual([
+      'must be "client" or "firm"',
+    ]);
+  });
 });
