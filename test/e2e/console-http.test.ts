@@ -350,6 +350,34 @@ describe('starting an exit from the form', () => {
     expect(await response.text()).toContain('The form changed since the preview');
   });
 
+  it('warns in the preview when the address unsubscribed or bounced before', async () => {
+    const key = harness.stack.secrets.FAREWELL_SUPPRESSION_KEY;
+    const blank = await (await signedIn.get('/admin/exits/new')).text();
+    const base = {
+      csrf: ConsoleClient.token(blank, '/admin/exits/new'),
+      key: blank.match(/name="key" value="([^"]+)"/)?.[1] ?? '',
+      ...fields,
+    };
+    const unsubscribed = 'unsubscribed-before@langley.example';
+    const bounced = 'bounced-before@langley.example';
+    await harness.stack.store.suppress(
+      emailHash(key, unsubscribed),
+      'unsubscribed',
+      '2026-05-04T10:00:00.000Z',
+    );
+    await harness.stack.store.suppress(emailHash(key, bounced), 'bounce', '2026-05-04T10:00:00Z');
+
+    const preview = async (email: string) =>
+      (await signedIn.post('/admin/exits/new', { ...base, email, intent: 'preview' })).text();
+
+    // The comma after the weekday depends on the runtime's locale data.
+    expect(await preview(unsubscribed)).toMatch(
+      /This address unsubscribed on Monday,? 4 May 2026; the notice and thank-you still go, the survey and check-ins will not\./,
+    );
+    expect(await preview(bounced)).toContain('This address bounced: nothing will be delivered.');
+    expect(await preview(fields.email)).not.toContain('This address');
+  });
+
   it('opens the notice as HTML on a sandboxed page', async () => {
     const form = await previewed();
 
