@@ -34,7 +34,12 @@ export interface CommonView {
   brand: { firmName: string; logoUrl: string | null; accent: string; accentText: string };
   signature: string;
   client: { name: string; company: string | null };
-  footer: { postalAddress: string | null; unsubscribeUrl: string | null };
+  footer: {
+    postalAddress: string | null;
+    unsubscribeUrl: string | null;
+    /** False for the operator's own emails: "because of your work with us" is for clients. */
+    forClient: boolean;
+  };
 }
 
 export interface NoticeFirmView extends CommonView {
@@ -142,6 +147,7 @@ export function commonView(exit: Exit, name: EmailName, context: ViewContext): C
       unsubscribeUrl: isUnsubscribable(name)
         ? signedUrl(exit, context, 'unsubscribe', 'u', context.links.unsubscribeLinkDays ?? 400)
         : null,
+      forClient: name !== 'survey-answer',
     },
   };
 }
