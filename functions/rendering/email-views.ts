@@ -76,6 +76,12 @@ export interface CheckInView extends CommonView {
   timeSinceEnd: string | null;
 }
 
+export interface DateChangeView extends CommonView {
+  effectiveDate: string;
+  /** The date the client was told before, or null when unknown. */
+  previousDate: string | null;
+}
+
 export interface EmailViews {
   'notice-firm': NoticeFirmView;
   'notice-client': NoticeClientView;
@@ -83,6 +89,7 @@ export interface EmailViews {
   survey: SurveyView;
   'survey-reminder': SurveyReminderView;
   'check-in': CheckInView;
+  'date-change': DateChangeView;
   'survey-answer': SurveyNoticeView;
 }
 
@@ -200,5 +207,10 @@ export function prepareEmail(exit: Exit, step: Step, context: ViewContext): Prep
       return { name, view: { ...common, surveyUrl: surveyUrl() } };
     case 'check-in':
       return { name, view: { ...common, timeSinceEnd: timeSinceEnd(exit, context.now) } };
+    case 'date-change': {
+      const previous = step.previousEffectiveOn;
+      const previousDate = previous ? formatDate(previous, exit.client.locale) : null;
+      return { name, view: { ...common, effectiveDate, previousDate } };
+    }
   }
 }

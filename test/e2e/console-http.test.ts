@@ -427,6 +427,40 @@ describe('actions on an exit', () => {
     expect(after?.timeline.at(-1)?.event).toBe('exit.replanned');
   });
 
+  it('tells the client the new date once the notice went out, in one date-change email', async () => {
+    const exit = await startedExit();
+    const page = `/admin/exits/${exit.id}`;
+
+    await signedIn.submit(page, `${page}/effective-date`, { effectiveOn: '2031-06-13' });
+    const changes = await waitFor(async () => {
+      const emails = await harness.emailsTo(exit.client.email);
+      const found = emails.filter((email) => /new date/i.test(email.subject));
+      return found.length > 0 ? found : undefined;
+    }, 8_000);
+    const after = await harness.stack.store.get(exit.id);
+
+    expect(changes).toHaveLength(1);
+    // In the client's locale (en-US here), with the old date beside it.
+    expect(changes?.[0]?.body.text).toMatch(/June 13, 2031 \(instead of /);
+    expect(after?.steps['date-change-1']).toMatchObject({ kind: 'date-change', state: 'sent' });
+    expect(after?.timeline.find((e) => e.event === 'exit.replanned')?.detail).toMatch(
+      /13 June 2031/,
+    );
+  });
+
+  it('refuses a date before today, naming the field', async () => {
+    const exit = await startedExit();
+    const page = `/admin/exits/${exit.id}`;
+
+    const response = await signedIn.submit(page, `${page}/effective-date`, {
+      effectiveOn: '2020-01-01',
+    });
+
+    expect(response.status).toBe(422);
+    expect(await response.text()).toContain('must not be in the past');
+    expect((await harness.stack.store.get(exit.id))?.effectiveOn).toBe(exit.effectiveOn);
+  });
+
   it('answers a bad date with a page that says what is wrong, changing nothing', async () => {
     const exit = await startedExit();
     const page = `/admin/exits/${exit.id}`;
