@@ -6,7 +6,14 @@
 export const EXIT_STATUSES = ['active', 'paused', 'cancelled', 'completed'] as const;
 export type ExitStatus = (typeof EXIT_STATUSES)[number];
 
-export const STEP_KINDS = ['notice', 'gratitude', 'survey', 'survey-reminder', 'check-in'] as const;
+export const STEP_KINDS = [
+  'notice',
+  'gratitude',
+  'survey',
+  'survey-reminder',
+  'check-in',
+  'date-change',
+] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 
 export const STEP_STATES = ['scheduled', 'sending', 'sent', 'skipped', 'failed'] as const;
@@ -42,6 +49,8 @@ export interface Step {
   messageId?: string;
   /** Why a step was skipped or failed. */
   reason?: string;
+  /** A `date-change` step: the effective date it replaced (the email names both). */
+  previousEffectiveOn?: string;
 }
 
 export interface TimelineEntry {

@@ -2,6 +2,7 @@
  * Replanning an exit for a new effective date. Pure: the change it computes is written by the
  * store in one conditional update (every step it touches must still be `scheduled`).
  */
+import { DateTime } from 'luxon';
 import type { Exit, Step } from './exit.js';
 import { pendingSteps } from './exit.js';
 import { nextCheckIn, planExit } from './plan.js';
@@ -67,6 +68,19 @@ export function replanForEffectiveDate(
 
   const at = now.toISOString();
   const moved = Object.keys(reschedule).length + remove.length + add.length;
+  // Once the client was told a date, a new one is theirs to know: a transactional email, due now.
+  const told = exit.steps.notice?.state === 'sent';
+  if (told) {
+    const count = Object.values(exit.steps).filter((s) => s.kind === 'date-change').length;
+    add.push({
+      id: `date-change-${count + 1}`,
+      kind: 'date-change',
+      dueAt: at,
+      state: 'scheduled',
+      attempts: 0,
+      previousEffectiveOn: exit.effectiveOn,
+    });
+  }
   return {
     from: [exit.status],
     to: exit.status,
@@ -78,7 +92,13 @@ export function replanForEffectiveDate(
     entry: {
       at,
       event: 'exit.replanned',
-      detail: `Effective date changed from ${exit.effectiveOn} to ${plan.effectiveOn} from the ${actor}; ${moved} planned step(s) moved.`,
+      detail: `Effective date changed from ${inWords(exit.effectiveOn)} to ${inWords(plan.effectiveOn)} from the ${actor}; ${moved} planned step(s) moved${told ? '; the client is told the new date' : ''}.`,
     },
   };
+}
+
+/** A calendar date as people write it ("Friday 29 January 2027"), not as it is stored. */
+function inWords(isoDate: string): string {
+  const date = DateTime.fromISO(isoDate, { locale: 'en-GB' });
+  return date.isValid ? date.toFormat('cccc d LLLL yyyy') : isoDate;
 }

@@ -11,6 +11,7 @@ export const EMAIL_NAMES = [
   'survey',
   'survey-reminder',
   'check-in',
+  'date-change',
   'survey-answer',
 ] as const;
 export type EmailName = (typeof EMAIL_NAMES)[number];
@@ -64,6 +65,7 @@ export function loadEmailTemplates(specs: PrecompiledEmails): EmailTemplates {
     survey: set(specs.survey),
     'survey-reminder': set(specs['survey-reminder']),
     'check-in': set(specs['check-in']),
+    'date-change': set(specs['date-change']),
     'survey-answer': set(specs['survey-answer']),
   };
 }

@@ -34,7 +34,12 @@ export interface CommonView {
   brand: { firmName: string; logoUrl: string | null; accent: string; accentText: string };
   signature: string;
   client: { name: string; company: string | null };
-  footer: { postalAddress: string | null; unsubscribeUrl: string | null };
+  footer: {
+    postalAddress: string | null;
+    unsubscribeUrl: string | null;
+    /** False for the operator's own emails: "because of your work with us" is for clients. */
+    forClient: boolean;
+  };
 }
 
 export interface NoticeFirmView extends CommonView {
@@ -71,6 +76,12 @@ export interface CheckInView extends CommonView {
   timeSinceEnd: string | null;
 }
 
+export interface DateChangeView extends CommonView {
+  effectiveDate: string;
+  /** The date the client was told before, or null when unknown. */
+  previousDate: string | null;
+}
+
 export interface EmailViews {
   'notice-firm': NoticeFirmView;
   'notice-client': NoticeClientView;
@@ -78,6 +89,7 @@ export interface EmailViews {
   survey: SurveyView;
   'survey-reminder': SurveyReminderView;
   'check-in': CheckInView;
+  'date-change': DateChangeView;
   'survey-answer': SurveyNoticeView;
 }
 
@@ -142,6 +154,7 @@ export function commonView(exit: Exit, name: EmailName, context: ViewContext): C
       unsubscribeUrl: isUnsubscribable(name)
         ? signedUrl(exit, context, 'unsubscribe', 'u', context.links.unsubscribeLinkDays ?? 400)
         : null,
+      forClient: name !== 'survey-answer',
     },
   };
 }
@@ -194,5 +207,10 @@ export function prepareEmail(exit: Exit, step: Step, context: ViewContext): Prep
       return { name, view: { ...common, surveyUrl: surveyUrl() } };
     case 'check-in':
       return { name, view: { ...common, timeSinceEnd: timeSinceEnd(exit, context.now) } };
+    case 'date-change': {
+      const previous = step.previousEffectiveOn;
+      const previousDate = previous ? formatDate(previous, exit.client.locale) : null;
+      return { name, view: { ...common, effectiveDate, previousDate } };
+    }
   }
 }

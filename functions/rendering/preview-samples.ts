@@ -139,5 +139,15 @@ export function previewCases(now: Date): PreviewCase[] {
       exit: sampleExit('xpreviewcheckin', amelia, 'firm', today(amelia).minus({ months: 6 }), now),
       step: step('check-in', now),
     },
+    {
+      name: 'date-change',
+      title: 'Change of date, when the effective date moves after the notice',
+      exit: firm(45, 'xpreviewdatechange'),
+      step: {
+        ...step('date-change', now),
+        id: 'date-change-1',
+        previousEffectiveOn: workday(today(amelia).plus({ days: 30 })).toISODate() ?? '',
+      },
+    },
   ];
 }

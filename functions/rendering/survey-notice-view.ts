@@ -6,6 +6,8 @@ import { formatDay } from './time-words.js';
 /** The operator's email about survey answers that need attention. */
 export interface SurveyNoticeView extends CommonView {
   exitId: string;
+  /** The exit's page in the console, absolute (the operator reads this in a mail client). */
+  exitUrl: string;
   /** Why the operator hears about it, e.g. "a score of 4 out of 10". */
   reasons: string[];
   revision: number;
@@ -47,6 +49,7 @@ export function prepareSurveyNotice(
       ...commonView(exit, 'survey-answer', context),
       lang: 'en',
       exitId: exit.id,
+      exitUrl: `${context.links.publicUrl}/admin/exits/${encodeURIComponent(exit.id)}`,
       reasons,
       revision: response.revision,
       revised: response.revision > 1,

@@ -350,6 +350,34 @@ describe('starting an exit from the form', () => {
     expect(await response.text()).toContain('The form changed since the preview');
   });
 
+  it('warns in the preview when the address unsubscribed or bounced before', async () => {
+    const key = harness.stack.secrets.FAREWELL_SUPPRESSION_KEY;
+    const blank = await (await signedIn.get('/admin/exits/new')).text();
+    const base = {
+      csrf: ConsoleClient.token(blank, '/admin/exits/new'),
+      key: blank.match(/name="key" value="([^"]+)"/)?.[1] ?? '',
+      ...fields,
+    };
+    const unsubscribed = 'unsubscribed-before@langley.example';
+    const bounced = 'bounced-before@langley.example';
+    await harness.stack.store.suppress(
+      emailHash(key, unsubscribed),
+      'unsubscribed',
+      '2026-05-04T10:00:00.000Z',
+    );
+    await harness.stack.store.suppress(emailHash(key, bounced), 'bounce', '2026-05-04T10:00:00Z');
+
+    const preview = async (email: string) =>
+      (await signedIn.post('/admin/exits/new', { ...base, email, intent: 'preview' })).text();
+
+    // The comma after the weekday depends on the runtime's locale data.
+    expect(await preview(unsubscribed)).toMatch(
+      /This address unsubscribed on Monday,? 4 May 2026; the notice and thank-you still go, the survey and check-ins will not\./,
+    );
+    expect(await preview(bounced)).toContain('This address bounced: nothing will be delivered.');
+    expect(await preview(fields.email)).not.toContain('This address');
+  });
+
   it('opens the notice as HTML on a sandboxed page', async () => {
     const form = await previewed();
 
@@ -397,6 +425,40 @@ describe('actions on an exit', () => {
     expect(after?.steps.notice).toEqual(exit.steps.notice);
     expect(after?.steps.gratitude?.dueAt).toBe('2031-06-13T14:00:00Z');
     expect(after?.timeline.at(-1)?.event).toBe('exit.replanned');
+  });
+
+  it('tells the client the new date once the notice went out, in one date-change email', async () => {
+    const exit = await startedExit();
+    const page = `/admin/exits/${exit.id}`;
+
+    await signedIn.submit(page, `${page}/effective-date`, { effectiveOn: '2031-06-13' });
+    const changes = await waitFor(async () => {
+      const emails = await harness.emailsTo(exit.client.email);
+      const found = emails.filter((email) => /new date/i.test(email.subject));
+      return found.length > 0 ? found : undefined;
+    }, 8_000);
+    const after = await harness.stack.store.get(exit.id);
+
+    expect(changes).toHaveLength(1);
+    // In the client's locale (en-US here), with the old date beside it.
+    expect(changes?.[0]?.body.text).toMatch(/June 13, 2031 \(instead of /);
+    expect(after?.steps['date-change-1']).toMatchObject({ kind: 'date-change', state: 'sent' });
+    expect(after?.timeline.find((e) => e.event === 'exit.replanned')?.detail).toMatch(
+      /13 June 2031/,
+    );
+  });
+
+  it('refuses a date before today, naming the field', async () => {
+    const exit = await startedExit();
+    const page = `/admin/exits/${exit.id}`;
+
+    const response = await signedIn.submit(page, `${page}/effective-date`, {
+      effectiveOn: '2020-01-01',
+    });
+
+    expect(response.status).toBe(422);
+    expect(await response.text()).toContain('must not be in the past');
+    expect((await harness.stack.store.get(exit.id))?.effectiveOn).toBe(exit.effectiveOn);
   });
 
   it('answers a bad date with a page that says what is wrong, changing nothing', async () => {

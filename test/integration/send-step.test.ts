@@ -253,6 +253,36 @@ describe('sendStep on dynalite and aws-ses-v2-local', () => {
     expect(await sentCount()).toBe(0);
   });
 
+  it('sends the notice and the thank-you to an address that only unsubscribed', async () => {
+    const exit = await storedExit({ client: uniqueClient() });
+    await store.suppress(
+      emailHash(SUPPRESSION_KEY, exit.client.email),
+      'unsubscribed',
+      NOW.toISOString(),
+    );
+
+    const notice = await sendStep(deps, { exitId: exit.id, stepId: 'notice' });
+    const gratitude = await sendStep(deps, { exitId: exit.id, stepId: 'gratitude' });
+
+    expect(notice.outcome).toBe('sent');
+    expect(gratitude.outcome).toBe('sent');
+    expect(await sentCount()).toBe(2);
+  });
+
+  it('skips the survey and the check-ins of an address that unsubscribed', async () => {
+    const exit = await storedExit({ client: uniqueClient() });
+    await store.suppress(
+      emailHash(SUPPRESSION_KEY, exit.client.email),
+      'unsubscribed',
+      NOW.toISOString(),
+    );
+
+    const result = await sendStep(deps, { exitId: exit.id, stepId: 'survey' });
+
+    expect(result).toEqual({ outcome: 'skipped', reason: 'address unsubscribed' });
+    expect(await sentCount()).toBe(0);
+  });
+
   it('gives the claim back and throws when SES is unreachable, so a retry can send', async () => {
     const exit = await storedExit();
     const event = { exitId: exit.id, stepId: 'notice' };

@@ -4,6 +4,7 @@ import { verifyLinkToken } from '../../functions/domain/link-token.js';
 import type { RenderedEmail } from '../../functions/domain/ports.js';
 import type { Branding } from '../../functions/rendering/branding.js';
 import { HandlebarsRenderer, toHeaderText } from '../../functions/rendering/handlebars-renderer.js';
+import { renderPreviews } from '../../functions/rendering/preview-site.js';
 import { formatDate } from '../../functions/rendering/time-words.js';
 import { buildExit } from '../support/exit-fixture.js';
 
@@ -485,5 +486,17 @@ describe('branding', () => {
     expect(withAddress.html).toContain('Acme Consulting · 1 Example Street, Springfield</p>');
     expect(without.text).toContain('\n--\nAcme Consulting\nYou are receiving');
     expect(without.html).toContain('>Acme Consulting</p>');
+  });
+});
+
+describe('the change-of-date email', () => {
+  it('is in the previews, names the new and the old date, and offers no unsubscribe', () => {
+    const now = new Date('2026-12-03T10:00:00.000Z');
+    const preview = renderPreviews(renderer({ now }), now).find((p) => p.name === 'date-change');
+
+    expect(preview?.email.subject).toBe('A new date for the end of our work together');
+    expect(preview?.email.text).toMatch(/It is now .+2027 \(instead of .+2027\)\./);
+    expect(preview?.email.headers).toBeUndefined();
+    expect(preview?.email.text).not.toContain('Unsubscribe');
   });
 });

@@ -33,10 +33,45 @@ describe('replanning an exit for a new effective date', () => {
         'check-in-1': '2025-10-30T09:00:00Z',
       },
       remove: [],
-      add: [],
+      // The notice went out: the client hears of the new date at once.
+      add: [
+        {
+          id: 'date-change-1',
+          kind: 'date-change',
+          dueAt: NOW.toISOString(),
+          state: 'scheduled',
+          attempts: 0,
+          previousEffectiveOn: '2025-03-31',
+        },
+      ],
       entry: { event: 'exit.replanned' },
     });
-    expect(change.entry.detail).toContain('from 2025-03-31 to 2025-04-30');
+    expect(change.entry.detail).toContain('from Monday 31 March 2025 to Wednesday 30 April 2025');
+  });
+
+  it('tells the client nothing extra before the notice went out', () => {
+    const change = replanForEffectiveDate(buildExit(), '2025-04-30', NOW, DEFAULT_RULES, 'console');
+
+    expect(change.add?.filter((step) => step.kind === 'date-change')).toEqual([]);
+  });
+
+  it('numbers a second change of date after the first', () => {
+    const once = withSteps(buildExit(), { notice: { state: 'sent' } });
+    const first = replanForEffectiveDate(once, '2025-04-30', NOW, DEFAULT_RULES, 'console');
+    const added = first.add?.[0];
+    if (!added) throw new Error('no date-change step');
+    const twice = {
+      ...once,
+      effectiveOn: '2025-04-30',
+      steps: { ...once.steps, [added.id]: added },
+    };
+
+    const second = replanForEffectiveDate(twice, '2025-05-30', NOW, DEFAULT_RULES, 'console');
+
+    expect(second.add?.find((step) => step.kind === 'date-change')).toMatchObject({
+      id: 'date-change-2',
+      previousEffectiveOn: '2025-04-30',
+    });
   });
 
   it('leaves what went out alone, and a reminder whose survey was sent keeps its time', () => {
@@ -84,7 +119,7 @@ describe('replanning an exit for a new effective date', () => {
 
     // Check-in 1 of the new cadence (30 Dec) is taken: it went out; check-in 2 moves instead.
     expect(change.reschedule).toEqual({ 'check-in-2': '2026-06-30T08:00:00Z' });
-    expect(change.add).toEqual([]);
+    expect(change.add?.filter((step) => step.kind === 'check-in')).toEqual([]);
   });
 
   it('brings back no check-in that was stopped', () => {
@@ -95,7 +130,7 @@ describe('replanning an exit for a new effective date', () => {
 
     const change = replanForEffectiveDate(exit, '2025-04-30', NOW, DEFAULT_RULES, 'console');
 
-    expect(change.add).toEqual([]);
+    expect(change.add?.filter((step) => step.kind === 'check-in')).toEqual([]);
     expect(change.reschedule).not.toHaveProperty('check-in-1');
   });
 

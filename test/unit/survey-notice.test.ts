@@ -46,6 +46,18 @@ describe("the operator's survey notice", () => {
     expect(email.text).not.toContain('Unsubscribe');
   });
 
+  it("links to the exit's page in the console and carries no client footer", () => {
+    const email = renderer.renderSurveyNotice(exit, first, reasons);
+    const url = `https://farewell.example/admin/exits/${exit.id}`;
+
+    expect(email.html).toContain(`href="${url}"`);
+    expect(email.text).toContain(url);
+    for (const body of [email.html, email.text]) {
+      expect(body).not.toContain('because of your work with');
+      expect(body).not.toContain('Unsubscribe');
+    }
+  });
+
   it('asks to take a testimonial down when this revision withdrew consent', () => {
     const { publishAs: _, ...withoutConsent } = first.answers;
     const revised = reviseResponse(first, withoutConsent, T2);

@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { ConflictError, ValidationError } from '../errors.js';
 import { pendingSteps } from '../exit.js';
 import { DATE_MESSAGE, isPlausibleDate } from '../exit-request.js';
@@ -21,7 +22,9 @@ export function parseEffectiveDate(value: string, field = 'effectiveOn'): string
  * asked for more time). Steps already sent stay; those still ahead are replanned from the new
  * date (see `replanForEffectiveDate`) in one conditional write, then their schedules follow:
  * moved ones are scheduled again (scheduling replaces a schedule for another time), removed ones
- * deleted. A paused exit gets no schedules; resuming it creates them.
+ * deleted. A paused exit gets no schedules; resuming it creates them. Once the notice went out,
+ * the same write adds a `date-change` step due at once, which tells the client the new date.
+ * A date before the client's today is refused.
  */
 export async function changeEffectiveDate(
   deps: ExitControlDeps,
@@ -35,6 +38,15 @@ export async function changeEffectiveDate(
       throw new ConflictError(`A ${exit.status} exit cannot be replanned`);
     }
     if (exit.effectiveOn === date) return { exitId, status: exit.status, changed: false };
+    const today = DateTime.fromJSDate(deps.clock.now(), { zone: exit.client.timezone }).toISODate();
+    if (today && date < today) {
+      throw new ValidationError([
+        {
+          field: 'effectiveOn',
+          message: `must not be in the past (today is ${today} for the client)`,
+        },
+      ]);
+    }
     return replanForEffectiveDate(exit, date, deps.clock.now(), deps.rules, actor);
   });
   if (before && after) {

@@ -16,6 +16,7 @@ import type {
   StepScheduler,
 } from '../ports.js';
 import type { SequenceRules } from '../sequence-rules.js';
+import { REFUSABLE, UNSUBSCRIBED } from './unsubscribe.js';
 
 export interface SendStepDeps {
   store: ExitStore;
@@ -60,7 +61,16 @@ async function decide(
   if (step.kind === 'survey-reminder' && exit.survey) {
     return { send: false, outcome: 'skipped', reason: 'survey already answered' };
   }
-  if (await deps.store.isSuppressed(emailHash(deps.suppressionKey, exit.client.email))) {
+  const suppression = await deps.store.suppression(
+    emailHash(deps.suppressionKey, exit.client.email),
+  );
+  if (suppression?.reason === UNSUBSCRIBED) {
+    // Unsubscribing refuses the marketing emails only: the notice and the thank-you end the
+    // engagement and still go. Only a bounce, a complaint or a rejection stops them.
+    if (REFUSABLE.has(step.kind)) {
+      return { send: false, outcome: 'skipped', reason: 'address unsubscribed' };
+    }
+  } else if (suppression) {
     return { send: false, outcome: 'skipped', reason: 'address suppressed' };
   }
   return { send: true };

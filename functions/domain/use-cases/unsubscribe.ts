@@ -33,7 +33,7 @@ export type PreferencesResult = ({ ok: true } & Preferences) | { ok: false; prob
 export const UNSUBSCRIBED = 'unsubscribed';
 
 /** Emails a client may refuse; the notice and the thank-you are part of ending the engagement. */
-const REFUSABLE: ReadonlySet<StepKind> = new Set(['survey', 'survey-reminder', 'check-in']);
+export const REFUSABLE: ReadonlySet<StepKind> = new Set(['survey', 'survey-reminder', 'check-in']);
 
 /** How long "pause for six months" pauses. */
 export const BREAK_MONTHS = 6;

@@ -67,13 +67,22 @@ export async function submitNewExit(ctx: Signed): Promise<HttpResponse> {
   const origin = { source: 'console' as const, key };
   const preview = () =>
     previewExit(
-      { clock, rules, defaults: start.defaults, renderer: notices },
+      {
+        clock,
+        rules,
+        defaults: start.defaults,
+        renderer: notices,
+        store: ctx.deps.store,
+        suppressionKey: ctx.deps.erase.suppressionKey,
+      },
       parsed.request,
       origin,
     );
   const fingerprint = requestFingerprint(parsed.request);
   if (intent === 'email') {
-    return htmlPage(200, preview().notice.html, { csp: EMAIL_PREVIEW_CONTENT_SECURITY_POLICY });
+    return htmlPage(200, (await preview()).notice.html, {
+      csp: EMAIL_PREVIEW_CONTENT_SECURITY_POLICY,
+    });
   }
   if (intent === 'confirm' && isFormKey(rawKey) && previewed === fingerprint) {
     const result = await startExit(start, parsed.request, origin);
@@ -82,7 +91,7 @@ export async function submitNewExit(ctx: Signed): Promise<HttpResponse> {
     const done = result.created ? 'started' : 'exists';
     return redirect(`/admin/exits/${result.exitId}?done=${done}#top`);
   }
-  const shown = preview();
+  const shown = await preview();
   return formPage(ctx, 200, {
     key,
     fields,
@@ -90,6 +99,7 @@ export async function submitNewExit(ctx: Signed): Promise<HttpResponse> {
       view: exitPreview(shown.exit, shown.notice, {
         rules,
         effectiveGiven: Boolean(parsed.request.effectiveOn),
+        ...(shown.warning ? { warning: shown.warning } : {}),
       }),
       fingerprint,
     },

@@ -4,9 +4,10 @@ import type { Exit } from '../../domain/exit.js';
 import { orderedSteps } from '../../domain/exit.js';
 import type { RenderedEmail } from '../../domain/ports.js';
 import type { SequenceRules } from '../../domain/sequence-rules.js';
+import type { PreviewWarning } from '../../domain/use-cases/preview-exit.js';
 import { describedBy, type FormContext, textAreaView } from '../form-fields.js';
 import type { ErrorLink, TextFieldView } from '../page-views.js';
-import { formatDate, monthsBetween, periodInWords, spanInWords } from '../time-words.js';
+import { formatDate, formatDay, monthsBetween, periodInWords, spanInWords } from '../time-words.js';
 import { clientTime, stepLabel } from './format.js';
 import type { ConsoleShell, InputView, NewExitView, PreviewView } from './views.js';
 
@@ -222,7 +223,7 @@ const STEP_NOTES: Partial<Record<string, (rules: SequenceRules) => string>> = {
 export function exitPreview(
   exit: Exit,
   notice: RenderedEmail,
-  options: { rules: SequenceRules; effectiveGiven: boolean },
+  options: { rules: SequenceRules; effectiveGiven: boolean; warning?: PreviewWarning },
 ): PreviewView {
   const zone = exit.client.timezone;
   const days = Math.round(
@@ -248,5 +249,22 @@ export function exitPreview(
     to: `${exit.client.name} <${exit.client.email}>`,
     subject: notice.subject,
     text: notice.text,
+    warning: options.warning ? warningText(options.warning, zone) : null,
   };
+}
+
+const BLOCKED_BECAUSE: Record<string, string> = {
+  bounce: 'bounced',
+  complaint: 'reported an earlier email as spam',
+  erased: 'belongs to a client whose data was erased',
+};
+
+/** What the suppression list will stop, in the operator's words. */
+function warningText(warning: PreviewWarning, zone: string): string {
+  if (warning.stops === 'marketing') {
+    const on = formatDay(warning.suppression.at, 'en-GB', zone);
+    return `This address unsubscribed on ${on}; the notice and thank-you still go, the survey and check-ins will not.`;
+  }
+  const why = BLOCKED_BECAUSE[warning.suppression.reason] ?? 'was rejected';
+  return `This address ${why}: nothing will be delivered.`;
 }

@@ -31,6 +31,7 @@ const KIND_LABELS: Record<StepKind, string> = {
   survey: 'Exit survey',
   'survey-reminder': 'Survey reminder',
   'check-in': 'Check-in',
+  'date-change': 'Change of date',
 };
 
 /** `Thank-you`, `Check-in 2`. */

@@ -98,6 +98,8 @@ export interface PreviewView {
   to: string;
   subject: string;
   text: string;
+  /** Set when the suppression list stops some or all of the emails. */
+  warning: string | null;
 }
 
 export interface NewExitView {
