@@ -51,6 +51,13 @@ export interface NoticeClientView extends CommonView {
 }
 
 export interface GratitudeView extends CommonView {
+  effectiveDate: string;
+  /**
+   * Where the send falls against the effective date, in the client's zone: a gratitude can go
+   * early (send now), on the day, or late (after a resume, or the business day after a weekend).
+   */
+  sentBeforeEnd: boolean;
+  sentOnEnd: boolean;
   /** "the past two years", or null when the relationship's start is unknown. */
   relationshipSpan: string | null;
   highlights: string[];
@@ -158,6 +165,11 @@ function timeSinceEnd(exit: Exit, now: Date): string | null {
   return spanInWords(monthsBetween(exit.effectiveOn, today));
 }
 
+function gratitudeTiming(exit: Exit, now: Date): { sentBeforeEnd: boolean; sentOnEnd: boolean } {
+  const days = daysUntil(exit.effectiveOn, now, exit.client.timezone);
+  return { sentBeforeEnd: days > 0, sentOnEnd: days === 0 };
+}
+
 /** Builds the typed view of the email a step sends. Pure: the time comes in the context. */
 export function prepareEmail(exit: Exit, step: Step, context: ViewContext): PreparedEmail {
   const name = emailNameFor(exit, step);
@@ -184,7 +196,13 @@ export function prepareEmail(exit: Exit, step: Step, context: ViewContext): Prep
     case 'gratitude':
       return {
         name,
-        view: { ...common, relationshipSpan: relationshipSpan(exit), highlights: exit.highlights },
+        view: {
+          ...common,
+          ...gratitudeTiming(exit, context.now),
+          effectiveDate,
+          relationshipSpan: relationshipSpan(exit),
+          highlights: exit.highlights,
+        },
       };
     case 'survey': {
       const scores = Array.from({ length: 11 }, (_, score) => score);

@@ -227,6 +227,38 @@ describe('gratitude and check-in', () => {
   });
 });
 
+describe('the gratitude, by when it is sent', () => {
+  // The fixture's effective date is Monday 31 March 2025; the client is in Paris.
+  const exit = buildExit();
+  const gratitude = (now: string) =>
+    renderer({ now: new Date(now) }).render(exit, stepOf(exit, 'gratitude'));
+  const day = formatDate('2025-03-31', 'en-GB');
+
+  it('names the last day ahead when sent before it (send now)', () => {
+    const { text, html } = gratitude('2025-03-28T09:00:00.000Z');
+
+    expect(text).toContain(`Your last day with us is ${day}, and we want to thank you`);
+    expect(text).not.toMatch(/today/i);
+    expect(html).toContain(`Our work together ends on ${day}. A thank-you, and how to reach us`);
+  });
+
+  it('says today on the effective date in the client’s zone', () => {
+    // 23:30 UTC on 30 March is already 31 March in Paris.
+    const { text } = gratitude('2025-03-30T22:30:00.000Z');
+
+    expect(text).toContain('Today is the last day of our work together, and we want to thank you');
+    expect(text).toContain('The engagement ends today, but our help');
+  });
+
+  it('speaks of the past when sent after it (late, or the business day after a weekend)', () => {
+    const { text, html } = gratitude('2025-04-01T07:00:00.000Z');
+
+    expect(text).toContain(`Our work together ended on ${day}, and we want to thank you`);
+    expect(text).not.toMatch(/today/i);
+    expect(html).toContain(`Our work together ended on ${day}. A thank-you, and how to reach us`);
+  });
+});
+
 describe('the survey links', () => {
   const surveyLink = /https:\/\/farewell\.example\/s\/([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)/;
 
