@@ -6,6 +6,7 @@ import type { EmailName } from './email-templates.js';
 import type { SurveyNoticeView } from './survey-notice-view.js';
 import {
   daysUntil,
+  emailDateLocale,
   formatDate,
   monthsBetween,
   pastSpanInWords,
@@ -174,7 +175,10 @@ function gratitudeTiming(exit: Exit, now: Date): { sentBeforeEnd: boolean; sentO
 export function prepareEmail(exit: Exit, step: Step, context: ViewContext): PreparedEmail {
   const name = emailNameFor(exit, step);
   const common = commonView(exit, name, context);
-  const effectiveDate = formatDate(exit.effectiveOn, exit.client.locale);
+  const effectiveDate = formatDate(
+    exit.effectiveOn,
+    emailDateLocale(exit.client.locale, exit.client.country),
+  );
   const surveyUrl = () =>
     signedUrl(exit, context, 'survey', 's', context.links.surveyLinkDays ?? 60);
   switch (name) {

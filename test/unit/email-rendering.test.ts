@@ -149,10 +149,11 @@ describe('the notice', () => {
   // ICU versions differ on the comma after the English weekday.
   it.each([
     ['firm', 'en-GB', 'Monday,? 31 March 2025'],
-    ['client', 'fr-FR', 'lundi 31 mars 2025'],
+    // English words in an English email, French conventions (day before month).
+    ['client', 'fr-FR', 'Monday,? 31 March 2025'],
     ['firm', 'en-US', 'Monday, March 31, 2025'],
   ] as const)(
-    'formats the date of a %s-initiated exit in the client locale %s',
+    'formats the date of a %s-initiated exit in English with the conventions of %s',
     (initiatedBy, locale, expected) => {
       const exit = withClient({ locale }, { initiatedBy });
 
@@ -224,6 +225,17 @@ describe('gratitude and check-in', () => {
 
     expect(subject).toBe('Hello from Acme Consulting');
     expect(text).toContain('It has been six months since our work together ended');
+  });
+});
+
+describe('dates of a client with another language', () => {
+  it('writes the effective date in English with the client’s regional conventions (de-DE)', () => {
+    const exit = withClient({ locale: 'de-DE', country: 'DE' });
+
+    const { subject, text } = renderAtDue(exit, 'notice');
+
+    expect(subject).toMatch(/^Our work together will end on Monday,? 31 March 2025$/);
+    expect(text).not.toContain('Montag');
   });
 });
 
