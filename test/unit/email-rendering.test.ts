@@ -228,6 +228,18 @@ describe('gratitude and check-in', () => {
   });
 });
 
+describe('the firm’s notice and its handover', () => {
+  it('speaks of handover notes only when there are handover items', () => {
+    const without = renderAtDue(buildExit({ initiatedBy: 'firm', handover: [] }), 'notice');
+    const withItems = renderAtDue(buildExit({ initiatedBy: 'firm' }), 'notice');
+
+    expect(without.text).not.toContain('With it come notes');
+    expect(without.html).not.toContain('With it come notes');
+    expect(withItems.text).toContain('With it come notes');
+    expect(withItems.html).toContain('With it come notes');
+  });
+});
+
 describe('dates of a client with another language', () => {
   it('writes the effective date in English with the client’s regional conventions (de-DE)', () => {
     const exit = withClient({ locale: 'de-DE', country: 'DE' });
