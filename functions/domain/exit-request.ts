@@ -44,6 +44,7 @@ const locale = z.string().refine(
 export const exitRequestSchema = z.object({
   client: z.object({
     name: singleLine(200),
+    greetingName: singleLine(60).optional(),
     email: z.email('must be an email address').max(254),
     company: singleLine(200).optional(),
     timezone: z

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import type { Exit, Step } from '../domain/exit.js';
+import { greetingNameOf } from '../domain/greeting-name.js';
 import { type LinkPurpose, signLinkToken } from '../domain/link-token.js';
 import { type Branding, DEFAULT_ACCENT, textColourOn } from './branding.js';
 import type { EmailName } from './email-templates.js';
@@ -34,7 +35,8 @@ export interface CommonView {
   lang: string;
   brand: { firmName: string; logoUrl: string | null; accent: string; accentText: string };
   signature: string;
-  client: { name: string; company: string | null };
+  /** `greetingName` is for greetings and subjects of client emails; `name` everywhere else. */
+  client: { name: string; greetingName: string; company: string | null };
   footer: { postalAddress: string | null; unsubscribeUrl: string | null };
 }
 
@@ -144,7 +146,11 @@ export function commonView(exit: Exit, name: EmailName, context: ViewContext): C
       accentText: textColourOn(accent),
     },
     signature: branding.signature,
-    client: { name: exit.client.name, company: exit.client.company ?? null },
+    client: {
+      name: exit.client.name,
+      greetingName: greetingNameOf(exit.client),
+      company: exit.client.company ?? null,
+    },
     footer: {
       postalAddress: branding.postalAddress ?? null,
       unsubscribeUrl: isUnsubscribable(name)

@@ -73,9 +73,9 @@ describe('every email', () => {
 
     expect(rendered.subject).toMatch(/^\S.*\S$/);
     expect(rendered.html).toMatch(/^<!DOCTYPE html>\n<html lang="en"/);
-    expect(rendered.html).toContain('Dear Ada Client,');
+    expect(rendered.html).toContain('Dear Ada,');
     expect(rendered.html).toContain('Grace, for Acme Consulting');
-    expect(rendered.text).toMatch(/^Dear Ada Client,\n\n/);
+    expect(rendered.text).toMatch(/^Dear Ada,\n\n/);
     expect(rendered.text).toContain('\nGrace, for Acme Consulting\n\n--\n');
     expect(rendered.text).toMatch(/\n$/);
   });
@@ -101,7 +101,7 @@ describe('every email', () => {
 
     const style = rendered.html.match(/<style>([\s\S]*?)<\/style>/)?.[1] ?? '';
     expect(style.replace(/@media[^{]+\{(?:[^{}]*\{[^{}]*\})*\s*\}/g, '').trim()).toBe('');
-    expect(rendered.html).toMatch(/<p style="margin: 0 0 16px;[^"]*">Dear Ada Client,<\/p>/);
+    expect(rendered.html).toMatch(/<p style="margin: 0 0 16px;[^"]*">Dear Ada,<\/p>/);
     expect(rendered.html).toContain('@media (prefers-color-scheme: dark)');
   });
 });
@@ -114,7 +114,7 @@ describe('the notice', () => {
     expect(fromFirm.subject).toBe(
       `Our work together will end on ${formatDate('2025-03-31', 'en-GB')}`,
     );
-    expect(fromClient.subject).toBe('We have received your decision, Ada Client');
+    expect(fromClient.subject).toBe('We have received your decision, Ada');
     expect(fromFirm.text).toContain('We have decided to bring our engagement with Example Ltd');
     expect(fromClient.text).toContain('Example Ltd has decided to end our work together');
   });
@@ -225,6 +225,30 @@ describe('gratitude and check-in', () => {
 
     expect(subject).toBe('Hello from Acme Consulting');
     expect(text).toContain('It has been six months since our work together ended');
+  });
+});
+
+describe('the greeting name', () => {
+  const longName = 'Maximilian Alexander von Hohenberg Honorary Consul';
+
+  it.each(EMAILS)('greets by the greeting name the caller gave in $email', (email) => {
+    const exit = withClient({ greetingName: 'Max' }, { initiatedBy: email.initiatedBy });
+
+    const { text, html } = renderAtDue(exit, email.stepId);
+
+    expect(text).toMatch(/^Dear Max,\n/);
+    expect(html).toContain('Dear Max,');
+  });
+
+  it('greets and thanks by the first word of a long plain name, keeping the name elsewhere', () => {
+    const exit = withClient({ name: longName });
+
+    const gratitude = renderAtDue(exit, 'gratitude');
+    const fromClient = renderAtDue({ ...exit, initiatedBy: 'client' }, 'notice');
+
+    expect(gratitude.subject).toBe('Thank you, Maximilian');
+    expect(gratitude.text).toMatch(/^Dear Maximilian,\n/);
+    expect(fromClient.subject).toBe('We have received your decision, Maximilian');
   });
 });
 
@@ -447,7 +471,7 @@ describe('user data', () => {
     ['LF', 'Ada\nBcc: mallory@evil.example'],
     ['Unicode line separator', 'Ada\u2028Bcc: mallory@evil.example'],
   ])('keeps a client name with %s out of the subject header', (_, name) => {
-    const exit = withClient({ name }, { initiatedBy: 'client' });
+    const exit = withClient({ name, greetingName: name }, { initiatedBy: 'client' });
 
     const email = renderer().render(exit, stepOf(exit, 'notice'));
 
