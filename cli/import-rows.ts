@@ -11,6 +11,7 @@ import { UserError } from './errors.js';
 
 export const IMPORT_COLUMNS = [
   'name',
+  'greetingName',
   'email',
   'company',
   'timezone',
@@ -27,7 +28,15 @@ export const IMPORT_COLUMNS = [
 type Column = (typeof IMPORT_COLUMNS)[number];
 
 const REQUIRED: Column[] = ['name', 'email', 'initiatedBy'];
-const CLIENT: Column[] = ['name', 'email', 'company', 'timezone', 'country', 'locale'];
+const CLIENT: Column[] = [
+  'name',
+  'greetingName',
+  'email',
+  'company',
+  'timezone',
+  'country',
+  'locale',
+];
 const LISTS: Column[] = ['handover', 'highlights'];
 /** Far beyond any real list, small enough that a wrong file fails fast. */
 export const MAX_ROWS = 50_000;

@@ -85,6 +85,7 @@ export const exitRequestSchema = z
   .object({
     client: z.object({
       name: singleLine(200),
+      greetingName: singleLine(60).optional(),
       email,
       company: singleLine(200).optional(),
       timezone: z

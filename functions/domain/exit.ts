@@ -23,6 +23,8 @@ export type InitiatedBy = 'client' | 'firm';
 
 export interface Client {
   name: string;
+  /** How greetings and subjects address the client ("Max"); absent: see `greetingNameOf`. */
+  greetingName?: string;
   email: string;
   company?: string;
   /** IANA time zone, e.g. `Europe/Paris`. */

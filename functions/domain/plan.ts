@@ -156,9 +156,13 @@ export function planExit(input: PlanInput, rules: SequenceRules = DEFAULT_RULES)
   const calendar = businessCalendar(rules, input.country);
   const now = DateTime.fromJSDate(input.now, { zone: input.timezone });
   const today = now.startOf('day');
+  // A date the caller gave is theirs to choose; one we compute must not end a relationship on a
+  // weekend or public holiday of the client's country, so it moves to the next business day.
   const effective = input.effectiveOn
     ? localDate(input.effectiveOn, input.timezone, 'effective date')
-    : today.plus({ days: noticeDays(rules, today, input.relationshipStartedOn) });
+    : calendar.nextBusinessDay(
+        today.plus({ days: noticeDays(rules, today, input.relationshipStartedOn) }),
+      );
 
   // A step already due when planned (an effective date in the past) goes on the business day
   // after the previous step's, at the send hour, so the client never gets two emails at once.

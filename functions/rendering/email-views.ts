@@ -1,11 +1,13 @@
 import { DateTime } from 'luxon';
 import type { Exit, Step } from '../domain/exit.js';
+import { greetingNameOf } from '../domain/greeting-name.js';
 import { type LinkPurpose, signLinkToken } from '../domain/link-token.js';
 import { type Branding, DEFAULT_ACCENT, textColourOn } from './branding.js';
 import type { EmailName } from './email-templates.js';
 import type { SurveyNoticeView } from './survey-notice-view.js';
 import {
   daysUntil,
+  emailDateLocale,
   formatDate,
   monthsBetween,
   pastSpanInWords,
@@ -33,7 +35,8 @@ export interface CommonView {
   lang: string;
   brand: { firmName: string; logoUrl: string | null; accent: string; accentText: string };
   signature: string;
-  client: { name: string; company: string | null };
+  /** `greetingName` is for greetings and subjects of client emails; `name` everywhere else. */
+  client: { name: string; greetingName: string; company: string | null };
   footer: {
     postalAddress: string | null;
     unsubscribeUrl: string | null;
@@ -56,6 +59,13 @@ export interface NoticeClientView extends CommonView {
 }
 
 export interface GratitudeView extends CommonView {
+  effectiveDate: string;
+  /**
+   * Where the send falls against the effective date, in the client's zone: a gratitude can go
+   * early (send now), on the day, or late (after a resume, or the business day after a weekend).
+   */
+  sentBeforeEnd: boolean;
+  sentOnEnd: boolean;
   /** "the past two years", or null when the relationship's start is unknown. */
   relationshipSpan: string | null;
   highlights: string[];
@@ -148,7 +158,11 @@ export function commonView(exit: Exit, name: EmailName, context: ViewContext): C
       accentText: textColourOn(accent),
     },
     signature: branding.signature,
-    client: { name: exit.client.name, company: exit.client.company ?? null },
+    client: {
+      name: exit.client.name,
+      greetingName: greetingNameOf(exit.client),
+      company: exit.client.company ?? null,
+    },
     footer: {
       postalAddress: branding.postalAddress ?? null,
       unsubscribeUrl: isUnsubscribable(name)
@@ -171,11 +185,19 @@ function timeSinceEnd(exit: Exit, now: Date): string | null {
   return spanInWords(monthsBetween(exit.effectiveOn, today));
 }
 
+function gratitudeTiming(exit: Exit, now: Date): { sentBeforeEnd: boolean; sentOnEnd: boolean } {
+  const days = daysUntil(exit.effectiveOn, now, exit.client.timezone);
+  return { sentBeforeEnd: days > 0, sentOnEnd: days === 0 };
+}
+
 /** Builds the typed view of the email a step sends. Pure: the time comes in the context. */
 export function prepareEmail(exit: Exit, step: Step, context: ViewContext): PreparedEmail {
   const name = emailNameFor(exit, step);
   const common = commonView(exit, name, context);
-  const effectiveDate = formatDate(exit.effectiveOn, exit.client.locale);
+  const effectiveDate = formatDate(
+    exit.effectiveOn,
+    emailDateLocale(exit.client.locale, exit.client.country),
+  );
   const surveyUrl = () =>
     signedUrl(exit, context, 'survey', 's', context.links.surveyLinkDays ?? 60);
   switch (name) {
@@ -197,7 +219,13 @@ export function prepareEmail(exit: Exit, step: Step, context: ViewContext): Prep
     case 'gratitude':
       return {
         name,
-        view: { ...common, relationshipSpan: relationshipSpan(exit), highlights: exit.highlights },
+        view: {
+          ...common,
+          ...gratitudeTiming(exit, context.now),
+          effectiveDate,
+          relationshipSpan: relationshipSpan(exit),
+          highlights: exit.highlights,
+        },
       };
     case 'survey': {
       const scores = Array.from({ length: 11 }, (_, score) => score);
@@ -209,7 +237,9 @@ export function prepareEmail(exit: Exit, step: Step, context: ViewContext): Prep
       return { name, view: { ...common, timeSinceEnd: timeSinceEnd(exit, context.now) } };
     case 'date-change': {
       const previous = step.previousEffectiveOn;
-      const previousDate = previous ? formatDate(previous, exit.client.locale) : null;
+      const previousDate = previous
+        ? formatDate(previous, emailDateLocale(exit.client.locale, exit.client.country))
+        : null;
       return { name, view: { ...common, effectiveDate, previousDate } };
     }
   }

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 
-// The emails are in English for now; only dates follow the client's locale.
+// The emails are in English for now; dates follow the client's region (see `emailDateLocale`).
 const WORDS = [
   'zero',
   'one',
@@ -34,6 +34,35 @@ export function formatDate(isoDate: string, locale: string): string {
     // A locale tag this runtime cannot use still gets a readable date.
     return new Intl.DateTimeFormat('en-GB', options).format(date);
   }
+}
+
+function regionsOf(locale: string): (string | undefined)[] {
+  try {
+    const parsed = new Intl.Locale(locale);
+    return [parsed.region, parsed.maximize().region];
+  } catch {
+    return [];
+  }
+}
+
+/** True when Intl has English date conventions of its own for `region` (not plain `en`). */
+function hasEnglishFor(region: string): boolean {
+  const tag = `en-${region}`;
+  return new Intl.DateTimeFormat(tag).resolvedOptions().locale === tag;
+}
+
+/**
+ * The locale an English email writes dates in: English words with the client's regional
+ * conventions (`de-DE` → `en-DE`, "Saturday, 2 January 2027"), so no German day names appear
+ * inside English sentences. The locale's own region wins, then the client's country, then the
+ * region the language usually has; en-GB when Intl knows none of them.
+ */
+export function emailDateLocale(locale: string, country?: string): string {
+  const [explicit, likely] = regionsOf(locale);
+  for (const region of [explicit, country, likely]) {
+    if (region && /^[A-Z]{2}$/.test(region) && hasEnglishFor(region)) return `en-${region}`;
+  }
+  return 'en-GB';
 }
 
 /** The day an instant falls on in the client's zone, written the client's way (see `formatDate`). */

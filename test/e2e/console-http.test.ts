@@ -386,7 +386,7 @@ describe('starting an exit from the form', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-security-policy')).toMatch(/sandbox/);
     expect(response.headers.get('content-security-policy')).not.toMatch(/script-src/);
-    expect(await response.text()).toContain('Dear Dorothy Vaughan');
+    expect(await response.text()).toContain('Dear Dorothy,');
   });
 });
 

@@ -88,6 +88,8 @@ describe('line breaks typed by a client or an integration', () => {
     });
     const client = (payload.data as { client: Record<string, string> }).client;
     client.name = 'Ada\u2028Bcc: victim@attacker.example\u0085Lovelace';
+    // The greeting name goes into subjects too: it is attacker input as much as the name.
+    client.greetingName = client.name;
     const address = client.email ?? '';
     const { exitId } = (await (await stack.harness.webhook(payload)).json()) as { exitId: string };
     await stack.harness.travel(12);

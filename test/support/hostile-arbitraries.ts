@@ -264,6 +264,7 @@ export const validExitData = fc.record(
     client: fc.record(
       {
         name: fc.oneof(validName, acceptedLine(200)),
+        greetingName: fc.oneof(validName, acceptedLine(60)),
         email: validEmail,
         company: fc.oneof(fc.constant('Analytical Engines Ltd'), acceptedLine(200)),
         timezone: validZone,

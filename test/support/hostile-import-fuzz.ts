@@ -34,6 +34,7 @@ type Column = (typeof IMPORT_COLUMNS)[number];
 function cell(column: Column): fc.Arbitrary<string> {
   const valid: Record<Column, fc.Arbitrary<string>> = {
     name: fc.oneof(validName, acceptedLine(200)),
+    greetingName: fc.oneof(fc.constant(''), validName, acceptedLine(60)),
     email: validEmail,
     company: fc.oneof(fc.constant('Engines, "Best" Ltd'), acceptedLine(200)),
     timezone: validZone,

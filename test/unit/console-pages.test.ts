@@ -127,6 +127,18 @@ describe('the new-exit form', () => {
     });
   });
 
+  it('passes the greeting name to the request and names it when it is too long', () => {
+    const fields = { name: 'Ada Lovelace', email: 'ada@client.example', initiatedBy: 'firm' };
+
+    expect(formToRequestData({ ...fields, greetingName: ' Ada ' })).toMatchObject({
+      client: { greetingName: 'Ada' },
+    });
+    const parsed = parseExitForm({ ...fields, greetingName: 'A'.repeat(61) });
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok)
+      expect(parsed.problems.map((problem) => problem.field)).toEqual(['greetingName']);
+  });
+
   it('puts each problem on its own field, in words', () => {
     const parsed = parseExitForm({
       email: 'not-an-address',

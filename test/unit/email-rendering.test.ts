@@ -74,9 +74,9 @@ describe('every email', () => {
 
     expect(rendered.subject).toMatch(/^\S.*\S$/);
     expect(rendered.html).toMatch(/^<!DOCTYPE html>\n<html lang="en"/);
-    expect(rendered.html).toContain('Dear Ada Client,');
+    expect(rendered.html).toContain('Dear Ada,');
     expect(rendered.html).toContain('Grace, for Acme Consulting');
-    expect(rendered.text).toMatch(/^Dear Ada Client,\n\n/);
+    expect(rendered.text).toMatch(/^Dear Ada,\n\n/);
     expect(rendered.text).toContain('\nGrace, for Acme Consulting\n\n--\n');
     expect(rendered.text).toMatch(/\n$/);
   });
@@ -102,7 +102,7 @@ describe('every email', () => {
 
     const style = rendered.html.match(/<style>([\s\S]*?)<\/style>/)?.[1] ?? '';
     expect(style.replace(/@media[^{]+\{(?:[^{}]*\{[^{}]*\})*\s*\}/g, '').trim()).toBe('');
-    expect(rendered.html).toMatch(/<p style="margin: 0 0 16px;[^"]*">Dear Ada Client,<\/p>/);
+    expect(rendered.html).toMatch(/<p style="margin: 0 0 16px;[^"]*">Dear Ada,<\/p>/);
     expect(rendered.html).toContain('@media (prefers-color-scheme: dark)');
   });
 });
@@ -115,7 +115,7 @@ describe('the notice', () => {
     expect(fromFirm.subject).toBe(
       `Our work together will end on ${formatDate('2025-03-31', 'en-GB')}`,
     );
-    expect(fromClient.subject).toBe('We have received your decision, Ada Client');
+    expect(fromClient.subject).toBe('We have received your decision, Ada');
     expect(fromFirm.text).toContain('We have decided to bring our engagement with Example Ltd');
     expect(fromClient.text).toContain('Example Ltd has decided to end our work together');
   });
@@ -150,10 +150,11 @@ describe('the notice', () => {
   // ICU versions differ on the comma after the English weekday.
   it.each([
     ['firm', 'en-GB', 'Monday,? 31 March 2025'],
-    ['client', 'fr-FR', 'lundi 31 mars 2025'],
+    // English words in an English email, French conventions (day before month).
+    ['client', 'fr-FR', 'Monday,? 31 March 2025'],
     ['firm', 'en-US', 'Monday, March 31, 2025'],
   ] as const)(
-    'formats the date of a %s-initiated exit in the client locale %s',
+    'formats the date of a %s-initiated exit in English with the conventions of %s',
     (initiatedBy, locale, expected) => {
       const exit = withClient({ locale }, { initiatedBy });
 
@@ -225,6 +226,85 @@ describe('gratitude and check-in', () => {
 
     expect(subject).toBe('Hello from Acme Consulting');
     expect(text).toContain('It has been six months since our work together ended');
+  });
+});
+
+describe('the greeting name', () => {
+  const longName = 'Maximilian Alexander von Hohenberg Honorary Consul';
+
+  it.each(EMAILS)('greets by the greeting name the caller gave in $email', (email) => {
+    const exit = withClient({ greetingName: 'Max' }, { initiatedBy: email.initiatedBy });
+
+    const { text, html } = renderAtDue(exit, email.stepId);
+
+    expect(text).toMatch(/^Dear Max,\n/);
+    expect(html).toContain('Dear Max,');
+  });
+
+  it('greets and thanks by the first word of a long plain name, keeping the name elsewhere', () => {
+    const exit = withClient({ name: longName });
+
+    const gratitude = renderAtDue(exit, 'gratitude');
+    const fromClient = renderAtDue({ ...exit, initiatedBy: 'client' }, 'notice');
+
+    expect(gratitude.subject).toBe('Thank you, Maximilian');
+    expect(gratitude.text).toMatch(/^Dear Maximilian,\n/);
+    expect(fromClient.subject).toBe('We have received your decision, Maximilian');
+  });
+});
+
+describe('the firm’s notice and its handover', () => {
+  it('speaks of handover notes only when there are handover items', () => {
+    const without = renderAtDue(buildExit({ initiatedBy: 'firm', handover: [] }), 'notice');
+    const withItems = renderAtDue(buildExit({ initiatedBy: 'firm' }), 'notice');
+
+    expect(without.text).not.toContain('With it come notes');
+    expect(without.html).not.toContain('With it come notes');
+    expect(withItems.text).toContain('With it come notes');
+    expect(withItems.html).toContain('With it come notes');
+  });
+});
+
+describe('dates of a client with another language', () => {
+  it('writes the effective date in English with the client’s regional conventions (de-DE)', () => {
+    const exit = withClient({ locale: 'de-DE', country: 'DE' });
+
+    const { subject, text } = renderAtDue(exit, 'notice');
+
+    expect(subject).toMatch(/^Our work together will end on Monday,? 31 March 2025$/);
+    expect(text).not.toContain('Montag');
+  });
+});
+
+describe('the gratitude, by when it is sent', () => {
+  // The fixture's effective date is Monday 31 March 2025; the client is in Paris.
+  const exit = buildExit();
+  const gratitude = (now: string) =>
+    renderer({ now: new Date(now) }).render(exit, stepOf(exit, 'gratitude'));
+  const day = formatDate('2025-03-31', 'en-GB');
+
+  it('names the last day ahead when sent before it (send now)', () => {
+    const { text, html } = gratitude('2025-03-28T09:00:00.000Z');
+
+    expect(text).toContain(`Your last day with us is ${day}, and we want to thank you`);
+    expect(text).not.toMatch(/today/i);
+    expect(html).toContain(`Our work together ends on ${day}. A thank-you, and how to reach us`);
+  });
+
+  it('says today on the effective date in the client’s zone', () => {
+    // 23:30 UTC on 30 March is already 31 March in Paris.
+    const { text } = gratitude('2025-03-30T22:30:00.000Z');
+
+    expect(text).toContain('Today is the last day of our work together, and we want to thank you');
+    expect(text).toContain('The engagement ends today, but our help');
+  });
+
+  it('speaks of the past when sent after it (late, or the business day after a weekend)', () => {
+    const { text, html } = gratitude('2025-04-01T07:00:00.000Z');
+
+    expect(text).toContain(`Our work together ended on ${day}, and we want to thank you`);
+    expect(text).not.toMatch(/today/i);
+    expect(html).toContain(`Our work together ended on ${day}. A thank-you, and how to reach us`);
   });
 });
 
@@ -392,7 +472,7 @@ describe('user data', () => {
     ['LF', 'Ada\nBcc: mallory@evil.example'],
     ['Unicode line separator', 'Ada\u2028Bcc: mallory@evil.example'],
   ])('keeps a client name with %s out of the subject header', (_, name) => {
-    const exit = withClient({ name }, { initiatedBy: 'client' });
+    const exit = withClient({ name, greetingName: name }, { initiatedBy: 'client' });
 
     const email = renderer().render(exit, stepOf(exit, 'notice'));
 

@@ -161,7 +161,7 @@ describe('strict templates', () => {
 
     const email = broken.render(exit, step(exit, 'notice'));
 
-    expect(email.text).toContain('Dear Ada Client,');
+    expect(email.text).toContain('Dear Ada,');
   });
 });
 

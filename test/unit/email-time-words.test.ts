@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   daysUntil,
+  emailDateLocale,
   formatDate,
   monthsBetween,
   pastSpanInWords,
@@ -58,5 +59,41 @@ describe('time in words', () => {
 
   it('falls back to British English for a locale the runtime rejects', () => {
     expect(formatDate('2025-03-31', 'not a locale!')).toBe(formatDate('2025-03-31', 'en-GB'));
+  });
+});
+
+describe('dates inside an English email', () => {
+  // The ICU version decides commas; compare with what Intl itself gives for the English locale.
+  const inEnglish = (locale: string) => formatDate('2027-01-02', locale);
+
+  it.each([
+    ['de-DE', undefined, 'en-DE'],
+    ['fr-FR', undefined, 'en-FR'],
+    ['en-US', undefined, 'en-US'],
+    ['ja-JP', undefined, 'en-JP'],
+    ['de', 'AT', 'en-AT'],
+    ['de', undefined, 'en-DE'],
+  ])(
+    'writes a %s client’s dates in English with the region’s conventions',
+    (locale, country, english) => {
+      expect(emailDateLocale(locale, country)).toBe(english);
+    },
+  );
+
+  it('gives English day and month names, the region ordering the parts', () => {
+    expect(formatDate('2027-01-02', emailDateLocale('de-DE'))).toMatch(
+      /^Saturday,? 2 January 2027$/,
+    );
+    expect(formatDate('2027-01-02', emailDateLocale('fr-FR'))).toMatch(
+      /^Saturday,? 2 January 2027$/,
+    );
+    expect(formatDate('2027-01-02', emailDateLocale('en-US'))).toBe('Saturday, January 2, 2027');
+    expect(formatDate('2027-01-02', emailDateLocale('ja-JP'))).toBe(inEnglish('en-JP'));
+    expect(formatDate('2027-01-02', emailDateLocale('ja-JP'))).not.toMatch(/[年月日]/);
+  });
+
+  it('falls back to British English when Intl does not know the region or the locale', () => {
+    expect(emailDateLocale('zh-CN')).toBe('en-GB');
+    expect(emailDateLocale('not a locale!')).toBe('en-GB');
   });
 });

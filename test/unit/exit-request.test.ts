@@ -106,6 +106,21 @@ describe('parseExitRequest', () => {
     ]);
   });
 
+  it('accepts an optional greeting name, trimmed', () => {
+    const request = parseExitRequest(withClient({ greetingName: '  Max ' }), 'data');
+
+    expect(request.client.greetingName).toBe('Max');
+  });
+
+  it('rejects a greeting name over 60 characters or with a line break', () => {
+    expect(problemFields(withClient({ greetingName: 'M'.repeat(61) }))).toEqual([
+      'data.client.greetingName',
+    ]);
+    expect(problemFields(withClient({ greetingName: 'Max\nBcc: x@example.com' }))).toEqual([
+      'data.client.greetingName',
+    ]);
+  });
+
   it('rejects a company containing a line feed', () => {
     expect(problemFields(withClient({ company: 'Example\nLtd' }))).toEqual(['data.client.company']);
   });

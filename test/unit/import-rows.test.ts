@@ -54,6 +54,14 @@ describe('parseImport', () => {
     expect(rows[0]?.ok && rows[0].request.handover).toBeUndefined();
   });
 
+  it('reads an optional greetingName column into client.greetingName', () => {
+    const [row] = parseImport(
+      'name,greetingName,email,initiatedBy\nAda Lovelace,Ada,ada@client.example,firm',
+    );
+
+    expect(row?.ok && row.request.client.greetingName).toBe('Ada');
+  });
+
   it('names the line and every bad column of a bad row', () => {
     const rows = parseImport(csv(ada, 'Bob,not-an-email,,Mars/Olympus,UK,,maybe,,2027-02-30,,,,'));
 

@@ -841,3 +841,51 @@ describe('planExit: random dates, zones and countries (fast-check)', () => {
     );
   });
 });
+
+describe('planExit: a computed effective date', () => {
+  // 30 days' notice (relationship of more than one year, less than two).
+  const startedOn = '2025-06-01';
+
+  it('moves past a weekend: 30 days from Thursday 3 December 2026 is Monday 4 January 2027', () => {
+    const plan = planExit({
+      now: new Date('2026-12-03T10:00:00.000Z'),
+      timezone: 'Europe/Berlin',
+      country: 'DE',
+      relationshipStartedOn: startedOn,
+    });
+
+    expect(plan.effectiveOn).toBe('2027-01-04');
+  });
+
+  it('moves past the country’s public holidays (GB: Christmas, then substitute Boxing Day)', () => {
+    const plan = planExit({
+      now: new Date('2026-11-25T10:00:00.000Z'),
+      timezone: 'Europe/London',
+      country: 'GB',
+      relationshipStartedOn: startedOn,
+    });
+
+    expect(plan.effectiveOn).toBe('2026-12-29');
+  });
+
+  it('skips weekends only when the country is unknown', () => {
+    const plan = planExit({
+      now: new Date('2026-11-25T10:00:00.000Z'),
+      timezone: 'Europe/London',
+      relationshipStartedOn: startedOn,
+    });
+
+    expect(plan.effectiveOn).toBe('2026-12-25');
+  });
+
+  it('keeps an effective date the caller gave, even on a Saturday', () => {
+    const plan = planExit({
+      now: new Date('2026-12-03T10:00:00.000Z'),
+      timezone: 'Europe/Berlin',
+      country: 'DE',
+      effectiveOn: '2027-01-02',
+    });
+
+    expect(plan.effectiveOn).toBe('2027-01-02');
+  });
+});

@@ -73,6 +73,7 @@ export function buildExit(
     source: origin.source,
     client: {
       name: request.client.name,
+      ...(request.client.greetingName ? { greetingName: request.client.greetingName } : {}),
       email: request.client.email,
       ...(request.client.company ? { company: request.client.company } : {}),
       timezone,

@@ -7,7 +7,15 @@ import { type FieldProblem, ValidationError } from '../../domain/errors.js';
 import { type ExitRequest, parseExitRequest } from '../../domain/exit-request.js';
 
 /** Form field ↔ request path. */
-const CLIENT_FIELDS = ['name', 'email', 'company', 'timezone', 'country', 'locale'] as const;
+const CLIENT_FIELDS = [
+  'name',
+  'greetingName',
+  'email',
+  'company',
+  'timezone',
+  'country',
+  'locale',
+] as const;
 const TOP_FIELDS = ['initiatedBy', 'reason', 'effectiveOn', 'relationshipStartedOn', 'externalId'];
 const LIST_FIELDS = ['handover', 'highlights'] as const;
 

@@ -21,6 +21,7 @@ export function knownTimezones(): string[] {
 /** The form's fields, in page order (the error summary lists problems top to bottom). */
 const ORDER = [
   'name',
+  'greetingName',
   'email',
   'company',
   'initiatedBy',
@@ -128,6 +129,11 @@ export function newExitView(input: NewExitInput): NewExitView {
     formProblem: input.formProblem ?? null,
     errors: links,
     name: inputField(context, 'name', "Client's name", { required: true, maxLength: 200 }),
+    greetingName: inputField(context, 'greetingName', 'Greet them as', {
+      maxLength: 60,
+      autocomplete: 'off',
+      hint: 'How the emails address them, e.g. "Ada". Leave it empty for their first name where that is plain, else the whole name.',
+    }),
     email: inputField(context, 'email', 'Email address', {
       type: 'email',
       required: true,

@@ -113,6 +113,7 @@ export interface NewExitView {
   formProblem: string | null;
   errors: ErrorLink[];
   name: InputView;
+  greetingName: InputView;
   email: InputView;
   company: InputView;
   initiatedBy: ChoiceGroupView;
