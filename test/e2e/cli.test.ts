@@ -255,7 +255,7 @@ describe('farewell send-test', () => {
 
     expect(run.code).toBe(0);
     expect(email?.subject).toMatch(/^\[Test\] /);
-    expect(email?.body.text).toContain('Amelia Okafor');
+    expect(email?.body.text).toContain('Dear Amelia,');
   });
 
   it('refuses anything but one email address', async () => {

@@ -108,7 +108,10 @@ beforeAll(async () => {
   ({ exitId } = (await response.json()) as { exitId: string });
   await stack.harness.travel(12);
   const survey = await waitFor(async () => {
-    const emails = await stack.harness.emailsTo(CLIENT.email);
+    // Sent to the address as stored: the domain in its (lower-case) ASCII form.
+    const emails = await stack.harness.emailsTo(
+      CLIENT.email.replace('@Client.Example', '@client.example'),
+    );
     return emails.find((email) => email.subject.startsWith('How did we do'));
   }, 8_000);
   const text = survey?.body.text ?? '';
