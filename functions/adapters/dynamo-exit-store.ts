@@ -174,14 +174,21 @@ export class DynamoExitStore implements ExitStore {
     return { exits: found.map(itemToExit), ...(cursor ? { cursor } : {}) };
   }
 
-  async findByExternalId(externalId: string): Promise<string[]> {
-    const { Items } = await call('findByExternalId', () =>
-      this.client.send(new QueryCommand(byExternalIdQuery(this.tableName, externalId))),
-    );
-    return (Items ?? []).flatMap((item) => {
-      const pk = item.pk;
-      return typeof pk === 'string' && pk.startsWith('exit#') ? [pk.slice('exit#'.length)] : [];
-    });
+  async findByExternalId(externalId: string, max = Number.POSITIVE_INFINITY): Promise<string[]> {
+    // Every page, not the first: a control must reach every exit started with the id.
+    const ids: string[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await call('findByExternalId', () =>
+        this.client.send(new QueryCommand(byExternalIdQuery(this.tableName, externalId, startKey))),
+      );
+      for (const item of page.Items ?? []) {
+        const pk = item.pk;
+        if (typeof pk === 'string' && pk.startsWith('exit#')) ids.push(pk.slice('exit#'.length));
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey && ids.length <= max);
+    return ids.length > max ? ids.slice(0, max + 1) : ids;
   }
 
   async isSuppressed(emailHash: string): Promise<boolean> {

@@ -144,8 +144,11 @@ export interface ExitStore {
   changeStatus(exitId: string, change: StatusChange): Promise<Exit | undefined>;
   /** Exits in a status, oldest first, a page at a time. */
   listByStatus(status: ExitStatus, page?: ExitPageRequest): Promise<ExitPage>;
-  /** Ids of the exits started with this external id (a CRM's own id), newest first. */
-  findByExternalId(externalId: string): Promise<string[]>;
+  /**
+   * Ids of every exit started with this external id (a CRM's own id), newest first. With `max`,
+   * stops reading after `max + 1` ids, so a caller can tell "more than max" without reading all.
+   */
+  findByExternalId(externalId: string, max?: number): Promise<string[]>;
   /** Puts an address (by its keyed hash) on the suppression list; suppressing twice is harmless. */
   suppress(emailHash: string, reason: string, at: string): Promise<void>;
   /** Whether an address (by its keyed hash) is on the suppression list. */

@@ -14,6 +14,8 @@ import { type HttpResponse, json, problem } from './http/responses.js';
 import type { WebhookVerifier } from './http/webhook-signature.js';
 
 export const MAX_WEBHOOK_BYTES = 64 * 1024;
+/** The most exits one control event by externalId may change; above it we refuse, never trim. */
+export const MAX_CONTROL_EXITS = 500;
 
 const envelopeSchema = z.object({
   type: z.string().min(1, 'must name the event type'),
@@ -56,8 +58,16 @@ async function handleControl(
   const ids =
     'exitId' in reference.data
       ? [reference.data.exitId]
-      : await deps.controls.store.findByExternalId(reference.data.externalId);
+      : await deps.controls.store.findByExternalId(reference.data.externalId, MAX_CONTROL_EXITS);
   if (ids.length === 0) throw new NotFoundError('No exit matches that reference.');
+  if (ids.length > MAX_CONTROL_EXITS) {
+    throw new ValidationError([
+      {
+        field: 'data.externalId',
+        message: `matches more than ${MAX_CONTROL_EXITS} exits; nothing was changed. Send one event per exitId instead.`,
+      },
+    ]);
+  }
   const exits = [];
   for (const exitId of ids) exits.push(await controlExit(deps.controls, action, exitId, 'webhook'));
   return json(200, { exits });
