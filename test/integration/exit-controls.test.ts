@@ -8,6 +8,7 @@ import type { ExitStore } from '../../functions/domain/ports.js';
 import { DEFAULT_RULES } from '../../functions/domain/sequence-rules.js';
 import {
   cancelExit,
+  controlExit,
   type ExitControlDeps,
   pauseExit,
   resumeExit,
@@ -324,5 +325,24 @@ describe('control webhooks by externalId', () => {
 
     expect(await store.findByExternalId(externalId, 2)).toHaveLength(3);
     expect(await store.findByExternalId(externalId)).toHaveLength(4);
+  });
+});
+
+describe('concurrent pause and resume', () => {
+  it('answers each control or conflicts, and leaves schedules matching the status', async () => {
+    for (let round = 0; round < 5; round++) {
+      const exit = await startedExit();
+      const results = await Promise.allSettled(
+        Array.from({ length: 20 }, (_, i) =>
+          controlExit(deps, i % 2 === 0 ? 'pause' : 'resume', exit.id, 'webhook'),
+        ),
+      );
+      for (const result of results) {
+        if (result.status === 'rejected') expect(result.reason).toBeInstanceOf(ConflictError);
+      }
+      const after = await store.get(exit.id);
+      const pending = after ? pendingSteps(after).map((s) => s.id) : [];
+      expect(scheduledStepIds(exit)).toEqual(after?.status === 'paused' ? [] : pending.sort());
+    }
   });
 });

@@ -111,12 +111,7 @@ export async function pauseExit(
       entry: { at: now, event: 'exit.paused', detail: `Paused from the ${actor}.` },
     };
   });
-  if (before)
-    await deleteSchedules(
-      deps,
-      exitId,
-      pendingSteps(before).map((s) => s.id),
-    );
+  if (before) await settleSchedules(deps, exitId);
   return result;
 }
 
@@ -201,9 +196,8 @@ export async function resumeExit(
       },
     };
   });
-  if (unchanged?.status === 'active') await schedulePending(deps, unchanged);
+  if (unchanged?.status === 'active' || after) await settleSchedules(deps, exitId);
   if (after) {
-    await schedulePending(deps, after);
     if (pendingSteps(after).length === 0) {
       const now = deps.clock.now().toISOString();
       await deps.store.changeStatus(exitId, {
@@ -224,6 +218,33 @@ export async function resumeExit(
 async function schedulePending(deps: ExitControlDeps, exit: Exit): Promise<void> {
   for (const step of pendingSteps(exit)) {
     await deps.scheduler.schedule(exit.id, step.id, new Date(step.dueAt));
+  }
+}
+
+/**
+ * Makes the schedules match the exit as it is now, not as this control left it: concurrent
+ * pauses and resumes interleave their writes and their schedule calls, so a resume's schedules
+ * can land after a later pause deleted them. Each round reads the exit, creates (active) or
+ * deletes (otherwise) the pending steps' schedules, and reads again; it ends once no other
+ * control changed the status meanwhile (the last control to finish settles it).
+ */
+async function settleSchedules(deps: ExitControlDeps, exitId: string): Promise<void> {
+  for (let round = 0; round < ATTEMPTS; round += 1) {
+    const exit = await deps.store.get(exitId);
+    if (!exit) return;
+    const ids = pendingSteps(exit).map((s) => s.id);
+    let failure: unknown;
+    if (exit.status === 'active') await schedulePending(deps, exit).catch((e) => (failure = e));
+    else await deleteSchedules(deps, exitId, ids);
+    const again = await deps.store.get(exitId);
+    // A schedule that kept vanishing under a concurrent pause is that pause's to settle.
+    if (failure !== undefined && again?.status === 'active') throw failure;
+    // The clock may not move between two writes, so the timeline tells them apart too.
+    const same =
+      again?.status === exit.status &&
+      again.updatedAt === exit.updatedAt &&
+      again.timeline.length === exit.timeline.length;
+    if (same) return;
   }
 }
 
