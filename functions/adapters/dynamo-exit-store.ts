@@ -29,7 +29,7 @@ import { eraseUpdate } from './dynamo-console-writes.js';
 import { exitToItem, itemToExit, searchForm } from './dynamo-exit-mapping.js';
 import { byExternalIdQuery, byStatusQuery, cursorAfter, encodeCursor } from './dynamo-queries.js';
 import { claimUpdate, finishUpdate, releaseUpdate, statusUpdate } from './dynamo-step-writes.js';
-import { exitKey, healthKey, suppressionKey } from './dynamo-table.js';
+import { controlEventKey, exitKey, healthKey, suppressionKey } from './dynamo-table.js';
 
 /**
  * A search reads at most this many rounds of index items per page: a page of few matches in a
@@ -204,6 +204,42 @@ export class DynamoExitStore implements ExitStore {
       ),
     );
     return Item !== undefined;
+  }
+
+  async controlAnswer(eventId: string): Promise<unknown> {
+    const { Item } = await call('controlAnswer', () =>
+      this.client.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: controlEventKey(eventId),
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    return Item ? JSON.parse(String(Item.answer)) : undefined;
+  }
+
+  async rememberControlAnswer(
+    eventId: string,
+    answer: unknown,
+    expiresAt: string,
+  ): Promise<unknown> {
+    const result = await conditional('rememberControlAnswer', () =>
+      this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...controlEventKey(eventId),
+            answer: JSON.stringify(answer),
+            // Epoch seconds: the table's TTL attribute removes the record once replays are refused.
+            expiresAt: Math.ceil(Date.parse(expiresAt) / 1000),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      ),
+    );
+    if (result !== CONDITION_FAILED) return answer;
+    return (await this.controlAnswer(eventId)) ?? answer;
   }
 
   async suppress(emailHash: string, reason: string, at: string): Promise<void> {

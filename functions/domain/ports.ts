@@ -40,6 +40,11 @@ export interface StatusChange {
   add?: Step[];
   /** A new effective date (`YYYY-MM-DD`), written with the steps replanned for it. */
   effectiveOn?: string;
+  /**
+   * When the control event behind this change was sent (UTC ISO): the write fails when the exit
+   * already applied a later one, and records this one as `lastControlAt`.
+   */
+  controlAt?: string;
 }
 
 /**
@@ -149,6 +154,13 @@ export interface ExitStore {
    * stops reading after `max + 1` ids, so a caller can tell "more than max" without reading all.
    */
   findByExternalId(externalId: string, max?: number): Promise<string[]>;
+  /** The answer first given to the control event with this `webhook-id`, if it was applied. */
+  controlAnswer(eventId: string): Promise<unknown>;
+  /**
+   * Keeps the first answer to a control event until `expiresAt` (UTC ISO); a second record for
+   * the same id is kept out and its first answer returned instead.
+   */
+  rememberControlAnswer(eventId: string, answer: unknown, expiresAt: string): Promise<unknown>;
   /** Puts an address (by its keyed hash) on the suppression list; suppressing twice is harmless. */
   suppress(emailHash: string, reason: string, at: string): Promise<void>;
   /** Whether an address (by its keyed hash) is on the suppression list. */

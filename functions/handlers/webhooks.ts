@@ -44,10 +44,41 @@ const exitReferenceSchema = z.union(
 );
 
 /** Applies a control event to the exit it names, or to every exit started with that external id. */
+/** How long the first answer to a control event is kept: well past the 5-minute replay window. */
+const CONTROL_ANSWER_DAYS = 7;
+
+/**
+ * Applies a control event once per `webhook-id`: a redelivery answers what the first delivery
+ * answered and changes nothing. `sentAt` (the envelope's `timestamp`, else `webhook-timestamp`)
+ * orders pauses and resumes, so an older one arriving late does not undo a newer one.
+ */
+async function handleControlOnce(
+  deps: WebhookDeps,
+  action: ControlAction,
+  data: unknown,
+  eventId: string,
+  sentAt: string,
+): Promise<HttpResponse> {
+  const store = deps.controls.store;
+  const first = await store.controlAnswer(eventId);
+  if (first !== undefined) return json(200, first);
+  const response = await handleControl(deps, action, data, sentAt);
+  const expiresAt = new Date(
+    deps.controls.clock.now().getTime() + CONTROL_ANSWER_DAYS * 86_400_000,
+  ).toISOString();
+  const kept = await store.rememberControlAnswer(
+    eventId,
+    JSON.parse(String(response.body)),
+    expiresAt,
+  );
+  return json(200, kept);
+}
+
 async function handleControl(
   deps: WebhookDeps,
   action: ControlAction,
   data: unknown,
+  sentAt: string,
 ): Promise<HttpResponse> {
   const reference = exitReferenceSchema.safeParse(data);
   if (!reference.success) {
@@ -69,7 +100,9 @@ async function handleControl(
     ]);
   }
   const exits = [];
-  for (const exitId of ids) exits.push(await controlExit(deps.controls, action, exitId, 'webhook'));
+  for (const exitId of ids) {
+    exits.push(await controlExit(deps.controls, action, exitId, 'webhook', sentAt));
+  }
   return json(200, { exits });
 }
 
@@ -118,7 +151,13 @@ export async function handleExitWebhook(
     default: {
       const type = envelope.data.type;
       const action = Object.hasOwn(CONTROL_TYPES, type) ? CONTROL_TYPES[type] : undefined;
-      if (action) return handleControl(deps, action, envelope.data.data);
+      if (action) {
+        const sentAt =
+          envelope.data.timestamp !== undefined
+            ? new Date(envelope.data.timestamp).toISOString()
+            : new Date(Number(header(event, 'webhook-timestamp')) * 1000).toISOString();
+        return handleControlOnce(deps, action, envelope.data.data, check.eventId, sentAt);
+      }
       throw new ValidationError([
         {
           field: 'type',

@@ -109,6 +109,55 @@ describe('a replayed webhook', () => {
   });
 });
 
+describe('a replayed or reordered control event', () => {
+  async function startedExitId(): Promise<string> {
+    const response = await post(signWebhook(exitRequested()));
+    const { exitId } = (await response.json()) as { exitId: string };
+    await noticeSent(exitId);
+    return exitId;
+  }
+
+  const control = (type: string, exitId: string, at: Date) => ({
+    type,
+    timestamp: at.toISOString(),
+    data: { exitId },
+  });
+
+  it('does not apply a replayed pause after a later resume, and answers as the first time', async () => {
+    const exitId = await startedExitId();
+    const t0 = Date.now() - 60_000;
+    const pause = signWebhook(control('exit.paused', exitId, new Date(t0)), {
+      id: `msg_pause_${exitId}`,
+    });
+    const first = await post(pause);
+    const firstAnswer = await first.json();
+    expect(firstAnswer).toEqual({ exits: [{ exitId, status: 'paused', changed: true }] });
+    const resume = signWebhook(control('exit.resumed', exitId, new Date(t0 + 1_000)));
+    expect((await post(resume)).status).toBe(200);
+
+    const replay = await post(pause);
+
+    expect(replay.status).toBe(200);
+    expect(await replay.json()).toEqual(firstAnswer);
+    expect((await stack.harness.stack.store.get(exitId))?.status).toBe('active');
+  });
+
+  it('does not let an older pause, under a new id, undo a newer resume', async () => {
+    const exitId = await startedExitId();
+    const t0 = Date.now() - 60_000;
+    await post(signWebhook(control('exit.paused', exitId, new Date(t0 + 1_000))));
+    await post(signWebhook(control('exit.resumed', exitId, new Date(t0 + 2_000))));
+
+    const late = await post(signWebhook(control('exit.paused', exitId, new Date(t0))));
+
+    expect(late.status).toBe(200);
+    expect(await late.json()).toEqual({ exits: [{ exitId, status: 'active', changed: false }] });
+    const exit = await stack.harness.stack.store.get(exitId);
+    expect(exit?.status).toBe('active');
+    expect(exit?.timeline.filter((e) => e.event === 'exit.paused')).toHaveLength(1);
+  });
+});
+
 describe('secret rotation', () => {
   function signedEvent(secret: string) {
     return signWebhook(exitRequested(), { secret });

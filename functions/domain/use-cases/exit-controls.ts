@@ -23,6 +23,13 @@ export interface ControlResult {
   changed: boolean;
 }
 
+/** Whether a control event sent at `controlAt` is older than the last one the exit applied. */
+function isStale(exit: Exit, controlAt: string | undefined): boolean {
+  return (
+    controlAt !== undefined && exit.lastControlAt !== undefined && controlAt < exit.lastControlAt
+  );
+}
+
 /** Who asked, for the timeline: `webhook`, `console` or `cli`. */
 export type Actor = 'webhook' | 'console' | 'cli';
 
@@ -99,9 +106,12 @@ export async function pauseExit(
   deps: ExitControlDeps,
   exitId: string,
   actor: Actor,
+  controlAt?: string,
 ): Promise<ControlResult> {
   const { result, before } = await applyChange(deps, exitId, (exit) => {
-    if (exit.status === 'paused') return { exitId, status: exit.status, changed: false };
+    if (exit.status === 'paused' || isStale(exit, controlAt)) {
+      return { exitId, status: exit.status, changed: false };
+    }
     if (exit.status !== 'active') throw new ConflictError(`A ${exit.status} exit cannot be paused`);
     const now = deps.clock.now().toISOString();
     return {
@@ -109,6 +119,7 @@ export async function pauseExit(
       to: 'paused',
       at: now,
       entry: { at: now, event: 'exit.paused', detail: `Paused from the ${actor}.` },
+      ...(controlAt ? { controlAt } : {}),
     };
   });
   if (before) await settleSchedules(deps, exitId);
@@ -182,8 +193,10 @@ export async function resumeExit(
   deps: ExitControlDeps,
   exitId: string,
   actor: Actor,
+  controlAt?: string,
 ): Promise<ControlResult> {
   const { result, after, unchanged } = await applyChange(deps, exitId, (exit) => {
+    if (isStale(exit, controlAt)) return { exitId, status: exit.status, changed: false };
     if (exit.status === 'active') return { exitId, status: exit.status, changed: false };
     if (exit.status !== 'paused')
       throw new ConflictError(`A ${exit.status} exit cannot be resumed`);
@@ -194,6 +207,7 @@ export async function resumeExit(
         ...change.entry,
         detail: `Resumed from the ${actor}; steps due while paused were replanned.`,
       },
+      ...(controlAt ? { controlAt } : {}),
     };
   });
   if (unchanged?.status === 'active' || after) await settleSchedules(deps, exitId);
@@ -254,9 +268,12 @@ export function controlExit(
   action: ControlAction,
   exitId: string,
   actor: Actor,
+  /** When the event asking for it was sent; a pause or resume older than the last applied loses. */
+  controlAt?: string,
 ): Promise<ControlResult> {
+  // A cancel is final and wins whenever it arrives; only pause and resume can reverse each other.
   if (action === 'cancel') return cancelExit(deps, exitId, actor);
-  if (action === 'pause') return pauseExit(deps, exitId, actor);
-  if (action === 'resume') return resumeExit(deps, exitId, actor);
+  if (action === 'pause') return pauseExit(deps, exitId, actor, controlAt);
+  if (action === 'resume') return resumeExit(deps, exitId, actor, controlAt);
   throw new Error(`Unknown exit action ${String(action)}`);
 }
