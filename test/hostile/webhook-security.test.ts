@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exitIdFromEvent } from '../../functions/domain/ids.js';
 import { apiEvent, bodyOf } from '../support/hostile-http.js';
 import { type HostileStack, startHostileStack } from '../support/hostile-stack.js';
+import { fuzzControlOrder } from '../support/hostile-webhook-fuzz.js';
 import { waitFor } from '../support/ports.js';
 import { exitRequested, signWebhook, TEST_WEBHOOK_SECRET } from '../support/webhooks.js';
 
@@ -141,6 +142,12 @@ describe('a replayed or reordered control event', () => {
     expect(await replay.json()).toEqual(firstAnswer);
     expect((await stack.harness.stack.store.get(exitId))?.status).toBe('active');
   });
+
+  it('ends as the contract says, whatever the delivery order and replays', async () => {
+    const figures = await fuzzControlOrder(stack, 8, startedExitId);
+
+    expect(figures.cases).toBe(8);
+  }, 60_000);
 
   it('does not let an older pause, under a new id, undo a newer resume', async () => {
     const exitId = await startedExitId();
