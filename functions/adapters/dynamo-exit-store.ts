@@ -29,7 +29,7 @@ import { eraseUpdate } from './dynamo-console-writes.js';
 import { exitToItem, itemToExit, searchForm } from './dynamo-exit-mapping.js';
 import { byExternalIdQuery, byStatusQuery, cursorAfter, encodeCursor } from './dynamo-queries.js';
 import { claimUpdate, finishUpdate, releaseUpdate, statusUpdate } from './dynamo-step-writes.js';
-import { exitKey, healthKey, suppressionKey } from './dynamo-table.js';
+import { controlEventKey, exitKey, healthKey, suppressionKey } from './dynamo-table.js';
 
 /**
  * A search reads at most this many rounds of index items per page: a page of few matches in a
@@ -174,14 +174,21 @@ export class DynamoExitStore implements ExitStore {
     return { exits: found.map(itemToExit), ...(cursor ? { cursor } : {}) };
   }
 
-  async findByExternalId(externalId: string): Promise<string[]> {
-    const { Items } = await call('findByExternalId', () =>
-      this.client.send(new QueryCommand(byExternalIdQuery(this.tableName, externalId))),
-    );
-    return (Items ?? []).flatMap((item) => {
-      const pk = item.pk;
-      return typeof pk === 'string' && pk.startsWith('exit#') ? [pk.slice('exit#'.length)] : [];
-    });
+  async findByExternalId(externalId: string, max = Number.POSITIVE_INFINITY): Promise<string[]> {
+    // Every page, not the first: a control must reach every exit started with the id.
+    const ids: string[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await call('findByExternalId', () =>
+        this.client.send(new QueryCommand(byExternalIdQuery(this.tableName, externalId, startKey))),
+      );
+      for (const item of page.Items ?? []) {
+        const pk = item.pk;
+        if (typeof pk === 'string' && pk.startsWith('exit#')) ids.push(pk.slice('exit#'.length));
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey && ids.length <= max);
+    return ids.length > max ? ids.slice(0, max + 1) : ids;
   }
 
   async isSuppressed(emailHash: string): Promise<boolean> {
@@ -197,6 +204,42 @@ export class DynamoExitStore implements ExitStore {
       ),
     );
     return Item !== undefined;
+  }
+
+  async controlAnswer(eventId: string): Promise<unknown> {
+    const { Item } = await call('controlAnswer', () =>
+      this.client.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: controlEventKey(eventId),
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    return Item ? JSON.parse(String(Item.answer)) : undefined;
+  }
+
+  async rememberControlAnswer(
+    eventId: string,
+    answer: unknown,
+    expiresAt: string,
+  ): Promise<unknown> {
+    const result = await conditional('rememberControlAnswer', () =>
+      this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...controlEventKey(eventId),
+            answer: JSON.stringify(answer),
+            // Epoch seconds: the table's TTL attribute removes the record once replays are refused.
+            expiresAt: Math.ceil(Date.parse(expiresAt) / 1000),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      ),
+    );
+    if (result !== CONDITION_FAILED) return answer;
+    return (await this.controlAnswer(eventId)) ?? answer;
   }
 
   async suppress(emailHash: string, reason: string, at: string): Promise<void> {

@@ -75,8 +75,12 @@ export function byStatusQuery(
   };
 }
 
-/** Exits started with one external id, newest first (keys only). */
-export function byExternalIdQuery(tableName: string, externalId: string): QueryCommandInput {
+/** Exits started with one external id, newest first (keys only); one page, from `startKey`. */
+export function byExternalIdQuery(
+  tableName: string,
+  externalId: string,
+  startKey?: Record<string, unknown>,
+): QueryCommandInput {
   return {
     TableName: tableName,
     IndexName: EXTERNAL_ID_INDEX,
@@ -84,6 +88,7 @@ export function byExternalIdQuery(tableName: string, externalId: string): QueryC
     ExpressionAttributeNames: { '#pk': 'gsi2pk' },
     ExpressionAttributeValues: { ':pk': externalIdPartition(externalId) },
     ScanIndexForward: false,
-    Limit: 50,
+    Limit: 100,
+    ...(startKey ? { ExclusiveStartKey: startKey } : {}),
   };
 }

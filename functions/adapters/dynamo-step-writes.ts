@@ -137,6 +137,12 @@ export function statusUpdate(
     update.set(['steps', step.id], step);
   }
   if (change.effectiveOn) update.set(['effectiveOn'], change.effectiveOn);
+  if (change.controlAt) {
+    const last = update.path(['lastControlAt']);
+    const at = update.value(change.controlAt);
+    update.condition(`attribute_not_exists(${last}) OR ${last} <= ${at}`);
+    update.set(['lastControlAt'], change.controlAt);
+  }
   update.appendToList(['timeline'], [change.entry]);
   return { ...input(tableName, exitId, update), ReturnValues: 'ALL_NEW' };
 }

@@ -32,6 +32,11 @@ export function suppressionKey(emailHash: string): TableKey {
   return { pk: `suppression#${emailHash}`, sk: 'suppression' };
 }
 
+/** The record of a control event's first answer, by its `webhook-id`. */
+export function controlEventKey(eventId: string): TableKey {
+  return { pk: `control-event#${eventId}`, sk: 'control-event' };
+}
+
 /** Sparse index attributes: only exits started with an external id (a CRM's own id) have them. */
 export interface ExternalIdIndexKey {
   gsi2pk: string;

@@ -104,36 +104,36 @@ export class EventBridgeStepScheduler implements StepScheduler {
         DeadLetterConfig: options.deadLetterArn ? { Arn: options.deadLetterArn } : undefined,
       },
     };
-    try {
-      await this.client.send(new CreateScheduleCommand(definition));
-      return 'created';
-    } catch (error) {
-      if (!(error instanceof ConflictException)) {
-        throw new TransientError(`Could not create schedule ${name} (${errorName(error)})`, {
+    // A concurrent pause or a firing can delete the schedule between our create conflict and the
+    // read; then it is simply created again (a few rounds, each one needs a competing writer).
+    for (let round = 0; round < 5; round += 1) {
+      try {
+        await this.client.send(new CreateScheduleCommand(definition));
+        return 'created';
+      } catch (error) {
+        if (!(error instanceof ConflictException)) {
+          throw new TransientError(`Could not create schedule ${name} (${errorName(error)})`, {
+            cause: error,
+          });
+        }
+      }
+      try {
+        const existing = await this.client.send(
+          new GetScheduleCommand({ Name: name, GroupName: options.groupName }),
+        );
+        const existingAt = parseAt(existing.ScheduleExpression);
+        const stuck = existingAt !== undefined && existingAt < now - STUCK_AFTER_MS;
+        if (existing.Target?.Input === definition.Target.Input && !stuck) return 'unchanged';
+        await this.client.send(new UpdateScheduleCommand(definition));
+        return 'updated';
+      } catch (error) {
+        if (error instanceof ResourceNotFoundException) continue;
+        throw new TransientError(`Could not repair schedule ${name} (${errorName(error)})`, {
           cause: error,
         });
       }
     }
-    try {
-      const existing = await this.client.send(
-        new GetScheduleCommand({ Name: name, GroupName: options.groupName }),
-      );
-      const existingAt = parseAt(existing.ScheduleExpression);
-      const stuck = existingAt !== undefined && existingAt < now - STUCK_AFTER_MS;
-      if (existing.Target?.Input === definition.Target.Input && !stuck) return 'unchanged';
-      await this.client.send(new UpdateScheduleCommand(definition));
-      return 'updated';
-    } catch (error) {
-      // Deleted between our create and get: it fired or was cancelled; create it afresh next time.
-      if (error instanceof ResourceNotFoundException) {
-        throw new TransientError(`Schedule ${name} vanished while being repaired`, {
-          cause: error,
-        });
-      }
-      throw new TransientError(`Could not repair schedule ${name} (${errorName(error)})`, {
-        cause: error,
-      });
-    }
+    throw new TransientError(`Schedule ${name} kept vanishing while being repaired`);
   }
 
   async exists(exitId: string, stepId: string): Promise<boolean> {

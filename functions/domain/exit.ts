@@ -139,6 +139,8 @@ export interface Exit {
   status: ExitStatus;
   createdAt: string;
   updatedAt: string;
+  /** When the last applied pause or resume event was sent (its envelope time); older ones lose. */
+  lastControlAt?: string;
   steps: Record<string, Step>;
   timeline: TimelineEntry[];
   survey?: SurveyResponse;

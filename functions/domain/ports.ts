@@ -40,6 +40,11 @@ export interface StatusChange {
   add?: Step[];
   /** A new effective date (`YYYY-MM-DD`), written with the steps replanned for it. */
   effectiveOn?: string;
+  /**
+   * When the control event behind this change was sent (UTC ISO): the write fails when the exit
+   * already applied a later one, and records this one as `lastControlAt`.
+   */
+  controlAt?: string;
 }
 
 /**
@@ -144,8 +149,18 @@ export interface ExitStore {
   changeStatus(exitId: string, change: StatusChange): Promise<Exit | undefined>;
   /** Exits in a status, oldest first, a page at a time. */
   listByStatus(status: ExitStatus, page?: ExitPageRequest): Promise<ExitPage>;
-  /** Ids of the exits started with this external id (a CRM's own id), newest first. */
-  findByExternalId(externalId: string): Promise<string[]>;
+  /**
+   * Ids of every exit started with this external id (a CRM's own id), newest first. With `max`,
+   * stops reading after `max + 1` ids, so a caller can tell "more than max" without reading all.
+   */
+  findByExternalId(externalId: string, max?: number): Promise<string[]>;
+  /** The answer first given to the control event with this `webhook-id`, if it was applied. */
+  controlAnswer(eventId: string): Promise<unknown>;
+  /**
+   * Keeps the first answer to a control event until `expiresAt` (UTC ISO); a second record for
+   * the same id is kept out and its first answer returned instead.
+   */
+  rememberControlAnswer(eventId: string, answer: unknown, expiresAt: string): Promise<unknown>;
   /** Puts an address (by its keyed hash) on the suppression list; suppressing twice is harmless. */
   suppress(emailHash: string, reason: string, at: string): Promise<void>;
   /** Whether an address (by its keyed hash) is on the suppression list. */

@@ -14,6 +14,8 @@ import { type HttpResponse, json, problem } from './http/responses.js';
 import type { WebhookVerifier } from './http/webhook-signature.js';
 
 export const MAX_WEBHOOK_BYTES = 64 * 1024;
+/** The most exits one control event by externalId may change; above it we refuse, never trim. */
+export const MAX_CONTROL_EXITS = 500;
 
 const envelopeSchema = z.object({
   type: z.string().min(1, 'must name the event type'),
@@ -42,10 +44,41 @@ const exitReferenceSchema = z.union(
 );
 
 /** Applies a control event to the exit it names, or to every exit started with that external id. */
+/** How long the first answer to a control event is kept: well past the 5-minute replay window. */
+const CONTROL_ANSWER_DAYS = 7;
+
+/**
+ * Applies a control event once per `webhook-id`: a redelivery answers what the first delivery
+ * answered and changes nothing. `sentAt` (the envelope's `timestamp`, else `webhook-timestamp`)
+ * orders pauses and resumes, so an older one arriving late does not undo a newer one.
+ */
+async function handleControlOnce(
+  deps: WebhookDeps,
+  action: ControlAction,
+  data: unknown,
+  eventId: string,
+  sentAt: string,
+): Promise<HttpResponse> {
+  const store = deps.controls.store;
+  const first = await store.controlAnswer(eventId);
+  if (first !== undefined) return json(200, first);
+  const response = await handleControl(deps, action, data, sentAt);
+  const expiresAt = new Date(
+    deps.controls.clock.now().getTime() + CONTROL_ANSWER_DAYS * 86_400_000,
+  ).toISOString();
+  const kept = await store.rememberControlAnswer(
+    eventId,
+    JSON.parse(String(response.body)),
+    expiresAt,
+  );
+  return json(200, kept);
+}
+
 async function handleControl(
   deps: WebhookDeps,
   action: ControlAction,
   data: unknown,
+  sentAt: string,
 ): Promise<HttpResponse> {
   const reference = exitReferenceSchema.safeParse(data);
   if (!reference.success) {
@@ -56,10 +89,20 @@ async function handleControl(
   const ids =
     'exitId' in reference.data
       ? [reference.data.exitId]
-      : await deps.controls.store.findByExternalId(reference.data.externalId);
+      : await deps.controls.store.findByExternalId(reference.data.externalId, MAX_CONTROL_EXITS);
   if (ids.length === 0) throw new NotFoundError('No exit matches that reference.');
+  if (ids.length > MAX_CONTROL_EXITS) {
+    throw new ValidationError([
+      {
+        field: 'data.externalId',
+        message: `matches more than ${MAX_CONTROL_EXITS} exits; nothing was changed. Send one event per exitId instead.`,
+      },
+    ]);
+  }
   const exits = [];
-  for (const exitId of ids) exits.push(await controlExit(deps.controls, action, exitId, 'webhook'));
+  for (const exitId of ids) {
+    exits.push(await controlExit(deps.controls, action, exitId, 'webhook', sentAt));
+  }
   return json(200, { exits });
 }
 
@@ -108,7 +151,13 @@ export async function handleExitWebhook(
     default: {
       const type = envelope.data.type;
       const action = Object.hasOwn(CONTROL_TYPES, type) ? CONTROL_TYPES[type] : undefined;
-      if (action) return handleControl(deps, action, envelope.data.data);
+      if (action) {
+        const sentAt =
+          envelope.data.timestamp !== undefined
+            ? new Date(envelope.data.timestamp).toISOString()
+            : new Date(Number(header(event, 'webhook-timestamp')) * 1000).toISOString();
+        return handleControlOnce(deps, action, envelope.data.data, check.eventId, sentAt);
+      }
       throw new ValidationError([
         {
           field: 'type',

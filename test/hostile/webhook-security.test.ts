@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exitIdFromEvent } from '../../functions/domain/ids.js';
 import { apiEvent, bodyOf } from '../support/hostile-http.js';
 import { type HostileStack, startHostileStack } from '../support/hostile-stack.js';
+import { fuzzControlOrder } from '../support/hostile-webhook-fuzz.js';
 import { waitFor } from '../support/ports.js';
 import { exitRequested, signWebhook, TEST_WEBHOOK_SECRET } from '../support/webhooks.js';
 
@@ -106,6 +107,61 @@ describe('a replayed webhook', () => {
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(await stack.harness.emailsTo(clientEmail(first))).toHaveLength(1);
     expect(await stack.harness.emailsTo(clientEmail(other))).toHaveLength(0);
+  });
+});
+
+describe('a replayed or reordered control event', () => {
+  async function startedExitId(): Promise<string> {
+    const response = await post(signWebhook(exitRequested()));
+    const { exitId } = (await response.json()) as { exitId: string };
+    await noticeSent(exitId);
+    return exitId;
+  }
+
+  const control = (type: string, exitId: string, at: Date) => ({
+    type,
+    timestamp: at.toISOString(),
+    data: { exitId },
+  });
+
+  it('does not apply a replayed pause after a later resume, and answers as the first time', async () => {
+    const exitId = await startedExitId();
+    const t0 = Date.now() - 60_000;
+    const pause = signWebhook(control('exit.paused', exitId, new Date(t0)), {
+      id: `msg_pause_${exitId}`,
+    });
+    const first = await post(pause);
+    const firstAnswer = await first.json();
+    expect(firstAnswer).toEqual({ exits: [{ exitId, status: 'paused', changed: true }] });
+    const resume = signWebhook(control('exit.resumed', exitId, new Date(t0 + 1_000)));
+    expect((await post(resume)).status).toBe(200);
+
+    const replay = await post(pause);
+
+    expect(replay.status).toBe(200);
+    expect(await replay.json()).toEqual(firstAnswer);
+    expect((await stack.harness.stack.store.get(exitId))?.status).toBe('active');
+  });
+
+  it('ends as the contract says, whatever the delivery order and replays', async () => {
+    const figures = await fuzzControlOrder(stack, 8, startedExitId);
+
+    expect(figures.cases).toBe(8);
+  }, 60_000);
+
+  it('does not let an older pause, under a new id, undo a newer resume', async () => {
+    const exitId = await startedExitId();
+    const t0 = Date.now() - 60_000;
+    await post(signWebhook(control('exit.paused', exitId, new Date(t0 + 1_000))));
+    await post(signWebhook(control('exit.resumed', exitId, new Date(t0 + 2_000))));
+
+    const late = await post(signWebhook(control('exit.paused', exitId, new Date(t0))));
+
+    expect(late.status).toBe(200);
+    expect(await late.json()).toEqual({ exits: [{ exitId, status: 'active', changed: false }] });
+    const exit = await stack.harness.stack.store.get(exitId);
+    expect(exit?.status).toBe('active');
+    expect(exit?.timeline.filter((e) => e.event === 'exit.paused')).toHaveLength(1);
   });
 });
 

@@ -1,17 +1,28 @@
+import { randomUUID } from 'node:crypto';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DynamoExitStore } from '../../functions/adapters/dynamo-exit-store.js';
-import { ConflictError, NotFoundError } from '../../functions/domain/errors.js';
+import { ConflictError, NotFoundError, ValidationError } from '../../functions/domain/errors.js';
 import { type Exit, pendingSteps, type Step } from '../../functions/domain/exit.js';
 import type { ExitStore } from '../../functions/domain/ports.js';
 import { DEFAULT_RULES } from '../../functions/domain/sequence-rules.js';
 import {
   cancelExit,
+  controlExit,
   type ExitControlDeps,
   pauseExit,
   resumeExit,
 } from '../../functions/domain/use-cases/exit-controls.js';
+import type { StartExitDeps } from '../../functions/domain/use-cases/start-exit.js';
+import { WebhookVerifier } from '../../functions/handlers/http/webhook-signature.js';
+import {
+  handleExitWebhook,
+  MAX_CONTROL_EXITS,
+  type WebhookDeps,
+} from '../../functions/handlers/webhooks.js';
 import { type ControlHarness, silentLog, startControlHarness } from '../support/control-harness.js';
 import { buildExit } from '../support/exit-fixture.js';
+import { signWebhook, TEST_WEBHOOK_SECRET } from '../support/webhooks.js';
 
 const TABLE = 'farewell-exit-controls-test';
 /** Before every step of the fixture exit is due. */
@@ -245,5 +256,93 @@ describe('resumeExit', () => {
     expect(after?.steps.gratitude?.dueAt).toBe('2025-04-02T08:00:00Z');
     expect(after?.steps.survey?.dueAt).toBe(exit.steps.survey?.dueAt);
     expect(scheduledAt(exit, 'gratitude')).toBe('at(2025-04-02T08:00:00)');
+  });
+});
+
+/** A signed control webhook as API Gateway hands it to the handler. */
+function controlEvent(
+  type: string,
+  data: Record<string, unknown>,
+  options: { id?: string; timestamp?: string } = {},
+): APIGatewayProxyEventV2 {
+  const signed = signWebhook(
+    { type, ...(options.timestamp ? { timestamp: options.timestamp } : {}), data },
+    options.id ? { id: options.id } : {},
+  );
+  return { headers: signed.headers, body: signed.body, isBase64Encoded: false } as never;
+}
+
+function webhookDeps(controls: ExitControlDeps = deps): WebhookDeps {
+  return {
+    verifier: new WebhookVerifier([TEST_WEBHOOK_SECRET]),
+    // Control events never start an exit.
+    startExit: {} as StartExitDeps,
+    controls,
+  };
+}
+
+describe('control webhooks by externalId', () => {
+  it('cancels every one of 55 exits started with one externalId', async () => {
+    const externalId = `crm-${randomUUID()}`;
+    const exits: Exit[] = [];
+    for (let i = 0; i < 55; i++) exits.push(await startedExit({ externalId }));
+
+    const response = await handleExitWebhook(
+      webhookDeps(),
+      controlEvent('exit.cancelled', { externalId }),
+    );
+
+    expect(response.statusCode).toBe(200);
+    expect(JSON.parse(String(response.body)).exits).toHaveLength(55);
+    for (const exit of exits) {
+      expect((await store.get(exit.id))?.status).toBe('cancelled');
+      expect(scheduledStepIds(exit)).toEqual([]);
+    }
+  });
+
+  it(`refuses, changing nothing, when more than ${MAX_CONTROL_EXITS} exits match`, async () => {
+    const exit = await startedExit({ externalId: 'crm-huge' });
+    const ids = [exit.id, ...Array.from({ length: MAX_CONTROL_EXITS }, () => exit.id)];
+    const crowded = new Proxy(store, {
+      get(target, property, receiver) {
+        if (property !== 'findByExternalId') return Reflect.get(target, property, receiver);
+        return async () => ids;
+      },
+    });
+
+    await expect(
+      handleExitWebhook(
+        webhookDeps({ ...deps, store: crowded }),
+        controlEvent('exit.cancelled', { externalId: 'crm-huge' }),
+      ),
+    ).rejects.toThrow(ValidationError);
+    expect((await store.get(exit.id))?.status).toBe('active');
+  });
+
+  it('stops reading after max + 1 ids when asked for at most max', async () => {
+    const externalId = `crm-${randomUUID()}`;
+    for (let i = 0; i < 4; i++) await storedExit({ externalId });
+
+    expect(await store.findByExternalId(externalId, 2)).toHaveLength(3);
+    expect(await store.findByExternalId(externalId)).toHaveLength(4);
+  });
+});
+
+describe('concurrent pause and resume', () => {
+  it('answers each control or conflicts, and leaves schedules matching the status', async () => {
+    for (let round = 0; round < 5; round++) {
+      const exit = await startedExit();
+      const results = await Promise.allSettled(
+        Array.from({ length: 20 }, (_, i) =>
+          controlExit(deps, i % 2 === 0 ? 'pause' : 'resume', exit.id, 'webhook'),
+        ),
+      );
+      for (const result of results) {
+        if (result.status === 'rejected') expect(result.reason).toBeInstanceOf(ConflictError);
+      }
+      const after = await store.get(exit.id);
+      const pending = after ? pendingSteps(after).map((s) => s.id) : [];
+      expect(scheduledStepIds(exit)).toEqual(after?.status === 'paused' ? [] : pending.sort());
+    }
   });
 });

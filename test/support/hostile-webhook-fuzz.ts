@@ -351,3 +351,106 @@ export async function fuzzWebhooks(stack: HostileStack, runs: number): Promise<F
     }
   });
 }
+
+/**
+ * A run of pause and resume events on one exit, each with its own id and send time, delivered in
+ * a shuffled order with some delivered again (a replay, byte for byte, under the same id).
+ */
+export interface ControlRun {
+  /** Per event: pause or resume; event `i` was sent `i` seconds after the first. */
+  events: ('exit.paused' | 'exit.resumed')[];
+  /** Indexes into `events`, in delivery order; an index seen before is a replay. */
+  deliveries: number[];
+}
+
+export const controlRun: fc.Arbitrary<ControlRun> = fc
+  .array(fc.constantFrom<'exit.paused' | 'exit.resumed'>('exit.paused', 'exit.resumed'), {
+    minLength: 1,
+    maxLength: 6,
+  })
+  .chain((events) =>
+    fc
+      .tuple(
+        fc.shuffledSubarray(
+          events.map((_, i) => i),
+          { minLength: events.length, maxLength: events.length },
+        ),
+        fc.array(fc.nat({ max: events.length - 1 }), { maxLength: 4 }),
+        fc.array(fc.nat(), { minLength: 4, maxLength: 4 }),
+      )
+      .map(([order, replays, spots]) => {
+        const deliveries = [...order];
+        replays.forEach((index, k) => {
+          deliveries.splice((spots[k] ?? 0) % (deliveries.length + 1), 0, index);
+        });
+        return { events, deliveries };
+      }),
+  );
+
+/**
+ * Fuzzes the order of control events: whatever the delivery order and replays, an exit ends in
+ * the state the contract gives (no change sent before the last applied one wins), and every
+ * redelivery of an id answers what its first delivery answered.
+ */
+export async function fuzzControlOrder(
+  stack: HostileStack,
+  runs: number,
+  startExit: () => Promise<string>,
+): Promise<FuzzFigures> {
+  return fuzz('POST /webhooks/exits (control order)', controlRun, runs, async (run, tally) => {
+    const exitId = await startExit();
+    const first = Date.now() - 60_000;
+    const ids = run.events.map((_, i) => `msg_order_${exitId}_${i}`);
+    const bodies = run.events.map((type, i) =>
+      JSON.stringify({
+        type,
+        timestamp: new Date(first + i * 1000).toISOString(),
+        data: { exitId },
+      }),
+    );
+    const answers = new Map<number, string>();
+    for (const index of run.deliveries) {
+      const id = ids[index] ?? '';
+      const text = bodies[index] ?? '';
+      const at = new Date();
+      const response = await stack.call({
+        method: 'POST',
+        path: '/webhooks/exits',
+        headers: {
+          'content-type': 'application/json',
+          'webhook-id': id,
+          'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+          'webhook-signature': new Webhook(TEST_WEBHOOK_SECRET).sign(id, at, text),
+        },
+        body: text,
+      });
+      tally.add(response.statusCode);
+      const answer = bodyOf(response);
+      if (response.statusCode !== 200) {
+        throw new Error(`status ${response.statusCode} for a control: ${answer.slice(0, 300)}`);
+      }
+      const earlier = answers.get(index);
+      if (earlier !== undefined && earlier !== answer) {
+        throw new Error(`a replay answered ${answer}, the first delivery ${earlier}`);
+      }
+      answers.set(index, answer);
+    }
+    // The contract as a model: an id applies once; a change sent before the last applied one is
+    // ignored; an event asking for the state the exit is in changes nothing.
+    let wanted = 'active';
+    let last = -1;
+    const seen = new Set<number>();
+    for (const index of run.deliveries) {
+      if (seen.has(index)) continue;
+      seen.add(index);
+      const asks = run.events[index] === 'exit.paused' ? 'paused' : 'active';
+      if (index < last || asks === wanted) continue;
+      wanted = asks;
+      last = index;
+    }
+    const exit = await stack.harness.stack.store.get(exitId);
+    if (exit?.status !== wanted) {
+      throw new Error(`ended ${String(exit?.status)}, the contract asks for ${wanted}`);
+    }
+  });
+}

@@ -23,6 +23,13 @@ export interface ControlResult {
   changed: boolean;
 }
 
+/** Whether a control event sent at `controlAt` is older than the last one the exit applied. */
+function isStale(exit: Exit, controlAt: string | undefined): boolean {
+  return (
+    controlAt !== undefined && exit.lastControlAt !== undefined && controlAt < exit.lastControlAt
+  );
+}
+
 /** Who asked, for the timeline: `webhook`, `console` or `cli`. */
 export type Actor = 'webhook' | 'console' | 'cli';
 
@@ -99,9 +106,12 @@ export async function pauseExit(
   deps: ExitControlDeps,
   exitId: string,
   actor: Actor,
+  controlAt?: string,
 ): Promise<ControlResult> {
   const { result, before } = await applyChange(deps, exitId, (exit) => {
-    if (exit.status === 'paused') return { exitId, status: exit.status, changed: false };
+    if (exit.status === 'paused' || isStale(exit, controlAt)) {
+      return { exitId, status: exit.status, changed: false };
+    }
     if (exit.status !== 'active') throw new ConflictError(`A ${exit.status} exit cannot be paused`);
     const now = deps.clock.now().toISOString();
     return {
@@ -109,14 +119,10 @@ export async function pauseExit(
       to: 'paused',
       at: now,
       entry: { at: now, event: 'exit.paused', detail: `Paused from the ${actor}.` },
+      ...(controlAt ? { controlAt } : {}),
     };
   });
-  if (before)
-    await deleteSchedules(
-      deps,
-      exitId,
-      pendingSteps(before).map((s) => s.id),
-    );
+  if (before) await settleSchedules(deps, exitId);
   return result;
 }
 
@@ -187,8 +193,10 @@ export async function resumeExit(
   deps: ExitControlDeps,
   exitId: string,
   actor: Actor,
+  controlAt?: string,
 ): Promise<ControlResult> {
   const { result, after, unchanged } = await applyChange(deps, exitId, (exit) => {
+    if (isStale(exit, controlAt)) return { exitId, status: exit.status, changed: false };
     if (exit.status === 'active') return { exitId, status: exit.status, changed: false };
     if (exit.status !== 'paused')
       throw new ConflictError(`A ${exit.status} exit cannot be resumed`);
@@ -199,11 +207,11 @@ export async function resumeExit(
         ...change.entry,
         detail: `Resumed from the ${actor}; steps due while paused were replanned.`,
       },
+      ...(controlAt ? { controlAt } : {}),
     };
   });
-  if (unchanged?.status === 'active') await schedulePending(deps, unchanged);
+  if (unchanged?.status === 'active' || after) await settleSchedules(deps, exitId);
   if (after) {
-    await schedulePending(deps, after);
     if (pendingSteps(after).length === 0) {
       const now = deps.clock.now().toISOString();
       await deps.store.changeStatus(exitId, {
@@ -227,15 +235,45 @@ async function schedulePending(deps: ExitControlDeps, exit: Exit): Promise<void>
   }
 }
 
+/**
+ * Makes the schedules match the exit as it is now, not as this control left it: concurrent
+ * pauses and resumes interleave their writes and their schedule calls, so a resume's schedules
+ * can land after a later pause deleted them. Each round reads the exit, creates (active) or
+ * deletes (otherwise) the pending steps' schedules, and reads again; it ends once no other
+ * control changed the status meanwhile (the last control to finish settles it).
+ */
+async function settleSchedules(deps: ExitControlDeps, exitId: string): Promise<void> {
+  for (let round = 0; round < ATTEMPTS; round += 1) {
+    const exit = await deps.store.get(exitId);
+    if (!exit) return;
+    const ids = pendingSteps(exit).map((s) => s.id);
+    let failure: unknown;
+    if (exit.status === 'active') await schedulePending(deps, exit).catch((e) => (failure = e));
+    else await deleteSchedules(deps, exitId, ids);
+    const again = await deps.store.get(exitId);
+    // A schedule that kept vanishing under a concurrent pause is that pause's to settle.
+    if (failure !== undefined && again?.status === 'active') throw failure;
+    // The clock may not move between two writes, so the timeline tells them apart too.
+    const same =
+      again?.status === exit.status &&
+      again.updatedAt === exit.updatedAt &&
+      again.timeline.length === exit.timeline.length;
+    if (same) return;
+  }
+}
+
 /** Runs one action on an exit. */
 export function controlExit(
   deps: ExitControlDeps,
   action: ControlAction,
   exitId: string,
   actor: Actor,
+  /** When the event asking for it was sent; a pause or resume older than the last applied loses. */
+  controlAt?: string,
 ): Promise<ControlResult> {
+  // A cancel is final and wins whenever it arrives; only pause and resume can reverse each other.
   if (action === 'cancel') return cancelExit(deps, exitId, actor);
-  if (action === 'pause') return pauseExit(deps, exitId, actor);
-  if (action === 'resume') return resumeExit(deps, exitId, actor);
+  if (action === 'pause') return pauseExit(deps, exitId, actor, controlAt);
+  if (action === 'resume') return resumeExit(deps, exitId, actor, controlAt);
   throw new Error(`Unknown exit action ${String(action)}`);
 }
