@@ -2,8 +2,10 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { type Command, InvalidArgumentError } from 'commander';
 import { z } from 'zod';
+import type { Dependencies } from '../functions/composition-root.js';
+import type { RenderedEmail } from '../functions/domain/ports.js';
 import { EMAIL_NAMES, type EmailName } from '../functions/rendering/email-templates.js';
-import { previewCases } from '../functions/rendering/preview-samples.js';
+import { previewCases, surveyAnswerSample } from '../functions/rendering/preview-samples.js';
 import type { CliContext } from './context.js';
 import { UserError } from './errors.js';
 
@@ -43,6 +45,17 @@ function runPreview(ctx: CliContext, serve: boolean): Promise<number> {
   });
 }
 
+/** The operator's survey notice has its own renderer; every other email is a step's. */
+function renderSample(deps: Dependencies, name: EmailName, now: Date): RenderedEmail {
+  if (name === 'survey-answer') {
+    const { exit, response, reasons } = surveyAnswerSample(now);
+    return deps.web.clientPages.survey.noticeRenderer.renderSurveyNotice(exit, response, reasons);
+  }
+  const sample = previewCases(now).find((c) => c.name === name);
+  if (!sample) throw new UserError(`No sample for ${name}.`);
+  return deps.sendStep.renderer.render(sample.exit, sample.step);
+}
+
 export function registerEmails(program: Command, context: () => CliContext): void {
   program
     .command('preview')
@@ -65,9 +78,7 @@ export function registerEmails(program: Command, context: () => CliContext): voi
     .action(async (name: EmailName, options: { to: string }) => {
       const ctx = context();
       const deps = ctx.deps();
-      const sample = previewCases(deps.sendStep.clock.now()).find((c) => c.name === name);
-      if (!sample) throw new UserError(`No sample for ${name}.`);
-      const rendered = deps.sendStep.renderer.render(sample.exit, sample.step);
+      const rendered = renderSample(deps, name, deps.sendStep.clock.now());
       const { messageId } = await deps.sendStep.mailer.send({
         to: options.to,
         subject: `[Test] ${rendered.subject}`,
