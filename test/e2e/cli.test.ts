@@ -282,6 +282,19 @@ describe('farewell send-test', () => {
     expect(email?.body.text).toContain('Amelia Okafor');
   });
 
+  it('sends a survey whose link opens the real survey page locally', async () => {
+    const to = `link+${tag}@firm.example`;
+
+    const run = await inProcess(['--local', 'send-test', 'survey', '--to', to]);
+    const [email] = await test.emailsTo(to);
+    const link = email?.body.text?.match(/https?:\/\/\S+\/s\/[\w.-]+/)?.[0] ?? 'no link';
+    const page = await fetch(link);
+
+    expect(run.code).toBe(0);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Amelia');
+  });
+
   it("sends the operator's survey-answer notice too", async () => {
     const to = `answers+${tag}@firm.example`;
 
