@@ -61,6 +61,7 @@ describe('without a session', () => {
     '/admin/exits/new',
     `/admin/exits/${SOME_EXIT}`,
     `/admin/exits/${SOME_EXIT}/erase`,
+    `/admin/exits/${SOME_EXIT}/cancel`,
     '/admin/insights',
     '/admin/exports/exits.csv',
     '/admin/no-such-page',
@@ -363,6 +364,25 @@ describe('starting an exit from the form', () => {
 });
 
 describe('actions on an exit', () => {
+  it('asks before cancelling, as before erasing, and cancels only once confirmed', async () => {
+    const exit = await startedExit();
+    const page = `/admin/exits/${exit.id}`;
+
+    const html = await (await signedIn.get(page)).text();
+    const confirm = await signedIn.get(`${page}/cancel`);
+    const before = await harness.stack.store.get(exit.id);
+    const response = await signedIn.submit(`${page}/cancel`, `${page}/cancel`);
+    const after = await harness.stack.store.get(exit.id);
+
+    expect(html).toContain(`href="${page}/cancel"`);
+    expect(html).not.toContain(`action="${page}/cancel"`);
+    expect(confirm.status).toBe(200);
+    expect(await confirm.text()).toContain('Cancel the exit for');
+    expect(before?.status).toBe('active');
+    expect(response.headers.get('location')).toBe(`${page}?done=cancelled`);
+    expect(after?.status).toBe('cancelled');
+  });
+
   it('sends the next step now, once, through the normal send', async () => {
     const exit = await startedExit();
     const page = `/admin/exits/${exit.id}`;

@@ -172,7 +172,9 @@ describe.skipIf(!hasChromium)('the operator console in Chromium', () => {
 
   it('cancels the exit: nothing more is sent', async () => {
     const exitId = new URL(exitUrl).pathname.split('/').at(-1) ?? '';
-    await clickAndLoad('text=Cancel the exit');
+    await clickAndLoad('text=Cancel the exit…');
+    expect(await page.textContent('h1')).toContain('Cancel the exit for');
+    await clickAndLoad('button:has-text("Cancel the exit")');
 
     expect(await page.textContent('[role=status]')).toContain('Cancelled');
     expect(await page.textContent('.badge')).toBe('Cancelled');

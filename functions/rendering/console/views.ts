@@ -178,6 +178,14 @@ export interface EraseView {
   form: FormView;
 }
 
+/** The confirmation page before cancelling an exit. */
+export interface CancelView {
+  shell: ConsoleShell;
+  name: string;
+  exitHref: string;
+  form: FormView;
+}
+
 export interface BarView {
   label: string;
   count: number;
@@ -244,5 +252,6 @@ export interface ConsolePageViews {
   'console/exit-new': NewExitView;
   'console/exit': ExitPageView;
   'console/exit-erase': EraseView;
+  'console/exit-cancel': CancelView;
   'console/insights': InsightsView;
 }
