@@ -322,6 +322,25 @@ describe('starting an exit from the form', () => {
     return { ...base, previewed: preview.match(/name="previewed" value="([^"]+)"/)?.[1] ?? '' };
   }
 
+  it('offers a searchable list of current zone names, and maps an old one', async () => {
+    const blank = await (await signedIn.get('/admin/exits/new')).text();
+    const base = {
+      csrf: ConsoleClient.token(blank, '/admin/exits/new'),
+      key: blank.match(/name="key" value="([^"]+)"/)?.[1] ?? '',
+      ...fields,
+      timezone: 'Europe/Kiev',
+    };
+    const preview = await (
+      await signedIn.post('/admin/exits/new', { ...base, intent: 'preview' })
+    ).text();
+
+    expect(blank).toContain('list="timezone-list"');
+    expect(blank).toContain('<option value="Asia/Kolkata" data-legacy="Asia/Calcutta">');
+    expect(blank).not.toContain('value="Europe/Kiev"');
+    expect(preview).toContain("in the client's time (Europe/Kyiv)");
+    expect(preview).toMatch(/id="timezone"[^>]* value="Europe\/Kyiv"/);
+  });
+
   it('starts one exit however often the confirmed form is sent', async () => {
     const form = await previewed();
 

@@ -123,7 +123,10 @@ export interface NewExitView {
     defaultZone: string;
     /** Filled from the browser's zone by the console script, on a blank form only. */
     fromBrowser: boolean;
-    options: { name: string; selected: boolean }[];
+    /** What was typed, shown again. */
+    value: string;
+    /** Current names; `legacy` is an old name a browser may still report for it. */
+    options: { name: string; legacy: string | null }[];
   };
   country: InputView;
   locale: InputView;
