@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ListSchedulesCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
@@ -321,6 +322,26 @@ describe('starting an exit from the form', () => {
     ).text();
     return { ...base, previewed: preview.match(/name="previewed" value="([^"]+)"/)?.[1] ?? '' };
   }
+
+  it('warns, without refusing, when the address already has a running exit', async () => {
+    const existing = await startedExit();
+    const blank = await (await signedIn.get('/admin/exits/new')).text();
+    const base = {
+      csrf: ConsoleClient.token(blank, '/admin/exits/new'),
+      key: blank.match(/name="key" value="([^"]+)"/)?.[1] ?? '',
+      ...fields,
+    };
+    const preview = async (email: string) =>
+      (await signedIn.post('/admin/exits/new', { ...base, email, intent: 'preview' })).text();
+
+    const warned = await preview(existing.client.email.toUpperCase());
+    const fresh = await preview(`nobody+${randomUUID()}@client.example`);
+
+    expect(warned).toContain('This address already has a running exit');
+    expect(warned).toContain(`href="/admin/exits/${existing.id}"`);
+    expect(warned).toContain('name="intent" value="confirm"');
+    expect(fresh).not.toContain('already has');
+  });
 
   it('offers a searchable list of current zone names, and maps an old one', async () => {
     const blank = await (await signedIn.get('/admin/exits/new')).text();

@@ -98,6 +98,8 @@ export interface PreviewView {
   to: string;
   subject: string;
   text: string;
+  /** Exits already running for this address: a warning, the exit can still be started. */
+  running?: { href: string; status: string }[];
 }
 
 export interface NewExitView {
