@@ -2,9 +2,13 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { type Command, InvalidArgumentError } from 'commander';
 import { z } from 'zod';
+import type { Dependencies } from '../functions/composition-root.js';
+import type { Exit } from '../functions/domain/exit.js';
+import { exitIdFromEvent } from '../functions/domain/ids.js';
+import type { RenderedEmail } from '../functions/domain/ports.js';
 import { EMAIL_NAMES, type EmailName } from '../functions/rendering/email-templates.js';
-import { previewCases } from '../functions/rendering/preview-samples.js';
-import type { CliContext } from './context.js';
+import { previewCases, surveyAnswerSample } from '../functions/rendering/preview-samples.js';
+import type { CliContext, GlobalOptions } from './context.js';
 import { UserError } from './errors.js';
 
 /** `notice` is the firm's notice; the client's is `notice-client`. */
@@ -43,6 +47,43 @@ function runPreview(ctx: CliContext, serve: boolean): Promise<number> {
   });
 }
 
+/**
+ * Locally, the sample exit behind a step's email is stored (completed, nothing scheduled, under
+ * an id derived from the email's name), so the email's survey, unsubscribe and preferences links
+ * open real pages. Never against AWS: a sample client has no place in real data.
+ */
+async function storeSampleExit(
+  deps: Dependencies,
+  name: EmailName,
+  now: Date,
+): Promise<Exit | undefined> {
+  const sample = previewCases(now).find((c) => c.name === name);
+  if (!sample) return undefined;
+  const exit: Exit = {
+    ...sample.exit,
+    id: exitIdFromEvent('send-test', name),
+    status: 'completed',
+  };
+  await deps.web.store.create(exit);
+  return exit;
+}
+
+/** The operator's survey notice has its own renderer; every other email is a step's. */
+function renderSample(
+  deps: Dependencies,
+  name: EmailName,
+  now: Date,
+  sampleExit?: Exit,
+): RenderedEmail {
+  if (name === 'survey-answer') {
+    const { exit, response, reasons } = surveyAnswerSample(now);
+    return deps.web.clientPages.survey.noticeRenderer.renderSurveyNotice(exit, response, reasons);
+  }
+  const sample = previewCases(now).find((c) => c.name === name);
+  if (!sample) throw new UserError(`No sample for ${name}.`);
+  return deps.sendStep.renderer.render(sampleExit ?? sample.exit, sample.step);
+}
+
 export function registerEmails(program: Command, context: () => CliContext): void {
   program
     .command('preview')
@@ -65,9 +106,10 @@ export function registerEmails(program: Command, context: () => CliContext): voi
     .action(async (name: EmailName, options: { to: string }) => {
       const ctx = context();
       const deps = ctx.deps();
-      const sample = previewCases(deps.sendStep.clock.now()).find((c) => c.name === name);
-      if (!sample) throw new UserError(`No sample for ${name}.`);
-      const rendered = deps.sendStep.renderer.render(sample.exit, sample.step);
+      const now = deps.sendStep.clock.now();
+      const local = program.opts<GlobalOptions>().local === true;
+      const stored = local ? await storeSampleExit(deps, name, now) : undefined;
+      const rendered = renderSample(deps, name, now, stored);
       const { messageId } = await deps.sendStep.mailer.send({
         to: options.to,
         subject: `[Test] ${rendered.subject}`,

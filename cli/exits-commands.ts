@@ -3,6 +3,7 @@ import { NotFoundError } from '../functions/domain/errors.js';
 import { EXIT_STATUSES, type ExitStatus } from '../functions/domain/exit.js';
 import { type ControlAction, controlExit } from '../functions/domain/use-cases/exit-controls.js';
 import type { CliContext } from './context.js';
+import { safe, UserError } from './errors.js';
 import { exitReport, exitTable } from './exit-format.js';
 
 const EXIT_ID = /^x[0-9a-f]{24}$/;
@@ -14,6 +15,17 @@ function exitId(value: string): string {
     );
   }
   return value;
+}
+
+/** `exits show` takes either id: an exit id as Farewell wrote it, or the caller's externalId. */
+function exitOrExternalId(value: string): string {
+  const trimmed = value.trim();
+  if (trimmed === '' || trimmed.length > 200) {
+    throw new InvalidArgumentError(
+      'must be an exit id (x…) or an external id of 1–200 characters.',
+    );
+  }
+  return trimmed;
 }
 
 function limit(value: string): number {
@@ -70,11 +82,24 @@ export function registerExits(program: Command, context: () => CliContext): void
   exits
     .command('show')
     .description('Show one exit: client, steps, timeline and survey answers.')
-    .argument('<exitId>', 'the exit id (x…)', exitId)
+    .argument('<id>', 'the exit id (x…) or the externalId it was started with', exitOrExternalId)
     .option('--json', 'print the exit as JSON')
-    .action(async (id: string, options: { json?: boolean }) => {
+    .action(async (given: string, options: { json?: boolean }) => {
       const ctx = context();
-      const exit = await ctx.deps().web.store.get(id);
+      const { store } = ctx.deps().web;
+      let id = given;
+      if (!EXIT_ID.test(given)) {
+        const ids = await store.findByExternalId(given);
+        if (ids.length > 1) {
+          // One report per command keeps --json one object; the ids say where to look next.
+          throw new UserError(
+            `External id ${safe(given)} names ${ids.length} exits: ${ids.join(', ')}. Show one by its exit id.`,
+          );
+        }
+        id = ids[0] ?? '';
+        if (!id) throw new NotFoundError(`No exit with the id or external id ${safe(given)}.`);
+      }
+      const exit = await store.get(id);
       if (!exit) throw new NotFoundError(`No exit ${id}.`);
       if (options.json) ctx.out(JSON.stringify(exit, null, 2));
       else for (const line of exitReport(exit)) ctx.out(line);

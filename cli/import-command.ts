@@ -1,10 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
+import { DateTime } from 'luxon';
 import { TransientError } from '../functions/domain/errors.js';
-import { exitIdFor, startExit } from '../functions/domain/use-cases/start-exit.js';
+import {
+  buildExit,
+  exitIdFor,
+  type StartExitDeps,
+  startExit,
+} from '../functions/domain/use-cases/start-exit.js';
 import type { CliContext } from './context.js';
-import { describeError, UserError } from './errors.js';
+import { describeError, safe, UserError } from './errors.js';
 import { IMPORT_COLUMNS, type ImportRow, parseImport } from './import-rows.js';
 
 /** Rows started side by side: enough to hide round trips, few enough for SES/Scheduler quotas. */
@@ -62,6 +68,35 @@ function reportInvalid(ctx: CliContext, rows: ImportRow[]) {
 }
 
 /**
+ * What a dry run says of one valid row: the exit `startExit` would build now (same planning,
+ * nothing stored), each step dated in the client's zone, or that the row's exit already exists.
+ */
+function dryRunLine(
+  deps: StartExitDeps,
+  row: Extract<ImportRow, { ok: true }>,
+  exitId: string,
+  exists: boolean,
+): string {
+  const exit = buildExit(
+    row.request,
+    exitId,
+    { source: 'import', key: row.key },
+    deps.clock.now(),
+    deps.defaults,
+    deps.rules,
+  );
+  const who = `row ${row.line}: ${safe(exit.client.name)}, ${exit.initiatedBy}-initiated, ends ${exit.effectiveOn}`;
+  if (exists) return `${who}: already exists (${exitId})`;
+  const steps = Object.values(exit.steps)
+    .sort((a, b) => a.dueAt.localeCompare(b.dueAt))
+    .map((step) => {
+      const day = DateTime.fromISO(step.dueAt, { zone: exit.client.timezone }).toISODate();
+      return `${step.id} ${day}`;
+    });
+  return `${who}: would start ${steps.join(', ')}`;
+}
+
+/**
  * Imports a CSV: validates every row first (printing each bad row and column), then starts one
  * exit per valid row. Exit ids derive from each row's key, so a re-run (or a repeated row)
  * finds its exit and starts nothing new.
@@ -80,13 +115,16 @@ export async function importExits(
 
   if (options.dryRun) {
     const seen = new Set<string>();
+    const lines = new Map<number, string>();
     await pool(valid, CONCURRENCY, async (row) => {
       const exitId = exitIdFor({ source: 'import', key: row.key });
       const exists = seen.has(exitId) || (await deps.web.store.get(exitId)) !== undefined;
       seen.add(exitId);
       if (exists) summary.existed += 1;
       else summary.started += 1;
+      lines.set(row.line, dryRunLine(deps.web.startExit, row, exitId, exists));
     });
+    for (const line of [...lines.keys()].sort((a, b) => a - b)) ctx.out(lines.get(line) ?? '');
     return summary;
   }
 

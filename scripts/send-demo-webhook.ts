@@ -1,11 +1,40 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { Webhook } from 'standardwebhooks';
+import { readEndpoints } from '../infra/local/endpoints-file.js';
 
-/** Posts a signed sample `exit.requested` webhook to the local app and prints the answer. */
+/**
+ * Posts a signed sample `exit.requested` webhook to the local app and prints the answer.
+ * Where to: `--url`, else FAREWELL_URL, else the app `npm start` is running from this data
+ * folder (its endpoints file names the port it chose), else PORT or 3000 as `npm start` defaults.
+ */
 const dataDir = resolve(process.env.FAREWELL_DATA_DIR || '.farewell-data');
-const baseUrl = process.env.FAREWELL_URL ?? `http://127.0.0.1:${process.env.PORT || 3000}`;
+
+function fail(line: string): never {
+  console.error(line);
+  process.exit(1);
+}
+
+function targetUrl(): string {
+  let url: string | undefined;
+  try {
+    url = parseArgs({ options: { url: { type: 'string' } } }).values.url;
+  } catch (error) {
+    fail(
+      `${(error as Error).message} Usage: npm run webhook:demo -- [--url http://127.0.0.1:3000]`,
+    );
+  }
+  return (
+    url ||
+    process.env.FAREWELL_URL ||
+    readEndpoints(dataDir)?.appUrl ||
+    `http://127.0.0.1:${process.env.PORT || 3000}`
+  ).replace(/\/+$/, '');
+}
+
+const baseUrl = targetUrl();
 
 function secret(): string {
   const fromEnv = process.env.FAREWELL_WEBHOOK_SECRETS?.split(/\s+/).find(Boolean);
@@ -18,10 +47,9 @@ function secret(): string {
   } catch {
     // fall through
   }
-  console.error(
+  fail(
     'No webhook secret: start Farewell with `npm start` first, or set FAREWELL_WEBHOOK_SECRETS.',
   );
-  process.exit(2);
 }
 
 const body = JSON.stringify({
@@ -59,8 +87,12 @@ const response = await fetch(`${baseUrl}/webhooks/exits`, {
     'webhook-signature': signature,
   },
   body,
-});
+}).catch(() =>
+  fail(
+    `Farewell does not answer at ${baseUrl}. Start it with \`npm start\`, or pass --url (or PORT) for the port it runs on.`,
+  ),
+);
 console.log(`${response.status} ${await response.text()}`);
 console.log(
-  `The notice will be in the inbox within seconds: ${process.env.FAREWELL_SES_URL ?? `http://127.0.0.1:${process.env.FAREWELL_SES_PORT || 8005}`}`,
+  `The notice will be in the inbox within seconds: ${process.env.FAREWELL_SES_URL ?? readEndpoints(dataDir)?.sesUrl ?? `http://127.0.0.1:${process.env.FAREWELL_SES_PORT || 8005}`}`,
 );

@@ -3,6 +3,7 @@ import { DateTime, IANAZone } from 'luxon';
 import { z } from 'zod';
 import { isKnownCountry } from './calendar.js';
 import { ValidationError } from './errors.js';
+import { canonicalZone } from './time-zones.js';
 
 // Names and companies end up in email headers and subjects: no control characters (CR/LF).
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
@@ -93,6 +94,8 @@ export const exitRequestSchema = z
         .refine((zone) => IANAZone.isValidZone(zone), {
           message: 'must be an IANA time zone such as Europe/Paris',
         })
+        // An old name (Asia/Calcutta) is accepted and stored as the current one (Asia/Kolkata).
+        .transform(canonicalZone)
         .optional(),
       country: z
         .string()

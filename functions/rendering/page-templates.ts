@@ -20,6 +20,7 @@ export const PAGE_NAMES = [
   'console/exit-new',
   'console/exit',
   'console/exit-erase',
+  'console/exit-cancel',
   'console/insights',
 ] as const;
 export type PageName = (typeof PAGE_NAMES)[number];

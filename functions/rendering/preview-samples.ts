@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { Client, Exit, Step, StepKind } from '../domain/exit.js';
+import type { Client, Exit, Step, StepKind, SurveyResponse } from '../domain/exit.js';
 import type { EmailName } from './email-templates.js';
 
 /** One email of the preview: a realistic exit at the moment its step would go out. */
@@ -150,4 +150,36 @@ export function previewCases(now: Date): PreviewCase[] {
       },
     },
   ];
+}
+
+/**
+ * The operator's notice about survey answers (not a step of the sequence, so not in
+ * `previewCases`): a low score with a testimonial kept private.
+ */
+export function surveyAnswerSample(now: Date): {
+  exit: Exit;
+  response: SurveyResponse;
+  reasons: string[];
+} {
+  const at = now.toISOString();
+  const exit = sampleExit(
+    'xpreviewsurveyanswer',
+    amelia,
+    'firm',
+    DateTime.fromJSDate(now, { zone: amelia.timezone }).minus({ days: 5 }),
+    now,
+  );
+  const response: SurveyResponse = {
+    answers: {
+      reason: 'communication',
+      score: 4,
+      whatWorked: 'The portal rebuild was careful and well documented.',
+      whatDidNot: 'Weekly updates often came a few days late.',
+      winBack: 'maybe',
+    },
+    answeredAt: at,
+    revisedAt: at,
+    revision: 1,
+  };
+  return { exit, response, reasons: ['a score of 4 out of 10'] };
 }

@@ -14,6 +14,7 @@ import { signIn } from '../../functions/domain/use-cases/operators.js';
 import { cliIo } from '../support/cli-io.js';
 import { waitFor } from '../support/ports.js';
 import { startTestStack, type TestStack } from '../support/test-stack.js';
+import { TEST_WEBHOOK_SECRET } from '../support/webhooks.js';
 
 interface Run {
   code: number;
@@ -127,7 +128,18 @@ describe('farewell import', () => {
 
     const run = await inProcess(['--local', 'import', '--dry-run', file]);
 
-    expect(run.stdout.trim()).toBe('Dry run: 1 would start, 2 already exist, 0 failed');
+    const lines = run.stdout.trim().split('\n');
+
+    expect(lines).toEqual([
+      expect.stringMatching(
+        /^row 2: Ada Lovelace, firm-initiated, ends \d{4}-\d\d-\d\d: already exists \(x[0-9a-f]{24}\)$/,
+      ),
+      expect.stringMatching(/^row 3: Grace Hopper, client-initiated, ends .*: already exists/),
+      expect.stringMatching(
+        /^row 4: New Client, firm-initiated, ends \d{4}-\d\d-\d\d: would start notice \d{4}-\d\d-\d\d, gratitude \d{4}-\d\d-\d\d, survey .*check-in-1 /,
+      ),
+      'Dry run: 1 would start, 2 already exist, 0 failed',
+    ]);
     expect(run.code).toBe(0);
     expect(await exitIdOf(newcomer).catch(() => 'absent')).toBe('absent');
   });
@@ -170,6 +182,18 @@ describe('farewell exits', () => {
     expect(run.stdout).toMatch(/gratitude\s+scheduled/);
     expect(run.stdout).toContain('Started from an import; client-initiated');
     expect(run.stdout).toContain('not answered');
+  });
+
+  it('shows an exit by its external id too', async () => {
+    const run = await inProcess(['--local', 'exits', 'show', `crm-${tag}`]);
+    const unknown = await inProcess(['--local', 'exits', 'show', `crm-none-${tag}`]);
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`Ada Lovelace <${ada}>`);
+    expect([unknown.code, unknown.stderr.trim()]).toEqual([
+      1,
+      `No exit with the id or external id crm-none-${tag}.`,
+    ]);
   });
 
   it('pauses, resumes and cancels, recording the CLI in the timeline', async () => {
@@ -258,6 +282,30 @@ describe('farewell send-test', () => {
     expect(email?.body.text).toContain('Dear Amelia,');
   });
 
+  it('sends a survey whose link opens the real survey page locally', async () => {
+    const to = `link+${tag}@firm.example`;
+
+    const run = await inProcess(['--local', 'send-test', 'survey', '--to', to]);
+    const [email] = await test.emailsTo(to);
+    const link = email?.body.text?.match(/https?:\/\/\S+\/s\/[\w.-]+/)?.[0] ?? 'no link';
+    const page = await fetch(link);
+
+    expect(run.code).toBe(0);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Amelia');
+  });
+
+  it("sends the operator's survey-answer notice too", async () => {
+    const to = `answers+${tag}@firm.example`;
+
+    const run = await inProcess(['--local', 'send-test', 'survey-answer', '--to', to]);
+    const [email] = await test.emailsTo(to);
+
+    expect([run.code, run.stderr]).toEqual([0, '']);
+    expect(email?.subject).toMatch(/^\[Test\] /);
+    expect(email?.body.text).toContain('Weekly updates often came a few days late.');
+  });
+
   it('refuses anything but one email address', async () => {
     const run = await inProcess([
       '--local',
@@ -269,6 +317,51 @@ describe('farewell send-test', () => {
 
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('must be one email address');
+  });
+});
+
+/** `npm run webhook:demo`, exactly as npm runs it. */
+function webhookDemo(args: string[], env: Record<string, string>): Promise<Run> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'scripts/send-demo-webhook.ts', ...args],
+    { cwd: process.cwd(), env: { PATH: process.env.PATH ?? '', ...env }, stdio: 'pipe' },
+  );
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+describe('npm run webhook:demo', () => {
+  it('posts to the app running from the data folder, whatever port it chose', async () => {
+    // The test stack takes its secret from the environment, as `npm start` does when it is set.
+    const run = await webhookDemo([], {
+      FAREWELL_DATA_DIR: dataDir,
+      FAREWELL_WEBHOOK_SECRETS: TEST_WEBHOOK_SECRET,
+    });
+
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toMatch(/^202 /);
+  });
+
+  it('says in one line that no app answers, and exits 1', async () => {
+    const run = await webhookDemo(['--url', 'http://127.0.0.1:9'], {
+      FAREWELL_DATA_DIR: dataDir,
+    });
+
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim()).toBe(
+      'Farewell does not answer at http://127.0.0.1:9. Start it with `npm start`, or pass --url (or PORT) for the port it runs on.',
+    );
   });
 });
 

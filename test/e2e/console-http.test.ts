@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ListSchedulesCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
@@ -61,6 +62,7 @@ describe('without a session', () => {
     '/admin/exits/new',
     `/admin/exits/${SOME_EXIT}`,
     `/admin/exits/${SOME_EXIT}/erase`,
+    `/admin/exits/${SOME_EXIT}/cancel`,
     '/admin/insights',
     '/admin/exports/exits.csv',
     '/admin/no-such-page',
@@ -321,6 +323,45 @@ describe('starting an exit from the form', () => {
     return { ...base, previewed: preview.match(/name="previewed" value="([^"]+)"/)?.[1] ?? '' };
   }
 
+  it('warns, without refusing, when the address already has a running exit', async () => {
+    const existing = await startedExit();
+    const blank = await (await signedIn.get('/admin/exits/new')).text();
+    const base = {
+      csrf: ConsoleClient.token(blank, '/admin/exits/new'),
+      key: blank.match(/name="key" value="([^"]+)"/)?.[1] ?? '',
+      ...fields,
+    };
+    const preview = async (email: string) =>
+      (await signedIn.post('/admin/exits/new', { ...base, email, intent: 'preview' })).text();
+
+    const warned = await preview(existing.client.email.toUpperCase());
+    const fresh = await preview(`nobody+${randomUUID()}@client.example`);
+
+    expect(warned).toContain('This address already has a running exit');
+    expect(warned).toContain(`href="/admin/exits/${existing.id}"`);
+    expect(warned).toContain('name="intent" value="confirm"');
+    expect(fresh).not.toContain('already has');
+  });
+
+  it('offers a searchable list of current zone names, and maps an old one', async () => {
+    const blank = await (await signedIn.get('/admin/exits/new')).text();
+    const base = {
+      csrf: ConsoleClient.token(blank, '/admin/exits/new'),
+      key: blank.match(/name="key" value="([^"]+)"/)?.[1] ?? '',
+      ...fields,
+      timezone: 'Europe/Kiev',
+    };
+    const preview = await (
+      await signedIn.post('/admin/exits/new', { ...base, intent: 'preview' })
+    ).text();
+
+    expect(blank).toContain('list="timezone-list"');
+    expect(blank).toContain('<option value="Asia/Kolkata" data-legacy="Asia/Calcutta">');
+    expect(blank).not.toContain('value="Europe/Kiev"');
+    expect(preview).toContain("in the client's time (Europe/Kyiv)");
+    expect(preview).toMatch(/id="timezone"[^>]* value="Europe\/Kyiv"/);
+  });
+
   it('starts one exit however often the confirmed form is sent', async () => {
     const form = await previewed();
 
@@ -391,6 +432,25 @@ describe('starting an exit from the form', () => {
 });
 
 describe('actions on an exit', () => {
+  it('asks before cancelling, as before erasing, and cancels only once confirmed', async () => {
+    const exit = await startedExit();
+    const page = `/admin/exits/${exit.id}`;
+
+    const html = await (await signedIn.get(page)).text();
+    const confirm = await signedIn.get(`${page}/cancel`);
+    const before = await harness.stack.store.get(exit.id);
+    const response = await signedIn.submit(`${page}/cancel`, `${page}/cancel`);
+    const after = await harness.stack.store.get(exit.id);
+
+    expect(html).toContain(`href="${page}/cancel"`);
+    expect(html).not.toContain(`action="${page}/cancel"`);
+    expect(confirm.status).toBe(200);
+    expect(await confirm.text()).toContain('Cancel the exit for');
+    expect(before?.status).toBe('active');
+    expect(response.headers.get('location')).toBe(`${page}?done=cancelled`);
+    expect(after?.status).toBe('cancelled');
+  });
+
   it('sends the next step now, once, through the normal send', async () => {
     const exit = await startedExit();
     const page = `/admin/exits/${exit.id}`;

@@ -58,3 +58,30 @@ export async function previewExit(
   const stops = suppression.reason === UNSUBSCRIBED ? 'marketing' : 'everything';
   return { exit, notice, warning: { stops, suppression } };
 }
+
+/** Pages of the store's search read per status: a warning, so bounded, never a full scan. */
+const SEARCH_PAGES = 3;
+
+/**
+ * The running (active or paused) exits already started for this address, for the preview's
+ * warning: starting another is allowed (a second engagement), but usually a mistake. Uses the
+ * store's own search, a bounded number of pages per status.
+ */
+export async function runningExitsFor(store: ExitStore, email: string): Promise<Exit[]> {
+  const address = email.trim().toLowerCase();
+  const found: Exit[] = [];
+  for (const status of ['active', 'paused'] as const) {
+    let cursor: string | undefined;
+    for (let page = 0; page < SEARCH_PAGES; page += 1) {
+      const result = await store.listByStatus(status, {
+        limit: 50,
+        search: address,
+        ...(cursor ? { cursor } : {}),
+      });
+      found.push(...result.exits.filter((exit) => exit.client.email.toLowerCase() === address));
+      cursor = result.cursor;
+      if (!cursor) break;
+    }
+  }
+  return found;
+}

@@ -76,6 +76,20 @@ export async function confirmErase(ctx: Signed, exitId: string): Promise<HttpRes
   });
 }
 
+/** `GET /admin/exits/{id}/cancel`: what cancelling does, and the button (as erase asks first). */
+export async function confirmCancel(ctx: Signed, exitId: string): Promise<HttpResponse> {
+  const exit = await exitOrThrow(ctx, exitId);
+  if (exit.status !== 'active' && exit.status !== 'paused') {
+    return redirect(`/admin/exits/${exitId}`);
+  }
+  return consolePage(ctx.deps, 200, 'console/exit-cancel', 'Cancel the exit', {
+    shell: shellView(ctx, null),
+    name: exit.client.name,
+    exitHref: `/admin/exits/${exitId}`,
+    form: formFor(ctx, `/admin/exits/${exitId}/cancel`),
+  });
+}
+
 export const EXIT_ACTIONS = [
   'cancel',
   'pause',

@@ -1,5 +1,5 @@
 import type { FieldProblem } from '../../domain/errors.js';
-import { previewExit } from '../../domain/use-cases/preview-exit.js';
+import { previewExit, runningExitsFor } from '../../domain/use-cases/preview-exit.js';
 import { startExit } from '../../domain/use-cases/start-exit.js';
 import { exitPreview, newExitView } from '../../rendering/console/exit-form.js';
 import type { PreviewView } from '../../rendering/console/views.js';
@@ -92,15 +92,19 @@ export async function submitNewExit(ctx: Signed): Promise<HttpResponse> {
     return redirect(`/admin/exits/${result.exitId}?done=${done}#top`);
   }
   const shown = await preview();
+  const running = await runningExitsFor(ctx.deps.store, parsed.request.client.email);
   return formPage(ctx, 200, {
     key,
     fields,
     preview: {
-      view: exitPreview(shown.exit, shown.notice, {
-        rules,
-        effectiveGiven: Boolean(parsed.request.effectiveOn),
-        ...(shown.warning ? { warning: shown.warning } : {}),
-      }),
+      view: {
+        ...exitPreview(shown.exit, shown.notice, {
+          rules,
+          effectiveGiven: Boolean(parsed.request.effectiveOn),
+          ...(shown.warning ? { warning: shown.warning } : {}),
+        }),
+        running: running.map((exit) => ({ href: `/admin/exits/${exit.id}`, status: exit.status })),
+      },
       fingerprint,
     },
     ...(intent === 'confirm'

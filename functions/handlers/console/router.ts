@@ -2,6 +2,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { clearedSessionCookie } from '../../domain/sessions.js';
 import type { HttpResponse } from '../http/responses.js';
 import {
+  confirmCancel,
   confirmErase,
   EXIT_ACTIONS,
   type ExitAction,
@@ -50,7 +51,11 @@ const ROUTES: Route[] = [
     pattern: new RegExp(`^/admin/exits/${EXIT}/erase$`),
     methods: { GET: confirmErase, POST: (ctx, id) => postExitAction(ctx, id, 'erase') },
   },
-  ...EXIT_ACTIONS.filter((action) => action !== 'erase').map((action) => ({
+  {
+    pattern: new RegExp(`^/admin/exits/${EXIT}/cancel$`),
+    methods: { GET: confirmCancel, POST: (ctx, id) => postExitAction(ctx, id, 'cancel') },
+  },
+  ...EXIT_ACTIONS.filter((action) => action !== 'erase' && action !== 'cancel').map((action) => ({
     pattern: new RegExp(`^/admin/exits/${EXIT}/${action}$`),
     methods: { POST: (ctx: Signed, id: string) => postExitAction(ctx, id, action as ExitAction) },
   })),

@@ -4,6 +4,7 @@ import type { Exit } from '../../domain/exit.js';
 import { orderedSteps } from '../../domain/exit.js';
 import type { RenderedEmail } from '../../domain/ports.js';
 import type { SequenceRules } from '../../domain/sequence-rules.js';
+import { canonicalZone, canonicalZones, legacyNameOf } from '../../domain/time-zones.js';
 import type { PreviewWarning } from '../../domain/use-cases/preview-exit.js';
 import { describedBy, type FormContext, textAreaView } from '../form-fields.js';
 import type { ErrorLink, TextFieldView } from '../page-views.js';
@@ -11,11 +12,9 @@ import { formatDate, formatDay, monthsBetween, periodInWords, spanInWords } from
 import { clientTime, stepLabel } from './format.js';
 import type { ConsoleShell, InputView, NewExitView, PreviewView } from './views.js';
 
-/** Every IANA zone this runtime knows, for the time zone list; read once. */
-let zones: string[] | undefined;
+/** Every IANA zone this runtime knows, by its current name (see domain/time-zones.ts). */
 export function knownTimezones(): string[] {
-  zones ??= [...new Set([...Intl.supportedValuesOf('timeZone'), 'UTC'])].sort();
-  return zones;
+  return canonicalZones();
 }
 
 /** The form's fields, in page order (the error summary lists problems top to bottom). */
@@ -184,7 +183,8 @@ export function newExitView(input: NewExitInput): NewExitView {
         : 'timezone-hint timezone-browser',
       defaultZone: input.rules.defaultTimezone,
       fromBrowser: input.blank,
-      options: knownTimezones().map((name) => ({ name, selected: name === chosenZone })),
+      value: canonicalZone(chosenZone),
+      options: knownTimezones().map((name) => ({ name, legacy: legacyNameOf(name) ?? null })),
     },
     country: inputField(context, 'country', 'Country', {
       short: true,

@@ -100,6 +100,8 @@ export interface PreviewView {
   text: string;
   /** Set when the suppression list stops some or all of the emails. */
   warning: string | null;
+  /** Exits already running for this address: a warning, the exit can still be started. */
+  running?: { href: string; status: string }[];
 }
 
 export interface NewExitView {
@@ -126,7 +128,10 @@ export interface NewExitView {
     defaultZone: string;
     /** Filled from the browser's zone by the console script, on a blank form only. */
     fromBrowser: boolean;
-    options: { name: string; selected: boolean }[];
+    /** What was typed, shown again. */
+    value: string;
+    /** Current names; `legacy` is an old name a browser may still report for it. */
+    options: { name: string; legacy: string | null }[];
   };
   country: InputView;
   locale: InputView;
@@ -178,6 +183,14 @@ export interface EraseView {
   name: string;
   exitHref: string;
   running: boolean;
+  form: FormView;
+}
+
+/** The confirmation page before cancelling an exit. */
+export interface CancelView {
+  shell: ConsoleShell;
+  name: string;
+  exitHref: string;
   form: FormView;
 }
 
@@ -247,5 +260,6 @@ export interface ConsolePageViews {
   'console/exit-new': NewExitView;
   'console/exit': ExitPageView;
   'console/exit-erase': EraseView;
+  'console/exit-cancel': CancelView;
   'console/insights': InsightsView;
 }
