@@ -155,7 +155,7 @@ export async function handleExitWebhook(
         const sentAt =
           envelope.data.timestamp !== undefined
             ? new Date(envelope.data.timestamp).toISOString()
-            : new Date(Number(header(event, 'webhook-timestamp')) * 1000).toISOString();
+            : check.signedAt;
         return handleControlOnce(deps, action, envelope.data.data, check.eventId, sentAt);
       }
       throw new ValidationError([

@@ -6,7 +6,14 @@ export interface WebhookHeaders {
   'webhook-signature'?: string;
 }
 
-export type SignatureCheck = { valid: true; eventId: string } | { valid: false; reason: string };
+export type SignatureCheck =
+  | {
+      valid: true;
+      eventId: string;
+      /** When the sender signed it (ISO), read from the timestamp exactly as the check read it. */
+      signedAt: string;
+    }
+  | { valid: false; reason: string };
 
 /**
  * Verifies a Standard Webhooks signature against every active secret (rotation: old and new both
@@ -35,7 +42,9 @@ export class WebhookVerifier {
     for (const verifier of this.verifiers) {
       try {
         verifier.verify(body, plain, { jsonParse: false });
-        return { valid: true, eventId };
+        // The library accepted `parseInt` of the header (so "1700000000, x" passes); read it alike.
+        const seconds = Number.parseInt(headers['webhook-timestamp'], 10);
+        return { valid: true, eventId, signedAt: new Date(seconds * 1000).toISOString() };
       } catch (error) {
         if (!(error instanceof WebhookVerificationError)) throw error;
         // A stale timestamp fails the same way for every secret: say so rather than "no match".
