@@ -27,7 +27,8 @@ const LEGACY_TO_CANONICAL: Readonly<Record<string, string>> = {
 
 /** The current name of a zone (an old name mapped, any other returned as given). */
 export function canonicalZone(name: string): string {
-  return LEGACY_TO_CANONICAL[name] ?? name;
+  // Own keys only: a zone named "toString" must not find Object.prototype.toString.
+  return Object.hasOwn(LEGACY_TO_CANONICAL, name) ? (LEGACY_TO_CANONICAL[name] ?? name) : name;
 }
 
 /** The old name ICU may report for a current one (a browser's own zone), if any. */

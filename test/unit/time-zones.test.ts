@@ -23,3 +23,10 @@ describe('time zone names', () => {
     expect(canonicalZone('Europe/Paris')).toBe('Europe/Paris');
   });
 });
+
+describe('canonicalZone on prototype keys', () => {
+  it('leaves a name such as "toString" as it is, for the zone check to refuse', () => {
+    expect(canonicalZone('toString')).toBe('toString');
+    expect(canonicalZone('__proto__')).toBe('__proto__');
+  });
+});
