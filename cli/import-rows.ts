@@ -6,7 +6,11 @@
 import { createHash } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import { ValidationError } from '../functions/domain/errors.js';
-import { type ExitRequest, parseExitRequest } from '../functions/domain/exit-request.js';
+import {
+  CLIENT_FIELDS,
+  type ExitRequest,
+  parseExitRequest,
+} from '../functions/domain/exit-request.js';
 import { UserError } from './errors.js';
 
 export const IMPORT_COLUMNS = [
@@ -28,15 +32,7 @@ export const IMPORT_COLUMNS = [
 type Column = (typeof IMPORT_COLUMNS)[number];
 
 const REQUIRED: Column[] = ['name', 'email', 'initiatedBy'];
-const CLIENT: Column[] = [
-  'name',
-  'greetingName',
-  'email',
-  'company',
-  'timezone',
-  'country',
-  'locale',
-];
+const CLIENT: readonly Column[] = CLIENT_FIELDS;
 const LISTS: Column[] = ['handover', 'highlights'];
 /** Far beyond any real list, small enough that a wrong file fails fast. */
 export const MAX_ROWS = 50_000;

@@ -82,6 +82,17 @@ const email = z.string().transform((value, ctx) => {
   return checked.success ? address : refuse(checked.error.issues[0]?.message ?? EMAIL_MESSAGE);
 });
 
+/** The fields of `client`, in the order the form and the CSV import show them. */
+export const CLIENT_FIELDS = [
+  'name',
+  'greetingName',
+  'email',
+  'company',
+  'timezone',
+  'country',
+  'locale',
+] as const;
+
 export const exitRequestSchema = z
   .object({
     client: z.object({

@@ -4,18 +4,9 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { type FieldProblem, ValidationError } from '../../domain/errors.js';
-import { type ExitRequest, parseExitRequest } from '../../domain/exit-request.js';
+import { CLIENT_FIELDS, type ExitRequest, parseExitRequest } from '../../domain/exit-request.js';
 
 /** Form field ↔ request path. */
-const CLIENT_FIELDS = [
-  'name',
-  'greetingName',
-  'email',
-  'company',
-  'timezone',
-  'country',
-  'locale',
-] as const;
 const TOP_FIELDS = ['initiatedBy', 'reason', 'effectiveOn', 'relationshipStartedOn', 'externalId'];
 const LIST_FIELDS = ['handover', 'highlights'] as const;
 
