@@ -1,10 +1,10 @@
-import { ConflictError } from '../../domain/errors.js';
 import type { EventLog } from '../../domain/ports.js';
 import type { SurveyDeps } from '../../domain/use-cases/answer-survey.js';
 import type { LinkProblem } from '../../domain/use-cases/client-link.js';
 import type { PreferencesDeps } from '../../domain/use-cases/unsubscribe.js';
 import type { PageRenderer } from '../../rendering/page-renderer.js';
 import type { Csrf } from '../http/csrf.js';
+import { type ErrorRendering, responseFor } from '../http/errors.js';
 import { htmlPage } from '../http/pages.js';
 import type { HttpResponse } from '../http/responses.js';
 
@@ -67,6 +67,24 @@ export function linkProblemPage(
 }
 
 /**
+ * How errors read on the client pages. Their use cases answer link problems as values, so a
+ * missing exit or a bad field thrown here is a defect of ours, and answers the plain 500 page.
+ */
+function clientPageErrors(deps: Pick<ClientPageDeps, 'pages'>): ErrorRendering {
+  return {
+    subject: 'client page',
+    409: () =>
+      messagePage(deps, 409, 'Please try once more', [
+        'Something changed at the very moment you sent this, so nothing was saved. Please go back and send it again.',
+      ]),
+    500: () =>
+      messagePage(deps, 500, 'Something went wrong on our side', [
+        'Nothing you did caused this. Please try again in a few minutes.',
+      ]),
+  };
+}
+
+/**
  * Runs a page handler; what it throws becomes an HTML page, never JSON or a stack trace. Only the
  * error's name is logged.
  */
@@ -77,17 +95,7 @@ export async function withErrorPage(
   try {
     return await handle();
   } catch (error) {
-    if (error instanceof ConflictError) {
-      return messagePage(deps, 409, 'Please try once more', [
-        'Something changed at the very moment you sent this, so nothing was saved. Please go back and send it again.',
-      ]);
-    }
-    deps.log.error('client page failed', {
-      error: error instanceof Error ? error.name : 'unknown',
-    });
-    return messagePage(deps, 500, 'Something went wrong on our side', [
-      'Nothing you did caused this. Please try again in a few minutes.',
-    ]);
+    return responseFor(error, clientPageErrors(deps), deps.log);
   }
 }
 

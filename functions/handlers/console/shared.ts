@@ -1,5 +1,4 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { ConflictError, NotFoundError, ValidationError } from '../../domain/errors.js';
 import type { OperatorProfile } from '../../domain/operator.js';
 import type { Clock, EmailRenderer, EventLog, ExitStore } from '../../domain/ports.js';
 import type { SequenceRules } from '../../domain/sequence-rules.js';
@@ -14,6 +13,7 @@ import type { PageRenderer } from '../../rendering/page-renderer.js';
 import type { PageName } from '../../rendering/page-templates.js';
 import type { PageViews } from '../../rendering/page-views.js';
 import { CSRF_FIELD, type Csrf } from '../http/csrf.js';
+import { type ErrorRendering, responseFor } from '../http/errors.js';
 import { readForm } from '../http/form-body.js';
 import { CONSOLE_CONTENT_SECURITY_POLICY, htmlPage, type PageOptions } from '../http/pages.js';
 import type { HttpResponse } from '../http/responses.js';
@@ -210,6 +210,31 @@ export function readConsoleForm(ctx: Signed, action: string): ConsoleForm {
   return { ok: true, fields };
 }
 
+/** How errors read in the console: a page in the console's frame, with a way back. */
+function consoleErrors(ctx: Signed): ErrorRendering {
+  const page = (status: number, heading: string, paragraphs: string[]) =>
+    messagePage(ctx.deps, shellView(ctx, null), status, heading, paragraphs, {
+      href: '/admin/exits',
+      label: 'Back to the exits',
+    });
+  return {
+    subject: 'console page',
+    404: () =>
+      page(404, 'There is nothing here', ['No exit has that address. It may have been mistyped.']),
+    409: (error) => page(409, 'That cannot be done now', [`${error.message}.`]),
+    422: (error) =>
+      page(
+        422,
+        'That request was not quite right',
+        error.problems.map((p) => `${p.field}: ${p.message}.`),
+      ),
+    500: () =>
+      page(500, 'Something went wrong on our side', [
+        'Nothing you did caused this. Please try again in a moment.',
+      ]),
+  };
+}
+
 /** Runs a console handler; what it throws becomes a page, never JSON or a stack trace. */
 export async function withConsoleErrors(
   ctx: Signed,
@@ -218,42 +243,6 @@ export async function withConsoleErrors(
   try {
     return await handle();
   } catch (error) {
-    const shell = shellView(ctx, null);
-    const back = { href: '/admin/exits', label: 'Back to the exits' };
-    if (error instanceof NotFoundError) {
-      return messagePage(
-        ctx.deps,
-        shell,
-        404,
-        'There is nothing here',
-        ['No exit has that address. It may have been mistyped.'],
-        back,
-      );
-    }
-    if (error instanceof ConflictError) {
-      return messagePage(
-        ctx.deps,
-        shell,
-        409,
-        'That cannot be done now',
-        [`${error.message}.`],
-        back,
-      );
-    }
-    if (error instanceof ValidationError) {
-      const problems = error.problems.map((p) => `${p.field}: ${p.message}.`);
-      return messagePage(ctx.deps, shell, 422, 'That request was not quite right', problems, back);
-    }
-    ctx.deps.log.error('console page failed', {
-      error: error instanceof Error ? error.name : 'unknown',
-    });
-    return messagePage(
-      ctx.deps,
-      shell,
-      500,
-      'Something went wrong on our side',
-      ['Nothing you did caused this. Please try again in a moment.'],
-      back,
-    );
+    return responseFor(error, consoleErrors(ctx), ctx.deps.log);
   }
 }
