@@ -4,7 +4,7 @@ import { isSecureOrigin } from './domain/sessions.js';
 import type { ExitControlDeps } from './domain/use-cases/exit-controls.js';
 import type { OperatorDeps } from './domain/use-cases/operators.js';
 import type { StartExitDeps } from './domain/use-cases/start-exit.js';
-import type { ConsoleDeps } from './handlers/console/shared.js';
+import type { ConsoleDeps } from './handlers/console/context.js';
 import { Csrf, csrfKeys } from './handlers/http/csrf.js';
 import { brandingFromConfig } from './rendering/branding.js';
 import { PageRenderer } from './rendering/page-renderer.js';

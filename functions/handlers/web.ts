@@ -4,8 +4,8 @@ import { CONSOLE_SCRIPT_PATH, STYLESHEET_PATH } from '../rendering/page-renderer
 import type { ClientPageDeps } from './client-pages/shared.js';
 import { showSurvey, submitSurvey } from './client-pages/survey.js';
 import { postPreferences, showPreferences } from './client-pages/unsubscribe.js';
+import type { ConsoleDeps } from './console/context.js';
 import { handleConsole, isConsolePath } from './console/router.js';
-import type { ConsoleDeps } from './console/shared.js';
 import { errorResponse } from './http/errors.js';
 import { asset } from './http/pages.js';
 import { type HttpResponse, json, problem } from './http/responses.js';

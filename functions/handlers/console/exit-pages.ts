@@ -7,14 +7,11 @@ import { sendStepNow } from '../../domain/use-cases/send-now.js';
 import { exitsListView } from '../../rendering/console/exit-list.js';
 import { exitPageView } from '../../rendering/console/exit-page.js';
 import type { HttpResponse } from '../http/responses.js';
-import {
-  consolePage,
-  formFor,
-  readConsoleForm,
-  redirect,
-  type Signed,
-  shellView,
-} from './shared.js';
+import type { Signed } from './context.js';
+import { formFor } from './form-token.js';
+import { consolePage, redirect } from './pages.js';
+import { readConsoleForm } from './read-form.js';
+import { shellView } from './shell.js';
 
 const PAGE_SIZE = 25;
 const MAX_SEARCH = 100;

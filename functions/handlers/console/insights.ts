@@ -2,15 +2,11 @@ import { allExits, feedbackInsights } from '../../domain/use-cases/feedback.js';
 import { insightsView } from '../../rendering/console/insights.js';
 import { exitsCsv } from '../../rendering/exits-csv.js';
 import type { HttpResponse } from '../http/responses.js';
+import type { Signed } from './context.js';
 import { safeNext } from './next-path.js';
-import {
-  consolePage,
-  messagePage,
-  readConsoleForm,
-  redirect,
-  type Signed,
-  shellView,
-} from './shared.js';
+import { consolePage, messagePage, redirect } from './pages.js';
+import { readConsoleForm } from './read-form.js';
+import { shellView } from './shell.js';
 
 /** `GET /admin/insights`: reasons, scores and NPS, win-back candidates, testimonials. */
 export async function showInsights(ctx: Signed): Promise<HttpResponse> {

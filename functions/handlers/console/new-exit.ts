@@ -5,8 +5,11 @@ import { exitPreview, newExitView } from '../../rendering/console/exit-form.js';
 import type { PreviewView } from '../../rendering/console/views.js';
 import { EMAIL_PREVIEW_CONTENT_SECURITY_POLICY, htmlPage } from '../http/pages.js';
 import type { HttpResponse } from '../http/responses.js';
+import type { Signed } from './context.js';
 import { isFormKey, newFormKey, parseExitForm, requestFingerprint } from './exit-form.js';
-import { consolePage, readConsoleForm, redirect, type Signed, shellView } from './shared.js';
+import { consolePage, redirect } from './pages.js';
+import { readConsoleForm } from './read-form.js';
+import { shellView } from './shell.js';
 
 const ACTION = '/admin/exits/new';
 

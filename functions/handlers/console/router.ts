@@ -1,6 +1,8 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { clearedSessionCookie } from '../../domain/sessions.js';
 import type { HttpResponse } from '../http/responses.js';
+import type { ConsoleDeps, Signed } from './context.js';
+import { withConsoleErrors } from './error-pages.js';
 import {
   confirmCancel,
   confirmErase,
@@ -13,14 +15,8 @@ import {
 import { exportExits, showInsights, travelInTime } from './insights.js';
 import { showNewExit, submitNewExit } from './new-exit.js';
 import { HOME } from './next-path.js';
-import {
-  type ConsoleDeps,
-  messagePage,
-  redirect,
-  type Signed,
-  shellView,
-  withConsoleErrors,
-} from './shared.js';
+import { messagePage, redirect } from './pages.js';
+import { shellView } from './shell.js';
 import { currentSession, showSignIn, submitSignIn, submitSignOut } from './sign-in.js';
 
 /** Whether a path belongs to the console. */

@@ -9,15 +9,10 @@ import {
 import { CSRF_FIELD } from '../http/csrf.js';
 import { readForm } from '../http/form-body.js';
 import type { HttpResponse } from '../http/responses.js';
+import type { ConsoleDeps, Signed } from './context.js';
 import { safeNext } from './next-path.js';
-import {
-  type ConsoleDeps,
-  consolePage,
-  messagePage,
-  readConsoleForm,
-  redirect,
-  type Signed,
-} from './shared.js';
+import { consolePage, messagePage, redirect } from './pages.js';
+import { readConsoleForm } from './read-form.js';
 
 const ACTION = '/admin/sign-in';
 
