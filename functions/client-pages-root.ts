@@ -9,6 +9,7 @@ import type {
 } from './domain/ports.js';
 import type { SequenceRules } from './domain/sequence-rules.js';
 import type { ClientPageDeps } from './handlers/client-pages/shared.js';
+import { isSecureOrigin } from './handlers/http/cookies.js';
 import { Csrf, csrfKeys } from './handlers/http/csrf.js';
 import { brandingFromConfig } from './rendering/branding.js';
 import { PageRenderer } from './rendering/page-renderer.js';
@@ -48,7 +49,7 @@ export function buildClientPages(config: Config, shared: SharedAdapters): Client
     pages: new PageRenderer(branding),
     csrf: new Csrf({
       keys: csrfKeys(config.FAREWELL_LINK_KEYS),
-      secure: config.FAREWELL_PUBLIC_URL.startsWith('https://'),
+      secure: isSecureOrigin(config.FAREWELL_PUBLIC_URL),
     }),
     signature: branding.signature,
     log,

@@ -1,10 +1,10 @@
 import type { Config } from './config.js';
 import type { Clock, EmailRenderer, EventLog } from './domain/ports.js';
-import { isSecureOrigin } from './domain/sessions.js';
 import type { ExitControlDeps } from './domain/use-cases/exit-controls.js';
 import type { OperatorDeps } from './domain/use-cases/operators.js';
 import type { StartExitDeps } from './domain/use-cases/start-exit.js';
 import type { ConsoleDeps } from './handlers/console/context.js';
+import { isSecureOrigin } from './handlers/http/cookies.js';
 import { Csrf, csrfKeys } from './handlers/http/csrf.js';
 import { brandingFromConfig } from './rendering/branding.js';
 import { PageRenderer } from './rendering/page-renderer.js';

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { clearedSessionCookie } from '../../domain/sessions.js';
+import { clearedSessionCookie } from '../http/cookies.js';
 import type { HttpResponse } from '../http/responses.js';
 import type { ConsoleDeps, Signed } from './context.js';
 import { withConsoleErrors } from './error-pages.js';

@@ -1,11 +1,11 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { clearedSessionCookie, readSessionCookie, sessionCookie } from '../../domain/sessions.js';
 import {
   type SessionResult,
   signIn,
   signOut,
   verifySession,
 } from '../../domain/use-cases/operators.js';
+import { clearedSessionCookie, readSessionCookie, sessionCookie } from '../http/cookies.js';
 import { CSRF_FIELD } from '../http/csrf.js';
 import { readForm } from '../http/form-body.js';
 import type { HttpResponse } from '../http/responses.js';
