@@ -3,7 +3,7 @@ import type Handlebars from 'handlebars';
 import handlebarsRuntime from 'handlebars/runtime.js';
 import type { EmailViews, Framed } from './email-views.js';
 
-/** Every email Farewell sends: one per step kind (two for the notice), and the operator's notice. */
+/** Every email Farewell sends: one per step kind (two for the notice), and the operator alert. */
 export const EMAIL_NAMES = [
   'notice-firm',
   'notice-client',

@@ -4,7 +4,7 @@ import { greetingNameOf } from '../domain/greeting-name.js';
 import { type LinkPurpose, signLinkToken } from '../domain/link-token.js';
 import { type Branding, DEFAULT_ACCENT, textColourOn } from './branding.js';
 import type { EmailName } from './email-templates.js';
-import type { SurveyNoticeView } from './survey-notice-view.js';
+import type { OperatorAlertView } from './operator-alert-view.js';
 import {
   daysUntil,
   emailDateLocale,
@@ -100,7 +100,7 @@ export interface EmailViews {
   'survey-reminder': SurveyReminderView;
   'check-in': CheckInView;
   'date-change': DateChangeView;
-  'survey-answer': SurveyNoticeView;
+  'survey-answer': OperatorAlertView;
 }
 
 /** The view of the HTML and text parts: the email's view plus its rendered subject and preheader. */
@@ -120,7 +120,7 @@ export interface ViewContext {
 /** Survey, reminder and check-in are not needed to end the engagement: they can be refused. */
 const UNSUBSCRIBABLE: ReadonlySet<EmailName> = new Set(['survey', 'survey-reminder', 'check-in']);
 
-/** The client email a step sends (the operator's notice is no step of the sequence). */
+/** The client email a step sends (the operator alert is no step of the sequence). */
 export function emailNameFor(exit: Exit, step: Step): Exclude<EmailName, 'survey-answer'> {
   if (step.kind === 'notice') return exit.initiatedBy === 'firm' ? 'notice-firm' : 'notice-client';
   return step.kind;

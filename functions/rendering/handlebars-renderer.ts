@@ -4,7 +4,7 @@ import type { Branding } from './branding.js';
 import { type EmailName, type EmailTemplates, loadEmailTemplates } from './email-templates.js';
 import { type EmailViews, type LinkSettings, prepareEmail } from './email-views.js';
 import { precompiledEmails } from './generated/email-templates.js';
-import { prepareSurveyNotice } from './survey-notice-view.js';
+import { prepareOperatorAlert } from './operator-alert-view.js';
 
 export interface RendererOptions {
   branding: Branding;
@@ -86,7 +86,7 @@ export class HandlebarsRenderer implements EmailRenderer, SurveyNoticeRenderer {
     const { branding, links, clock } = this.options;
     return renderEmail(
       this.templates,
-      prepareSurveyNotice(exit, response, reasons, { branding, links, now: clock.now() }),
+      prepareOperatorAlert(exit, response, reasons, { branding, links, now: clock.now() }),
     );
   }
 }

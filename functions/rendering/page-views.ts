@@ -90,8 +90,8 @@ export interface SurveyThanksView {
 export interface PreferencesView {
   action: string;
   csrf: string;
-  /** What the last action did, shown at the top. */
-  notice: string | null;
+  /** The flash message: what the last action did, shown at the top. */
+  flash: string | null;
   suppressed: boolean;
   /** The client unsubscribed themselves, so they may undo it (not after a bounce or complaint). */
   canResubscribe: boolean;

@@ -153,7 +153,7 @@ export function previewCases(now: Date): PreviewCase[] {
 }
 
 /**
- * The operator's notice about survey answers (not a step of the sequence, so not in
+ * The operator alert about survey answers (not a step of the sequence, so not in
  * `previewCases`): a low score with a testimonial kept private.
  */
 export function surveyAnswerSample(now: Date): {

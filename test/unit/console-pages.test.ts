@@ -22,7 +22,7 @@ const shell: ConsoleShell = {
   operatorEmail: 'sam@acme.example',
   signOut: form,
   local: null,
-  notice: null,
+  flash: null,
   script: null,
 };
 

@@ -25,7 +25,7 @@ function preferencesPage(
   event: APIGatewayProxyEventV2,
   token: string,
   preferences: Preferences,
-  reply: { status?: number; notice?: string } = {},
+  reply: { status?: number; flash?: string } = {},
 ): HttpResponse {
   const action = `/u/${token}`;
   const session = deps.csrf.session(event);
@@ -36,7 +36,7 @@ function preferencesPage(
     {
       action,
       csrf: deps.csrf.token(session.secret, action),
-      notice: reply.notice ?? null,
+      flash: reply.flash ?? null,
       suppressed: suppression !== undefined,
       canResubscribe: suppression?.reason === UNSUBSCRIBED,
       nextCheckIn: nextCheckInAt ? clientDay(exit, nextCheckInAt) : null,
@@ -88,7 +88,7 @@ export function postPreferences(
       if (!result.ok) return linkProblemPage(deps, result.problem, 'unsubscribe');
       return preferencesPage(deps, event, token, result, {
         status: 403,
-        notice:
+        flash:
           'For your security, please choose once more: we could not confirm the request came from this page. Nothing has changed yet.',
       });
     }
@@ -97,7 +97,7 @@ export function postPreferences(
         const result = await unsubscribe(deps.preferences, token, 'page');
         if (!result.ok) return linkProblemPage(deps, result.problem, 'unsubscribe');
         return preferencesPage(deps, event, token, result, {
-          notice: 'Done: you will not receive any more emails from us.',
+          flash: 'Done: you will not receive any more emails from us.',
         });
       }
       case 'pause': {
@@ -105,7 +105,7 @@ export function postPreferences(
         if (!result.ok) return linkProblemPage(deps, result.problem, 'unsubscribe');
         const next = result.nextCheckInAt ? clientDay(result.exit, result.nextCheckInAt) : null;
         return preferencesPage(deps, event, token, result, {
-          notice: next
+          flash: next
             ? `Done: nothing from us for six months. The next hello is planned for ${next}.`
             : 'Done: nothing more is planned for you.',
         });
@@ -114,7 +114,7 @@ export function postPreferences(
         const result = await resubscribe(deps.preferences, token);
         if (!result.ok) return linkProblemPage(deps, result.problem, 'unsubscribe');
         return preferencesPage(deps, event, token, result, {
-          ...(result.changed ? { notice: 'Welcome back: we will be in touch now and then.' } : {}),
+          ...(result.changed ? { flash: 'Welcome back: we will be in touch now and then.' } : {}),
         });
       }
       default:

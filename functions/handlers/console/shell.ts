@@ -37,7 +37,7 @@ export function shellView(
           travel: { ...formFor(ctx, '/admin/local/time-travel'), next: returnPath(event) },
         }
       : null,
-    notice: flashOf(event),
+    flash: flashOf(event),
     script: options.script ? deps.pages.script.href : null,
   };
 }

@@ -33,7 +33,7 @@ function signInForm(
     next: string;
     email?: string;
     problem?: string;
-    notice?: string;
+    flash?: string;
     headers?: Record<string, string>;
   },
 ): HttpResponse {
@@ -51,7 +51,7 @@ function signInForm(
       next: reply.next,
       email: reply.email ?? '',
       problem: reply.problem ?? null,
-      notice: reply.notice ?? null,
+      flash: reply.flash ?? null,
     },
     {
       cookies: csrf.setCookie ? [csrf.setCookie] : [],
@@ -71,7 +71,7 @@ export async function showSignIn(
   return signInForm(deps, event, {
     status: 200,
     next,
-    ...(signedOut ? { notice: 'You are signed out.' } : {}),
+    ...(signedOut ? { flash: 'You are signed out.' } : {}),
   });
 }
 

@@ -30,8 +30,8 @@ export interface ConsoleShell {
   operatorEmail: string;
   signOut: FormView;
   local: LocalBarView | null;
-  /** What the last action did, shown at the top (`role=status`). */
-  notice: string | null;
+  /** The flash message: what the last action did, shown at the top (`role=status`). */
+  flash: string | null;
   /** The console script's URL, on the pages that use it. */
   script: string | null;
 }
@@ -44,7 +44,8 @@ export interface SignInView {
   email: string;
   /** Why the last attempt failed, shown as an alert. */
   problem: string | null;
-  notice: string | null;
+  /** The flash message, e.g. that the operator signed out. */
+  flash: string | null;
 }
 
 export interface ConsoleMessageView {

@@ -11,7 +11,7 @@ const renderer = new HandlebarsRenderer({
 const T1 = '2025-04-05T12:00:00.000Z';
 const T2 = '2025-04-06T09:00:00.000Z';
 
-describe("the operator's survey notice", () => {
+describe('the operator alert about survey answers', () => {
   const exit = buildExit({ client: { ...buildExit().client, name: 'Ada\r\nBcc: x' } });
   const first = reviseResponse(
     undefined,

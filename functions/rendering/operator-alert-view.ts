@@ -4,7 +4,7 @@ import { type CommonView, commonView, type ViewContext } from './email-views.js'
 import { formatDay } from './time-words.js';
 
 /** The operator's email about survey answers that need attention. */
-export interface SurveyNoticeView extends CommonView {
+export interface OperatorAlertView extends CommonView {
   exitId: string;
   /** The exit's page in the console, absolute (the operator reads this in a mail client). */
   exitUrl: string;
@@ -33,15 +33,15 @@ const PUBLISH_AS = {
 } as const;
 
 /**
- * The operator's notice. Written in the operator's language (English), dated in the firm's
+ * The operator alert about survey answers. Written in the operator's language (English), dated in the firm's
  * default way; the answers are the client's own words, escaped like any user data.
  */
-export function prepareSurveyNotice(
+export function prepareOperatorAlert(
   exit: Exit,
   response: SurveyResponse,
   reasons: string[],
   context: ViewContext,
-): { name: 'survey-answer'; view: SurveyNoticeView } {
+): { name: 'survey-answer'; view: OperatorAlertView } {
   const { answers } = response;
   return {
     name: 'survey-answer',
