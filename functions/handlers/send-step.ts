@@ -1,5 +1,5 @@
-import { parseStepEvent } from '../adapters/step-event.js';
 import { type SendStepDeps, type SendStepResult, sendStep } from '../domain/use-cases/send-step.js';
+import { parseStepEvent } from './step-event.js';
 
 export type SendStepHandler = (event: unknown) => Promise<SendStepResult>;
 

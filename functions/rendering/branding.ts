@@ -1,5 +1,3 @@
-import type { Config } from '../config.js';
-
 /** The firm's identity in every email. */
 export interface Branding {
   firmName: string;
@@ -16,18 +14,21 @@ export interface Branding {
 /** A calm blue: 6.8:1 contrast with white button text (WCAG AA). */
 export const DEFAULT_ACCENT = '#1f5f8b';
 
+/**
+ * The configuration's branding settings, as `config.ts` names them. Spelled out here, not
+ * imported: rendering knows no config module, the composition root passes the parsed config in.
+ */
+export interface BrandingSettings {
+  FAREWELL_FIRM_NAME: string;
+  FAREWELL_SENDER_NAME?: string;
+  FAREWELL_SIGNATURE?: string;
+  FAREWELL_BRAND_LOGO_URL?: string;
+  FAREWELL_BRAND_ACCENT?: string;
+  FAREWELL_POSTAL_ADDRESS?: string;
+}
+
 /** The branding settings of the configuration, with the signature falling back to the sender. */
-export function brandingFromConfig(
-  config: Pick<
-    Config,
-    | 'FAREWELL_FIRM_NAME'
-    | 'FAREWELL_SENDER_NAME'
-    | 'FAREWELL_SIGNATURE'
-    | 'FAREWELL_BRAND_LOGO_URL'
-    | 'FAREWELL_BRAND_ACCENT'
-    | 'FAREWELL_POSTAL_ADDRESS'
-  >,
-): Branding {
+export function brandingFromConfig(config: BrandingSettings): Branding {
   return {
     firmName: config.FAREWELL_FIRM_NAME,
     signature:

@@ -1,7 +1,9 @@
 import type Handlebars from 'handlebars';
 // Only the runtime: the compiler stays at build time (scripts/build-templates.ts).
 import handlebarsRuntime from 'handlebars/runtime.js';
-import type { EmailViews, Framed } from './email-views.js';
+import type { EmailName, EmailViews, Framed } from './email-views.js';
+
+export type { EmailName };
 
 /** Every email Farewell sends: one per step kind (two for the notice), and the operator alert. */
 export const EMAIL_NAMES = [
@@ -13,8 +15,7 @@ export const EMAIL_NAMES = [
   'check-in',
   'date-change',
   'survey-answer',
-] as const;
-export type EmailName = (typeof EMAIL_NAMES)[number];
+] as const satisfies readonly EmailName[];
 
 /**
  * The four templates of an email. `subject` and `preheader` are one line of plain text, `html`

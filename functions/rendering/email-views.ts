@@ -3,8 +3,6 @@ import type { Exit, Step } from '../domain/exit.js';
 import { greetingNameOf } from '../domain/greeting-name.js';
 import { type LinkPurpose, signLinkToken } from '../domain/link-token.js';
 import { type Branding, DEFAULT_ACCENT, textColourOn } from './branding.js';
-import type { EmailName } from './email-templates.js';
-import type { OperatorAlertView } from './operator-alert-view.js';
 import {
   daysUntil,
   emailDateLocale,
@@ -92,6 +90,29 @@ export interface DateChangeView extends CommonView {
   previousDate: string | null;
 }
 
+/** The operator's email about survey answers that need attention. */
+export interface OperatorAlertView extends CommonView {
+  exitId: string;
+  /** The exit's page in the console, absolute (the operator reads this in a mail client). */
+  exitUrl: string;
+  /** Why the operator hears about it, e.g. "a score of 4 out of 10". */
+  reasons: string[];
+  revision: number;
+  revised: boolean;
+  answeredOn: string;
+  score: number;
+  reason: string;
+  reasonDetail: string | null;
+  whatWorked: string | null;
+  whatDidNot: string | null;
+  improve: string | null;
+  winBack: string | null;
+  testimonial: string | null;
+  /** "with their name"…, or null when the testimonial is to stay private. */
+  publishAs: string | null;
+  consentWithdrawn: boolean;
+}
+
 export interface EmailViews {
   'notice-firm': NoticeFirmView;
   'notice-client': NoticeClientView;
@@ -102,6 +123,9 @@ export interface EmailViews {
   'date-change': DateChangeView;
   'survey-answer': OperatorAlertView;
 }
+
+/** The name of each email Farewell sends, as its templates are named. */
+export type EmailName = keyof EmailViews;
 
 /** The view of the HTML and text parts: the email's view plus its rendered subject and preheader. */
 export type Framed<View> = View & { subject: string; preheader: string };

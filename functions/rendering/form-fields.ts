@@ -1,4 +1,4 @@
-import type { TextFieldView } from './page-views.js';
+import type { TextFieldView } from './field-views.js';
 
 /** What a form page was posted with, and the problems found, by field name. */
 export interface FormContext {

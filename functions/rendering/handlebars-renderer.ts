@@ -1,8 +1,8 @@
 import type { Exit, Step, SurveyResponse } from '../domain/exit.js';
 import type { Clock, EmailRenderer, RenderedEmail, SurveyNoticeRenderer } from '../domain/ports.js';
 import type { Branding } from './branding.js';
-import { type EmailName, type EmailTemplates, loadEmailTemplates } from './email-templates.js';
-import { type EmailViews, type LinkSettings, prepareEmail } from './email-views.js';
+import { type EmailTemplates, loadEmailTemplates } from './email-templates.js';
+import { type EmailName, type EmailViews, type LinkSettings, prepareEmail } from './email-views.js';
 import { precompiledEmails } from './generated/email-templates.js';
 import { prepareOperatorAlert } from './operator-alert-view.js';
 

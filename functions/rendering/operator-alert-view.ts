@@ -1,30 +1,7 @@
 import type { Exit, SurveyResponse } from '../domain/exit.js';
 import { REASON_LABELS, WIN_BACK_LABELS } from '../domain/survey.js';
-import { type CommonView, commonView, type ViewContext } from './email-views.js';
+import { commonView, type OperatorAlertView, type ViewContext } from './email-views.js';
 import { formatDay } from './time-words.js';
-
-/** The operator's email about survey answers that need attention. */
-export interface OperatorAlertView extends CommonView {
-  exitId: string;
-  /** The exit's page in the console, absolute (the operator reads this in a mail client). */
-  exitUrl: string;
-  /** Why the operator hears about it, e.g. "a score of 4 out of 10". */
-  reasons: string[];
-  revision: number;
-  revised: boolean;
-  answeredOn: string;
-  score: number;
-  reason: string;
-  reasonDetail: string | null;
-  whatWorked: string | null;
-  whatDidNot: string | null;
-  improve: string | null;
-  winBack: string | null;
-  testimonial: string | null;
-  /** "with their name"…, or null when the testimonial is to stay private. */
-  publishAs: string | null;
-  consentWithdrawn: boolean;
-}
 
 const PUBLISH_AS = {
   name: 'with their name',

@@ -1,4 +1,5 @@
 import type { ConsolePageViews } from './console/views.js';
+import type { ChoiceGroupView, ErrorLink, TextFieldView } from './field-views.js';
 
 /**
  * What each page template gets. Every key is always present (null when empty): the templates are
@@ -13,46 +14,6 @@ export interface PageFrame {
   /** URL of the stylesheet, with its content hash. */
   stylesheet: string;
   brand: { firmName: string; logoUrl: string | null; postalAddress: string | null };
-}
-
-/** A textarea with its label, hint and error. */
-export interface TextFieldView {
-  id: string;
-  name: string;
-  label: string;
-  hint: string | null;
-  error: string | null;
-  /** `id`s of the hint and error, for `aria-describedby`. */
-  describedBy: string | null;
-  value: string;
-  rows: number;
-  maxLength: number;
-}
-
-export interface ChoiceView {
-  id: string;
-  value: string;
-  label: string;
-  checked: boolean;
-}
-
-/** A fieldset of radio buttons with its legend, hint and error. */
-export interface ChoiceGroupView {
-  id: string;
-  name: string;
-  legend: string;
-  hint: string | null;
-  error: string | null;
-  describedBy: string | null;
-  required: boolean;
-  /** The 0–10 scale: the options sit side by side. */
-  scale: boolean;
-  options: ChoiceView[];
-}
-
-export interface ErrorLink {
-  href: string;
-  message: string;
 }
 
 export interface SurveyPageView {

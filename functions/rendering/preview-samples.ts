@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import type { Client, Exit, Step, StepKind, SurveyResponse } from '../domain/exit.js';
-import type { EmailName } from './email-templates.js';
+import type { EmailName } from './email-views.js';
 
 /** One email of the preview: a realistic exit at the moment its step would go out. */
 export interface PreviewCase {

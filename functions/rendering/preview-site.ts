@@ -1,13 +1,11 @@
-import type { IncomingMessage } from 'node:http';
-import type { Clock, EmailRenderer, RenderedEmail } from '../domain/ports.js';
-import type { HttpResponse } from '../handlers/http/responses.js';
-import type { EmailName } from './email-templates.js';
+import type { EmailRenderer, RenderedEmail } from '../domain/ports.js';
+import type { EmailName } from './email-views.js';
 import { previewCases } from './preview-samples.js';
 
 /**
  * The email preview: every email rendered with sample data, as files (`npm run preview`) or
- * served by the local gateway (`/__local/previews` in `npm start`). Development tooling only;
- * no Lambda imports it.
+ * served by the local gateway (`/__local/previews` in `npm start`, routed by
+ * `handlers/email-previews.ts`). Development tooling only; no Lambda imports it.
  */
 
 export interface RenderedPreview {
@@ -95,40 +93,4 @@ export function previewSite(
     files.set(`${name}.txt`, { contentType: 'text/plain; charset=utf-8', body: email.text });
   }
   return files;
-}
-
-/**
- * The local gateway route `/__local/previews`: the index, or one file with `?file=name.html`.
- * Rendered afresh on each request, with the app's own renderer and (virtual) clock.
- */
-export function previewRoute(
-  renderer: EmailRenderer,
-  clock: Clock,
-): (request: IncomingMessage) => Promise<HttpResponse> {
-  return async (request): Promise<HttpResponse> => {
-    const url = new URL(request.url ?? '/', 'http://localhost');
-    const now = clock.now();
-    const files = previewSite(
-      renderPreviews(renderer, now),
-      now,
-      (file) => `?file=${encodeURIComponent(file)}`,
-    );
-    const file = files.get(url.searchParams.get('file') ?? 'index.html');
-    if (request.method !== 'GET' || !file) {
-      return {
-        statusCode: request.method === 'GET' ? 404 : 405,
-        headers: { 'content-type': 'text/plain; charset=utf-8' },
-        body: 'Not found\n',
-      };
-    }
-    return {
-      statusCode: 200,
-      headers: {
-        'content-type': file.contentType,
-        'cache-control': 'no-store',
-        'x-content-type-options': 'nosniff',
-      },
-      body: file.body,
-    };
-  };
 }

@@ -6,14 +6,9 @@ import {
   WIN_BACK_ANSWERS,
 } from '../domain/exit.js';
 import { REASON_LABELS, TEXT_LIMITS, WIN_BACK_LABELS } from '../domain/survey.js';
+import type { ChoiceGroupView, ErrorLink, TextFieldView } from './field-views.js';
 import { describedBy, textAreaView } from './form-fields.js';
-import type {
-  ChoiceGroupView,
-  ErrorLink,
-  SurveyPageView,
-  SurveyThanksView,
-  TextFieldView,
-} from './page-views.js';
+import type { SurveyPageView, SurveyThanksView } from './page-views.js';
 import { formatDay } from './time-words.js';
 
 /** The form's fields as strings: posted ones, or stored answers shown again for a revision. */

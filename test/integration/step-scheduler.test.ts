@@ -16,8 +16,8 @@ import {
   type EventBridgeStepSchedulerOptions,
   scheduleName,
 } from '../../functions/adapters/eventbridge-step-scheduler.js';
-import { parseStepEvent } from '../../functions/adapters/step-event.js';
 import { TransientError, ValidationError } from '../../functions/domain/errors.js';
+import { parseStepEvent } from '../../functions/handlers/step-event.js';
 import {
   type SchedulerEmulator,
   type SchedulerEmulatorOptions,

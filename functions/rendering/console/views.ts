@@ -2,7 +2,7 @@
  * What each console page template gets. As with the client pages, every key is always present
  * (null when empty): the templates are compiled strict.
  */
-import type { ChoiceGroupView, ErrorLink, TextFieldView } from '../page-views.js';
+import type { ChoiceGroupView, ErrorLink, TextFieldView } from '../field-views.js';
 
 /** A POST form of the console: where it goes and its CSRF token (bound to the session). */
 export interface FormView {
