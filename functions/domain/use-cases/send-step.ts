@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { PermanentSendError, TransientError } from '../errors.js';
 import type { Exit, Step } from '../exit.js';
 import { checkInInput } from '../exit.js';
+import { nothingLeftToSend } from '../exit-changes.js';
+import { completeExit } from '../exit-writes.js';
 import { emailHash } from '../ids.js';
 import { nextCheckIn } from '../plan.js';
 import type {
@@ -131,18 +133,9 @@ async function commitSent(
 
 /** Marks the exit completed once no step is left to send. */
 async function completeIfDone(deps: SendStepDeps, exit: Exit, finished: Step, next?: Step) {
-  if (next) return;
-  const open = Object.values(exit.steps).some(
-    (s) => s.id !== finished.id && (s.state === 'scheduled' || s.state === 'sending'),
-  );
-  if (open) return;
+  if (next || !nothingLeftToSend(exit, finished.id)) return;
   const at = deps.clock.now().toISOString();
-  await deps.store.changeStatus(exit.id, {
-    from: ['active'],
-    to: 'completed',
-    at,
-    entry: { at, event: 'exit.completed', detail: 'Every step of the sequence is done.' },
-  });
+  await completeExit(deps.store, exit.id, at, 'Every step of the sequence is done.');
 }
 
 /**
