@@ -168,3 +168,39 @@ export function controlExit(
   if (action === 'resume') return resumeExit(deps, exitId, actor, controlAt);
   throw new Error(`Unknown exit action ${String(action)}`);
 }
+
+/** The most exits one control by external id may change; above it nothing changes (never trim). */
+export const MAX_CONTROL_EXITS = 500;
+
+/** Which exits a control names: one by its Farewell id, or every exit started with a CRM's id. */
+export type ExitReference = { exitId: string } | { externalId: string };
+
+export type ControlExitsResult =
+  | { outcome: 'applied'; exits: ControlResult[] }
+  /** More than `MAX_CONTROL_EXITS` exits carry the external id: nothing was changed. */
+  | { outcome: 'too-many-exits'; max: number };
+
+/**
+ * Runs one action on every exit a reference names:
+ * 1. Resolve the reference: the exit id itself, or the ids of every exit started with the
+ *    external id (read up to one past `MAX_CONTROL_EXITS`, to refuse rather than trim).
+ * 2. No exit: `NotFoundError`. Too many: changes nothing.
+ * 3. Run the action on each exit in turn (`controlExit`).
+ */
+export async function controlExits(
+  deps: ExitControlDeps,
+  action: ControlAction,
+  reference: ExitReference,
+  actor: Actor,
+  controlAt?: string,
+): Promise<ControlExitsResult> {
+  const ids =
+    'exitId' in reference
+      ? [reference.exitId]
+      : await deps.store.findByExternalId(reference.externalId, MAX_CONTROL_EXITS);
+  if (ids.length === 0) throw new NotFoundError('No exit matches that reference.');
+  if (ids.length > MAX_CONTROL_EXITS) return { outcome: 'too-many-exits', max: MAX_CONTROL_EXITS };
+  const exits: ControlResult[] = [];
+  for (const exitId of ids) exits.push(await controlExit(deps, action, exitId, actor, controlAt));
+  return { outcome: 'applied', exits };
+}
