@@ -27,7 +27,11 @@ export type OpenedLink =
 /** Tokens we sign are about 80 characters; anything far longer is not one of ours. */
 const MAX_TOKEN_LENGTH = 512;
 
-/** Verifies a link's token and loads the exit it names. */
+/**
+ * Opens an emailed link:
+ * 1. Verify the token (signature, purpose, expiry).
+ * 2. Load the exit it names; a missing or erased exit opens nothing.
+ */
 export async function openLink(
   deps: ClientLinkDeps,
   token: string,

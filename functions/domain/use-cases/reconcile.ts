@@ -31,8 +31,13 @@ function waitingSteps(exit: Exit, now: string): Step[] {
 /**
  * Repairs active exits whose pending steps lost their schedule (a crash between the write and the
  * schedule, a deleted schedule) or are overdue (a schedule that fired into a failure, a sender
- * that died holding a claim), and completes exits with nothing left to send. Idempotent: a step
- * that is fine is left alone, and scheduling is idempotent by name.
+ * that died holding a claim), and completes exits with nothing left to send:
+ * 1. List every schedule once.
+ * 2. Load the active exits, a page at a time.
+ * 3. Complete each exit with nothing left to send (`completeExit`).
+ * 4. Schedule again each waiting step whose schedule is missing or overdue.
+ *
+ * Idempotent: a step that is fine is left alone, and scheduling is idempotent by name.
  */
 export async function reconcile(deps: ReconcileDeps): Promise<ReconcileReport> {
   const report: ReconcileReport = { exitsChecked: 0, schedulesRepaired: 0, exitsCompleted: 0 };

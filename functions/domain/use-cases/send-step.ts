@@ -139,8 +139,13 @@ async function completeIfDone(deps: SendStepDeps, exit: Exit, finished: Step, ne
 }
 
 /**
- * Sends one step at most once: claim (`scheduled → sending` with a lease), re-check the exit and
- * the suppression list, render, send, then commit `sent` with the SES message id.
+ * Sends one step at most once:
+ * 1. Claim it (`scheduled → sending` with a lease): this loads the exit.
+ * 2. Decide again whether it should still go out (the exit's status, a stale schedule, the
+ *    suppression list); a paused exit's step is given back, a pointless one skipped.
+ * 3. Render and send the email.
+ * 4. Commit `sent` with the SES message id (and the next check-in in the same write), schedule
+ *    that check-in, and complete the exit when nothing is left to send.
  *
  * A second delivery of the same event finds the step claimed or finished and does nothing. A
  * transient failure gives the claim back and rethrows, so the retry machinery tries again.

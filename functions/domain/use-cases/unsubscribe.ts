@@ -59,7 +59,11 @@ async function open(
   };
 }
 
-/** The unsubscribe page (GET): reads only, never changes anything. */
+/**
+ * The unsubscribe page (GET), which reads only and never changes anything:
+ * 1. Open the link (it loads the exit).
+ * 2. Read the address's suppression, and answer what the page shows.
+ */
 export async function openPreferences(
   deps: PreferencesDeps,
   token: string,
@@ -70,11 +74,17 @@ export async function openPreferences(
 }
 
 /**
- * Stops every email a client may refuse: the address goes on the suppression list (keyed hash,
- * so other exits of the same address stop too, at send time), and this exit's pending survey,
- * reminder and check-ins are skipped in one conditional write, then their schedules deleted.
- * Idempotent: a second call changes nothing. An address suppressed for another reason (a bounce,
- * a complaint) keeps that reason.
+ * Stops every email a client may refuse:
+ * 1. Open the link (it loads the exit).
+ * 2. Put the address on the suppression list (keyed hash, so other exits of the same address stop
+ *    too, at send time); an address suppressed for another reason (a bounce, a complaint) keeps
+ *    that reason.
+ * 3. Decide (`unsubscribe` in `exit-changes.ts`: the pending survey, reminder and check-ins are
+ *    skipped) and write it in one conditional write, deciding again when a concurrent write got
+ *    there first.
+ * 4. Delete the skipped steps' schedules, or record the unsubscribe when nothing was planned.
+ *
+ * Idempotent: a second call changes nothing.
  */
 export async function unsubscribe(
   deps: PreferencesDeps,
@@ -110,9 +120,13 @@ export async function unsubscribe(
 }
 
 /**
- * "Pause for six months": the survey reminder is skipped, and the first check-in due in the next
- * six months moves to the first send slot once the six months are over (keeping its id, so the
- * cadence carries on from it); any further check-in inside the window is skipped.
+ * "Pause for six months":
+ * 1. Open the link (it loads the exit).
+ * 2. Decide (`takeBreak`): the survey reminder is skipped, and the first check-in due in the next
+ *    six months moves to the first send slot once the six months are over (keeping its id, so
+ *    the cadence carries on from it); any further check-in inside the window is skipped.
+ * 3. Write it in one conditional write, deciding again when a concurrent write got there first.
+ * 4. Delete the skipped steps' schedules and schedule the moved check-in.
  */
 export async function pauseEmails(
   deps: PreferencesDeps,
@@ -136,9 +150,13 @@ export async function pauseEmails(
 }
 
 /**
- * The way back in: takes the address off the suppression list (only a suppression the client
- * made; a bounce or complaint stays) and plans the next check-in from now, when none is planned
- * and the exit was not cancelled.
+ * The way back in:
+ * 1. Open the link (it loads the exit).
+ * 2. Take the address off the suppression list (only a suppression the client made; a bounce or
+ *    complaint stays, and then nothing else changes).
+ * 3. Decide (`resubscribe`: the next check-in from now, when none is planned and the exit was not
+ *    cancelled) and write it, deciding again when a concurrent write got there first.
+ * 4. Schedule the new check-in, or record the request when nothing new was planned.
  */
 export async function resubscribe(
   deps: PreferencesDeps,
