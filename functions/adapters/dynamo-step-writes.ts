@@ -2,65 +2,17 @@
  * The sequence's own writes — claiming, finishing and releasing a step, changing an exit's
  * status — as DynamoDB command inputs. Each is one conditional UpdateItem on the exit's item.
  * Which step states a write may start from is not written here: the conditions are built from
- * the step machine (`domain/step-machine.ts`).
+ * the step machine (see `dynamo-step-conditions.ts`).
  */
 import type { UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { Step, StepState, TimelineEntry } from '../domain/exit.js';
+import type { Step, TimelineEntry } from '../domain/exit.js';
 import type { StatusChange, StepOutcome } from '../domain/ports.js';
-import { fromStates, pendingStates, type StepWriter } from '../domain/step-machine.js';
+import { stepIsPending, stepMayMove } from './dynamo-step-conditions.js';
 import { exitKey, statusPartition } from './dynamo-table.js';
 import { UpdateBuilder } from './dynamo-update.js';
 
 function input(tableName: string, exitId: string, update: UpdateBuilder): UpdateCommandInput {
   return { TableName: tableName, Key: exitKey(exitId), ...update.build() };
-}
-
-/** What the writer knows to satisfy a guard: its lease token, or the time a lease must end by. */
-interface WriterFacts {
-  leaseToken?: string;
-  now?: string;
-}
-
-/** `#state = :a` or `#state IN (:a, :b)`. */
-function stateIn(update: UpdateBuilder, state: string, states: readonly StepState[]): string {
-  const values = states.map((s) => update.value(s));
-  return values.length === 1 ? `${state} = ${values[0]}` : `${state} IN (${values.join(', ')})`;
-}
-
-/**
- * The condition that the step may move to `to` by `writer`: its state is one the step machine
- * allows that move from, with that transition's guard (our lease token, an expired lease).
- */
-function stepMayMove(
-  update: UpdateBuilder,
-  stepId: string,
-  to: StepState,
-  writer: StepWriter,
-  facts: WriterFacts = {},
-): UpdateBuilder {
-  const step = ['steps', stepId];
-  const state = update.path([...step, 'state']);
-  const branches = fromStates(to, writer);
-  if (branches.length === 0) throw new Error(`The step machine allows no move to ${to}`);
-  const guards = [...new Set(branches.map((branch) => branch.guard))].map((guard) => {
-    const from = stateIn(
-      update,
-      state,
-      branches.filter((branch) => branch.guard === guard).map((branch) => branch.from),
-    );
-    if (guard === 'none') return from;
-    if (guard === 'lease-held') {
-      if (facts.leaseToken === undefined) throw new Error('A lease holder names its token');
-      return `${from} AND ${update.path([...step, 'lease', 'token'])} = ${update.value(facts.leaseToken)}`;
-    }
-    if (facts.now === undefined) throw new Error('Taking over an expired lease needs the time');
-    return `${from} AND ${update.path([...step, 'lease', 'expiresAt'])} < ${update.value(facts.now)}`;
-  });
-  // DynamoDB refuses redundant parentheses: only alternatives get their own.
-  const [only, ...more] = guards;
-  return update.condition(
-    more.length === 0 && only !== undefined ? only : guards.map((g) => `(${g})`).join(' OR '),
-  );
 }
 
 /**
@@ -152,8 +104,6 @@ export function statusUpdate(
   update.condition(
     `${update.path(['status'])} IN (${change.from.map((from) => update.value(from)).join(', ')})`,
   );
-  const mustBePending = (stepId: string) =>
-    update.condition(stateIn(update, update.path(['steps', stepId, 'state']), pendingStates()));
   update
     .set(['status'], change.to)
     .set(['updatedAt'], change.at)
@@ -164,11 +114,11 @@ export function statusUpdate(
       .set(['steps', stepId, 'reason'], change.skip?.reason ?? '');
   }
   for (const [stepId, dueAt] of Object.entries(change.reschedule ?? {})) {
-    mustBePending(stepId);
+    stepIsPending(update, stepId);
     update.set(['steps', stepId, 'dueAt'], dueAt);
   }
   for (const stepId of change.remove ?? []) {
-    mustBePending(stepId);
+    stepIsPending(update, stepId);
     update.remove(['steps', stepId]);
   }
   for (const step of change.add ?? []) {
