@@ -44,10 +44,12 @@ export function stepMayMove(
     if (guard === 'none') return from;
     if (guard === 'lease-held') {
       if (facts.leaseToken === undefined) throw new Error('A lease holder names its token');
-      return `${from} AND ${update.path([...step, 'lease', 'token'])} = ${update.value(facts.leaseToken)}`;
+      const token = update.path([...step, 'lease', 'token']);
+      return `${from} AND ${token} = ${update.value(facts.leaseToken)}`;
     }
     if (facts.now === undefined) throw new Error('Taking over an expired lease needs the time');
-    return `${from} AND ${update.path([...step, 'lease', 'expiresAt'])} < ${update.value(facts.now)}`;
+    const expiresAt = update.path([...step, 'lease', 'expiresAt']);
+    return `${from} AND ${expiresAt} < ${update.value(facts.now)}`;
   });
   // DynamoDB refuses redundant parentheses: only alternatives get their own.
   const [only, ...more] = guards;
@@ -56,7 +58,10 @@ export function stepMayMove(
   );
 }
 
-/** The condition that the step is still pending (`pendingStates`): only then may a change move or remove it. */
+/**
+ * The condition that the step is still pending (`pendingStates`): only then may a change move or
+ * remove it.
+ */
 export function stepIsPending(update: UpdateBuilder, stepId: string): UpdateBuilder {
   return update.condition(
     stateIn(update, update.path(['steps', stepId, 'state']), pendingStates()),

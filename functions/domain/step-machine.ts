@@ -1,6 +1,6 @@
 import { STEP_STATES, type StepState } from './exit.js';
 
-/** Who makes a step transition: a sender claiming it, the sender holding it, or any other writer. */
+/** Who makes a step transition: a sender claiming it, the sender holding it, or another writer. */
 export type StepWriter = 'claimant' | 'holder' | 'other';
 
 /**

@@ -90,6 +90,15 @@ function racingStore(inner: ExitStore, writeFirst: (exitId: string) => Promise<v
   });
 }
 
+/** Each attempt, a sender claims one more step just before the write: every attempt loses. */
+function claimingStore(): ExitStore {
+  return racingStore(store, async (exitId) => {
+    const current = await store.get(exitId);
+    const next = current ? pendingSteps(current)[0] : undefined;
+    if (next) await store.claimStep(exitId, next.id, LEASE);
+  });
+}
+
 const ALL_STEPS = ['check-in-1', 'gratitude', 'notice', 'survey', 'survey-reminder'];
 
 describe('cancelExit', () => {
@@ -165,12 +174,7 @@ describe('cancelExit', () => {
 
   it('gives up with ConflictError when every attempt loses to a concurrent write', async () => {
     const exit = await startedExit();
-    // Each attempt, a sender claims one more step just before the cancel writes.
-    const racing = racingStore(store, async (exitId) => {
-      const current = await store.get(exitId);
-      const next = current ? pendingSteps(current)[0] : undefined;
-      if (next) await store.claimStep(exitId, next.id, LEASE);
-    });
+    const racing = claimingStore();
 
     await expect(cancelExit({ ...deps, store: racing }, exit.id, 'console')).rejects.toBeInstanceOf(
       ConflictError,
@@ -398,11 +402,7 @@ describe('conflict kinds', () => {
 
   it('gives up on a busy exit with ConcurrentWriteError', async () => {
     const exit = await startedExit();
-    const racing = racingStore(store, async (exitId) => {
-      const current = await store.get(exitId);
-      const next = current ? pendingSteps(current)[0] : undefined;
-      if (next) await store.claimStep(exitId, next.id, LEASE);
-    });
+    const racing = claimingStore();
 
     await expect(cancelExit({ ...deps, store: racing }, exit.id, 'console')).rejects.toBeInstanceOf(
       ConcurrentWriteError,
