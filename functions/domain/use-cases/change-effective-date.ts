@@ -3,7 +3,7 @@ import { pendingSteps } from '../exit.js';
 import { changeDate } from '../exit-changes.js';
 import { DATE_MESSAGE, isPlausibleDate } from '../exit-request.js';
 import { deleteSchedules } from '../exit-writes.js';
-import { applyChange, type ControlResult, type ExitControlDeps } from './exit-controls.js';
+import { type ControlResult, type ExitControlDeps, writeControl } from './exit-controls.js';
 
 /** A plausible calendar date as `YYYY-MM-DD`, or a `ValidationError` naming `field`. */
 export function parseEffectiveDate(value: string, field = 'effectiveOn'): string {
@@ -33,7 +33,7 @@ export async function changeEffectiveDate(
   actor: 'console' | 'cli',
 ): Promise<ControlResult> {
   const date = parseEffectiveDate(effectiveOn);
-  const { result, before, after } = await applyChange(deps, exitId, (exit) =>
+  const { result, before, after } = await writeControl(deps, exitId, (exit) =>
     changeDate(exit, date, deps.clock.now(), deps.rules, actor),
   );
   if (before && after) {

@@ -53,7 +53,7 @@ export async function openLink(
  * deciding again from a fresh read when a concurrent write (a step being sent, an operator) got
  * there first. Returns the exit after the write, or as it was when nothing changed.
  */
-export async function changeWithRetry(
+export async function writeLinkChange(
   store: ExitStore,
   exit: Exit,
   decide: (exit: Exit) => Decision<StatusChange>,

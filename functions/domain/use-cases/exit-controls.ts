@@ -31,7 +31,7 @@ export type Actor = 'webhook' | 'console' | 'cli';
  * unknown exit is a `NotFoundError`, a refusal a `StateConflictError`. `unchanged` is the exit as
  * read when there was nothing to write.
  */
-export async function applyChange(
+export async function writeControl(
   deps: ExitControlDeps,
   exitId: string,
   decide: (exit: Exit) => Decision<StatusChange>,
@@ -59,7 +59,7 @@ export async function cancelExit(
   exitId: string,
   actor: Actor,
 ): Promise<ControlResult> {
-  const { result, before } = await applyChange(deps, exitId, (exit) =>
+  const { result, before } = await writeControl(deps, exitId, (exit) =>
     cancel(exit, deps.clock.now().toISOString(), actor),
   );
   if (before) {
@@ -82,7 +82,7 @@ export async function pauseExit(
   actor: Actor,
   controlAt?: string,
 ): Promise<ControlResult> {
-  const { result, before } = await applyChange(deps, exitId, (exit) =>
+  const { result, before } = await writeControl(deps, exitId, (exit) =>
     pause(exit, deps.clock.now().toISOString(), actor, controlAt),
   );
   if (before) await settleSchedules(deps, exitId);
@@ -106,7 +106,7 @@ export async function resumeExit(
   actor: Actor,
   controlAt?: string,
 ): Promise<ControlResult> {
-  const { result, after, unchanged } = await applyChange(deps, exitId, (exit) =>
+  const { result, after, unchanged } = await writeControl(deps, exitId, (exit) =>
     resume(exit, deps.clock.now(), deps.rules, actor, controlAt),
   );
   if (unchanged?.status === 'active' || after) await settleSchedules(deps, exitId);

@@ -1,5 +1,5 @@
 import { sendNow } from '../exit-changes.js';
-import { applyChange, type ControlResult, type ExitControlDeps } from './exit-controls.js';
+import { type ControlResult, type ExitControlDeps, writeControl } from './exit-controls.js';
 
 export interface SendNowResult extends ControlResult {
   stepId: string;
@@ -24,7 +24,7 @@ export async function sendStepNow(
   actor: 'console' | 'cli',
 ): Promise<SendNowResult> {
   let dueAt: string | undefined;
-  const { result } = await applyChange(deps, exitId, (exit) => {
+  const { result } = await writeControl(deps, exitId, (exit) => {
     const decision = sendNow(exit, stepId, deps.clock.now(), actor);
     dueAt = decision.dueAt;
     return decision;

@@ -10,7 +10,7 @@ import { deleteSchedules } from '../exit-writes.js';
 import { emailHash } from '../ids.js';
 import type { EventLog, StepScheduler, Suppression } from '../ports.js';
 import type { SequenceRules } from '../sequence-rules.js';
-import { type ClientLinkDeps, changeWithRetry, type LinkProblem, openLink } from './client-link.js';
+import { type ClientLinkDeps, type LinkProblem, openLink, writeLinkChange } from './client-link.js';
 
 export { REFUSABLE };
 
@@ -101,7 +101,7 @@ export async function unsubscribe(
     suppression = { reason: UNSUBSCRIBED, at };
   }
   const how = via === 'one-click' ? 'with one click from an email' : 'from the unsubscribe page';
-  const { exit, changed, before } = await changeWithRetry(deps.store, link.exit, (current) =>
+  const { exit, changed, before } = await writeLinkChange(deps.store, link.exit, (current) =>
     refuseEmails(current, at, how),
   );
   if (changed) {
@@ -136,7 +136,7 @@ export async function pauseEmails(
   if (!link.ok) return link;
   const now = deps.clock.now();
   const until = DateTime.fromJSDate(now).plus({ months: BREAK_MONTHS }).toJSDate();
-  const { exit, changed, before } = await changeWithRetry(deps.store, link.exit, (current) =>
+  const { exit, changed, before } = await writeLinkChange(deps.store, link.exit, (current) =>
     takeBreak(current, now, until, deps.rules),
   );
   if (changed) {
@@ -174,7 +174,7 @@ export async function resubscribe(
   }
   const now = deps.clock.now();
   const at = now.toISOString();
-  const { exit, changed, before } = await changeWithRetry(deps.store, link.exit, (current) =>
+  const { exit, changed, before } = await writeLinkChange(deps.store, link.exit, (current) =>
     hearAgain(current, now, deps.rules),
   );
   if (changed) {
