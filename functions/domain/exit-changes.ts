@@ -226,7 +226,7 @@ function alreadyRecorded(exit: Exit, entry: TimelineEntry): boolean {
  * `skip`); otherwise the entry is appended with the status as it is. An entry already recorded
  * changes nothing.
  */
-export function recordEmailEvent(
+export function noteEmailEvent(
   exit: Exit,
   entry: TimelineEntry,
   at: string,
@@ -286,7 +286,7 @@ export function skipSteps(
 }
 
 /** The client unsubscribed (`how`, in words): every pending email they may refuse is skipped. */
-export function unsubscribe(exit: Exit, at: string, how: string): Decision<StatusChange> {
+export function refuseEmails(exit: Exit, at: string, how: string): Decision<StatusChange> {
   const stop = pendingSteps(exit).filter((step) => REFUSABLE.has(step.kind));
   return skipSteps(
     exit,
@@ -363,7 +363,11 @@ function freeCheckIn(exit: Exit, after: Date, rules: SequenceRules): CheckInSlot
  * The client asked to hear from us again: the next check-in from now is planned (a completed
  * exit becomes active again), unless one is planned already or the exit was cancelled.
  */
-export function resubscribe(exit: Exit, now: Date, rules: SequenceRules): Decision<StatusChange> {
+export function planCheckInAgain(
+  exit: Exit,
+  now: Date,
+  rules: SequenceRules,
+): Decision<StatusChange> {
   if (exit.erasedAt || exit.status === 'cancelled') return UNCHANGED;
   if (pendingSteps(exit).some((step) => step.kind === 'check-in')) return UNCHANGED;
   const slot = freeCheckIn(exit, now, rules);

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import {
   cancel,
   complete,
+  noteEmailEvent,
   nothingLeftToSend,
   pause,
-  recordEmailEvent,
   resume,
   sendNow,
   skipSteps,
@@ -145,18 +145,18 @@ describe('sendNow', () => {
   });
 });
 
-describe('recordEmailEvent', () => {
+describe('noteEmailEvent', () => {
   const entry = { at, event: 'step.bounced', stepId: 'notice', detail: 'Permanent bounce' };
 
   it('stops a running exit on a hard bounce', () => {
-    expect(recordEmailEvent(buildExit(), entry, at, 'hard bounce')).toMatchObject({
+    expect(noteEmailEvent(buildExit(), entry, at, 'hard bounce')).toMatchObject({
       outcome: 'write',
       change: { to: 'cancelled', skip: { reason: 'hard bounce' } },
     });
   });
 
   it('only appends the entry to a finished exit', () => {
-    const decision = recordEmailEvent(buildExit({ status: 'completed' }), entry, at, 'complaint');
+    const decision = noteEmailEvent(buildExit({ status: 'completed' }), entry, at, 'complaint');
 
     expect(decision).toEqual({
       outcome: 'write',
@@ -168,6 +168,6 @@ describe('recordEmailEvent', () => {
     const exit = buildExit();
     exit.timeline.push({ ...entry, detail: `${entry.detail}; the sequence stopped (x).` });
 
-    expect(recordEmailEvent(exit, entry, at, 'hard bounce')).toEqual({ outcome: 'unchanged' });
+    expect(noteEmailEvent(exit, entry, at, 'hard bounce')).toEqual({ outcome: 'unchanged' });
   });
 });

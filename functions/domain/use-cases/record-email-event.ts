@@ -1,5 +1,5 @@
 import type { TimelineEntry } from '../exit.js';
-import { recordEmailEvent as decideEmailEvent } from '../exit-changes.js';
+import { noteEmailEvent } from '../exit-changes.js';
 import { deleteSchedules, writeExitChange } from '../exit-writes.js';
 import { emailHash } from '../ids.js';
 import type { Clock, EventLog, ExitStore, StepScheduler } from '../ports.js';
@@ -62,7 +62,7 @@ function timelineEntry(event: EmailEvent, at: string): TimelineEntry {
  * Records what SES reported about a sent email:
  * 1. A permanent bounce or a complaint puts every address concerned on the suppression list (by
  *    keyed hash).
- * 2. Load the exit the email's tags name and decide (`recordEmailEvent` in `exit-changes.ts`):
+ * 2. Load the exit the email's tags name and decide (`noteEmailEvent`):
  *    an event already recorded changes nothing; a bounce or complaint stops a running exit.
  * 3. Write it, deciding again from a fresh read when a concurrent write got there first.
  * 4. Delete the schedules of the steps a stop skipped.
@@ -97,7 +97,7 @@ export async function recordEmailEvent(
   const entry = timelineEntry(event, now);
 
   const result = await writeExitChange(deps.store, exitId, (exit) =>
-    decideEmailEvent(exit, entry, now, reason),
+    noteEmailEvent(exit, entry, now, reason),
   );
   if (result.outcome === 'missing') {
     deps.log.warn('email event for an unknown exit', { ...fields, exitId });

@@ -1,11 +1,6 @@
 import { DateTime } from 'luxon';
 import { type Exit, pendingSteps } from '../exit.js';
-import {
-  resubscribe as hearAgain,
-  REFUSABLE,
-  unsubscribe as refuseEmails,
-  takeBreak,
-} from '../exit-changes.js';
+import { planCheckInAgain, REFUSABLE, refuseEmails, takeBreak } from '../exit-changes.js';
 import { deleteSchedules } from '../exit-writes.js';
 import { emailHash } from '../ids.js';
 import type { EventLog, StepScheduler, Suppression } from '../ports.js';
@@ -79,9 +74,8 @@ export async function openPreferences(
  * 2. Put the address on the suppression list (keyed hash, so other exits of the same address stop
  *    too, at send time); an address suppressed for another reason (a bounce, a complaint) keeps
  *    that reason.
- * 3. Decide (`unsubscribe` in `exit-changes.ts`: the pending survey, reminder and check-ins are
- *    skipped) and write it in one conditional write, deciding again when a concurrent write got
- *    there first.
+ * 3. Decide (`refuseEmails`: the pending survey, reminder and check-ins are skipped) and write
+ *    it in one conditional write, deciding again when a concurrent write got there first.
  * 4. Delete the skipped steps' schedules, or record the unsubscribe when nothing was planned.
  *
  * Idempotent: a second call changes nothing.
@@ -154,8 +148,8 @@ export async function pauseEmails(
  * 1. Open the link (it loads the exit).
  * 2. Take the address off the suppression list (only a suppression the client made; a bounce or
  *    complaint stays, and then nothing else changes).
- * 3. Decide (`resubscribe`: the next check-in from now, when none is planned and the exit was not
- *    cancelled) and write it, deciding again when a concurrent write got there first.
+ * 3. Decide (`planCheckInAgain`: the next check-in from now, when none is planned and the exit
+ *    was not cancelled) and write it, deciding again when a concurrent write got there first.
  * 4. Schedule the new check-in, or record the request when nothing new was planned.
  */
 export async function resubscribe(
@@ -175,7 +169,7 @@ export async function resubscribe(
   const now = deps.clock.now();
   const at = now.toISOString();
   const { exit, changed, before } = await writeLinkChange(deps.store, link.exit, (current) =>
-    hearAgain(current, now, deps.rules),
+    planCheckInAgain(current, now, deps.rules),
   );
   if (changed) {
     await scheduleNew(deps, before, exit);
