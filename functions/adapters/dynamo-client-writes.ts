@@ -6,13 +6,15 @@
 import type { DeleteCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { TimelineEntry } from '../domain/exit.js';
 import type { SurveyWrite } from '../domain/ports.js';
+import { stepMayMove } from './dynamo-step-conditions.js';
 import { exitKey, suppressionKey } from './dynamo-table.js';
 import { UpdateBuilder } from './dynamo-update.js';
 
 /**
  * One conditional update: the exit exists; the stored revision is the one this write replaces
  * (none for a first answer), so two submissions can never both land on the same revision; each
- * step to skip is still `scheduled` (a step being sent is left alone); the exit was not erased
+ * step to skip is one the step machine lets be skipped (`scheduled`: a step being sent is left
+ * alone); the exit was not erased
  * (an erase racing the submission wins, and no personal data lands on it afterwards).
  */
 export function surveyUpdate(tableName: string, exitId: string, write: SurveyWrite) {
@@ -28,8 +30,7 @@ export function surveyUpdate(tableName: string, exitId: string, write: SurveyWri
   }
   for (const stepId of write.skip?.stepIds ?? []) {
     const step = ['steps', stepId];
-    update
-      .condition(`${update.path([...step, 'state'])} = ${update.value('scheduled')}`)
+    stepMayMove(update, stepId, 'skipped', 'other')
       .set([...step, 'state'], 'skipped')
       .set([...step, 'reason'], write.skip?.reason ?? '');
   }

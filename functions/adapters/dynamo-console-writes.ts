@@ -5,6 +5,7 @@
  */
 import type { UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Erasure } from '../domain/ports.js';
+import { stepMayMove } from './dynamo-step-conditions.js';
 import { exitKey, statusPartition } from './dynamo-table.js';
 import { UpdateBuilder } from './dynamo-update.js';
 
@@ -28,8 +29,7 @@ export function eraseUpdate(
     .condition(`size(${update.path(['timeline'])}) = ${update.value(erasure.seen.timelineLength)}`);
   for (const stepId of erasure.skip.stepIds) {
     const step = ['steps', stepId];
-    update
-      .condition(`${update.path([...step, 'state'])} = ${update.value('scheduled')}`)
+    stepMayMove(update, stepId, 'skipped', 'other')
       .set([...step, 'state'], 'skipped')
       .set([...step, 'reason'], erasure.skip.reason);
   }

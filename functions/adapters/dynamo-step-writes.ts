@@ -1,23 +1,18 @@
 /**
  * The sequence's own writes — claiming, finishing and releasing a step, changing an exit's
  * status — as DynamoDB command inputs. Each is one conditional UpdateItem on the exit's item.
+ * Which step states a write may start from is not written here: the conditions are built from
+ * the step machine (see `dynamo-step-conditions.ts`).
  */
 import type { UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Step, TimelineEntry } from '../domain/exit.js';
 import type { StatusChange, StepOutcome } from '../domain/ports.js';
+import { stepIsPending, stepMayMove } from './dynamo-step-conditions.js';
 import { exitKey, statusPartition } from './dynamo-table.js';
 import { UpdateBuilder } from './dynamo-update.js';
 
 function input(tableName: string, exitId: string, update: UpdateBuilder): UpdateCommandInput {
   return { TableName: tableName, Key: exitKey(exitId), ...update.build() };
-}
-
-/** The step is ours while its state is `sending` and the lease holds our token. */
-function holdsLease(update: UpdateBuilder, stepId: string, token: string): UpdateBuilder {
-  const step = ['steps', stepId];
-  return update
-    .condition(`${update.path([...step, 'state'])} = ${update.value('sending')}`)
-    .condition(`${update.path([...step, 'lease', 'token'])} = ${update.value(token)}`);
 }
 
 /**
@@ -32,15 +27,11 @@ export function claimUpdate(
 ): UpdateCommandInput {
   const update = new UpdateBuilder();
   const step = ['steps', stepId];
-  const state = update.path([...step, 'state']);
   const attempts = update.path([...step, 'attempts']);
-  update
-    .condition(
-      `attribute_exists(${update.path(['pk'])}) AND attribute_exists(${update.path(step)})`,
-    )
-    .condition(
-      `${state} = ${update.value('scheduled')} OR (${state} = ${update.value('sending')} AND ${update.path([...step, 'lease', 'expiresAt'])} < ${update.value(lease.now)})`,
-    )
+  update.condition(
+    `attribute_exists(${update.path(['pk'])}) AND attribute_exists(${update.path(step)})`,
+  );
+  stepMayMove(update, stepId, 'sending', 'claimant', { now: lease.now })
     .set([...step, 'state'], 'sending')
     .set([...step, 'lease'], { token: lease.token, expiresAt: lease.expiresAt })
     .setRaw(
@@ -64,7 +55,7 @@ export function finishUpdate(
   entry: TimelineEntry,
   next?: Step,
 ): UpdateCommandInput {
-  const update = holdsLease(new UpdateBuilder(), stepId, leaseToken);
+  const update = stepMayMove(new UpdateBuilder(), stepId, outcome.state, 'holder', { leaseToken });
   const step = ['steps', stepId];
   update.set([...step, 'state'], outcome.state);
   if (outcome.state === 'sent') {
@@ -92,7 +83,7 @@ export function releaseUpdate(
   leaseToken: string,
   entry?: TimelineEntry,
 ): UpdateCommandInput {
-  const update = holdsLease(new UpdateBuilder(), stepId, leaseToken);
+  const update = stepMayMove(new UpdateBuilder(), stepId, 'scheduled', 'holder', { leaseToken });
   const step = ['steps', stepId];
   update.set([...step, 'state'], 'scheduled').remove([...step, 'lease']);
   if (entry) update.appendToList(['timeline'], [entry]).set(['updatedAt'], entry.at);
@@ -100,8 +91,9 @@ export function releaseUpdate(
 }
 
 /**
- * A status change with the steps it touches. The status must be one of `change.from` and every
- * step named must still be `scheduled`; the byStatus index key moves with the status.
+ * A status change with the steps it touches. The status must be one of `change.from`; every step
+ * it skips must be one the step machine lets any writer skip, and every step it moves or removes
+ * still pending (`pendingStates`); the byStatus index key moves with the status.
  */
 export function statusUpdate(
   tableName: string,
@@ -112,24 +104,21 @@ export function statusUpdate(
   update.condition(
     `${update.path(['status'])} IN (${change.from.map((from) => update.value(from)).join(', ')})`,
   );
-  const mustBeScheduled = (stepId: string) =>
-    update.condition(`${update.path(['steps', stepId, 'state'])} = ${update.value('scheduled')}`);
   update
     .set(['status'], change.to)
     .set(['updatedAt'], change.at)
     .set(['gsi1pk'], statusPartition(change.to));
   for (const stepId of change.skip?.stepIds ?? []) {
-    mustBeScheduled(stepId);
-    update
+    stepMayMove(update, stepId, 'skipped', 'other')
       .set(['steps', stepId, 'state'], 'skipped')
       .set(['steps', stepId, 'reason'], change.skip?.reason ?? '');
   }
   for (const [stepId, dueAt] of Object.entries(change.reschedule ?? {})) {
-    mustBeScheduled(stepId);
+    stepIsPending(update, stepId);
     update.set(['steps', stepId, 'dueAt'], dueAt);
   }
   for (const stepId of change.remove ?? []) {
-    mustBeScheduled(stepId);
+    stepIsPending(update, stepId);
     update.remove(['steps', stepId]);
   }
   for (const step of change.add ?? []) {

@@ -25,8 +25,17 @@ export class ValidationError extends FarewellError {
 
 export class NotFoundError extends FarewellError {}
 
-/** A conditional write lost: someone else changed the item first. */
+/**
+ * The action conflicts with the exit (409). Thrown only as one of the two kinds below; handlers
+ * map the base class, so both answer alike.
+ */
 export class ConflictError extends FarewellError {}
+
+/** A concurrent write kept changing the exit first: every retry lost (trying again may work). */
+export class ConcurrentWriteError extends ConflictError {}
+
+/** The exit's state forbids the action (e.g. pausing a cancelled exit); retrying cannot help. */
+export class StateConflictError extends ConflictError {}
 
 /** The email can never be delivered as it is (bad address, rejected content). Recorded, not retried. */
 export class PermanentSendError extends FarewellError {

@@ -22,8 +22,9 @@ export type StepOutcome =
 
 /**
  * A change of an exit's status, written in one conditional update together with the steps it
- * touches. Every step named must still be `scheduled`, and the status one of `from`, or nothing
- * is written.
+ * touches. Every step named must still be pending (`scheduled`: the step machine says which
+ * states, see `step-machine.ts`), and the status one of `from`, or nothing is written. Decided
+ * by the functions of `exit-changes.ts`.
  */
 export interface StatusChange {
   from: readonly ExitStatus[];

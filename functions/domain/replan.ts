@@ -1,11 +1,12 @@
 /**
- * Replanning an exit for a new effective date. Pure: the change it computes is written by the
- * store in one conditional update (every step it touches must still be `scheduled`).
+ * Replanning an exit: for a new effective date, and when a paused exit resumes. Pure: the change
+ * it computes is written by the store in one conditional update (every step it touches must
+ * still be `scheduled`).
  */
 import { DateTime } from 'luxon';
 import type { Exit, Step } from './exit.js';
-import { pendingSteps } from './exit.js';
-import { nextCheckIn, planExit } from './plan.js';
+import { checkInInput, pendingSteps } from './exit.js';
+import { nextCheckIn, nextSendSlot, planExit } from './plan.js';
 import type { StatusChange } from './ports.js';
 import type { SequenceRules } from './sequence-rules.js';
 
@@ -101,4 +102,61 @@ export function replanForEffectiveDate(
 function inWords(isoDate: string): string {
   const date = DateTime.fromISO(isoDate, { locale: 'en-GB' });
   return date.isValid ? date.toFormat('cccc d LLLL yyyy') : isoDate;
+}
+
+/**
+ * How a paused exit picks up again. Steps still ahead keep their time. A notice, gratitude,
+ * survey or reminder that fell due while paused goes at the next business-day send hour (a
+ * pending survey still goes; the reminder keeps its distance after it). A check-in that fell due
+ * is not sent late: it is skipped and the next one in the cadence after now is planned.
+ */
+export function resumePlan(exit: Exit, now: Date, rules: SequenceRules): StatusChange {
+  const reschedule: Record<string, string> = {};
+  const skipped: string[] = [];
+  const add: Step[] = [];
+  const at = now.toISOString();
+  const country = exit.client.country;
+  let floor = now.getTime();
+  for (const step of pendingSteps(exit)) {
+    const due = Date.parse(step.dueAt);
+    if (step.kind === 'check-in') {
+      if (due > now.getTime()) continue;
+      skipped.push(step.id);
+      const next = nextCheckIn(checkInInput(exit), now, rules);
+      if (next && !exit.steps[next.stepId]) {
+        add.push({
+          id: next.stepId,
+          kind: 'check-in',
+          dueAt: next.dueAt,
+          state: 'scheduled',
+          attempts: 0,
+        });
+      }
+      continue;
+    }
+    let wanted = due;
+    if (step.kind === 'survey-reminder' && exit.steps.survey) {
+      // Keep the reminder its distance after a moved survey, on a business day at the send hour.
+      const surveyDue = reschedule.survey ?? exit.steps.survey.dueAt;
+      const day = DateTime.fromISO(surveyDue, { zone: exit.client.timezone }).plus({
+        days: rules.reminder.daysAfterSurvey,
+      });
+      const slot = nextSendSlot(new Date(day.toMillis() - 1), exit.client.timezone, country, rules);
+      wanted = Math.max(due, Date.parse(slot));
+    }
+    if (wanted <= floor) {
+      wanted = Date.parse(nextSendSlot(new Date(floor), exit.client.timezone, country, rules));
+    }
+    if (wanted !== due) reschedule[step.id] = new Date(wanted).toISOString().replace('.000Z', 'Z');
+    floor = Math.max(floor, wanted);
+  }
+  return {
+    from: ['paused'],
+    to: 'active',
+    at,
+    entry: { at, event: 'exit.resumed', detail: 'Resumed; steps due while paused were replanned.' },
+    reschedule,
+    ...(skipped.length > 0 ? { skip: { stepIds: skipped, reason: 'missed while paused' } } : {}),
+    add,
+  };
 }

@@ -1,11 +1,12 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
-import { NotFoundError, ValidationError } from '../domain/errors.js';
+import { ValidationError } from '../domain/errors.js';
 import { parseExitRequest, toValidationError } from '../domain/exit-request.js';
 import {
   type ControlAction,
-  controlExit,
+  controlExits,
   type ExitControlDeps,
+  MAX_CONTROL_EXITS,
 } from '../domain/use-cases/exit-controls.js';
 import type { StartExitDeps } from '../domain/use-cases/start-exit.js';
 import { startExit } from '../domain/use-cases/start-exit.js';
@@ -14,8 +15,7 @@ import { type HttpResponse, json, problem } from './http/responses.js';
 import type { WebhookVerifier } from './http/webhook-signature.js';
 
 export const MAX_WEBHOOK_BYTES = 64 * 1024;
-/** The most exits one control event by externalId may change; above it we refuse, never trim. */
-export const MAX_CONTROL_EXITS = 500;
+export { MAX_CONTROL_EXITS };
 
 const envelopeSchema = z.object({
   type: z.string().min(1, 'must name the event type'),
@@ -43,7 +43,6 @@ const exitReferenceSchema = z.union(
   { error: 'must name the exit by exitId or externalId' },
 );
 
-/** Applies a control event to the exit it names, or to every exit started with that external id. */
 /** How long the first answer to a control event is kept: well past the 5-minute replay window. */
 const CONTROL_ANSWER_DAYS = 7;
 
@@ -74,6 +73,7 @@ async function handleControlOnce(
   return json(200, kept);
 }
 
+/** Applies a control event to the exit it names, or to every exit started with that external id. */
 async function handleControl(
   deps: WebhookDeps,
   action: ControlAction,
@@ -86,23 +86,16 @@ async function handleControl(
       { field: 'data', message: 'must name the exit by exitId or externalId' },
     ]);
   }
-  const ids =
-    'exitId' in reference.data
-      ? [reference.data.exitId]
-      : await deps.controls.store.findByExternalId(reference.data.externalId, MAX_CONTROL_EXITS);
-  if (ids.length === 0) throw new NotFoundError('No exit matches that reference.');
-  if (ids.length > MAX_CONTROL_EXITS) {
+  const result = await controlExits(deps.controls, action, reference.data, 'webhook', sentAt);
+  if (result.outcome === 'too-many-exits') {
     throw new ValidationError([
       {
         field: 'data.externalId',
-        message: `matches more than ${MAX_CONTROL_EXITS} exits; nothing was changed. Send one event per exitId instead.`,
+        message: `matches more than ${result.max} exits; nothing was changed. Send one event per exitId instead.`,
       },
     ]);
   }
-  const exits = [];
-  for (const exitId of ids) {
-    exits.push(await controlExit(deps.controls, action, exitId, 'webhook', sentAt));
-  }
+  const { exits } = result;
   return json(200, { exits });
 }
 

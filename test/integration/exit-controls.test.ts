@@ -2,13 +2,20 @@ import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DynamoExitStore } from '../../functions/adapters/dynamo-exit-store.js';
-import { ConflictError, NotFoundError, ValidationError } from '../../functions/domain/errors.js';
+import {
+  ConcurrentWriteError,
+  ConflictError,
+  NotFoundError,
+  StateConflictError,
+  ValidationError,
+} from '../../functions/domain/errors.js';
 import { type Exit, pendingSteps, type Step } from '../../functions/domain/exit.js';
 import type { ExitStore } from '../../functions/domain/ports.js';
 import { DEFAULT_RULES } from '../../functions/domain/sequence-rules.js';
 import {
   cancelExit,
   controlExit,
+  controlExits,
   type ExitControlDeps,
   pauseExit,
   resumeExit,
@@ -80,6 +87,15 @@ function racingStore(inner: ExitStore, writeFirst: (exitId: string) => Promise<v
       };
       return changeStatus;
     },
+  });
+}
+
+/** Each attempt, a sender claims one more step just before the write: every attempt loses. */
+function claimingStore(): ExitStore {
+  return racingStore(store, async (exitId) => {
+    const current = await store.get(exitId);
+    const next = current ? pendingSteps(current)[0] : undefined;
+    if (next) await store.claimStep(exitId, next.id, LEASE);
   });
 }
 
@@ -158,12 +174,7 @@ describe('cancelExit', () => {
 
   it('gives up with ConflictError when every attempt loses to a concurrent write', async () => {
     const exit = await startedExit();
-    // Each attempt, a sender claims one more step just before the cancel writes.
-    const racing = racingStore(store, async (exitId) => {
-      const current = await store.get(exitId);
-      const next = current ? pendingSteps(current)[0] : undefined;
-      if (next) await store.claimStep(exitId, next.id, LEASE);
-    });
+    const racing = claimingStore();
 
     await expect(cancelExit({ ...deps, store: racing }, exit.id, 'console')).rejects.toBeInstanceOf(
       ConflictError,
@@ -325,6 +336,77 @@ describe('control webhooks by externalId', () => {
 
     expect(await store.findByExternalId(externalId, 2)).toHaveLength(3);
     expect(await store.findByExternalId(externalId)).toHaveLength(4);
+  });
+});
+
+describe('controlExits', () => {
+  it('resolves an external id to every exit started with it and runs the action on each', async () => {
+    const externalId = `crm-${randomUUID()}`;
+    const exits = [await startedExit({ externalId }), await startedExit({ externalId })];
+
+    const result = await controlExits(deps, 'pause', { externalId }, 'webhook');
+
+    expect(result).toEqual({
+      outcome: 'applied',
+      exits: expect.arrayContaining(
+        exits.map((exit) => ({ exitId: exit.id, status: 'paused', changed: true })),
+      ),
+    });
+    for (const exit of exits) expect((await store.get(exit.id))?.status).toBe('paused');
+  });
+
+  it('runs the action on the one exit an exit id names', async () => {
+    const exit = await startedExit();
+
+    const result = await controlExits(deps, 'cancel', { exitId: exit.id }, 'console');
+
+    expect(result).toEqual({
+      outcome: 'applied',
+      exits: [{ exitId: exit.id, status: 'cancelled', changed: true }],
+    });
+  });
+
+  it('answers NotFoundError when no exit carries the external id', async () => {
+    await expect(
+      controlExits(deps, 'cancel', { externalId: `crm-${randomUUID()}` }, 'webhook'),
+    ).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it(`changes nothing when more than ${MAX_CONTROL_EXITS} exits carry the external id`, async () => {
+    const exit = await startedExit({ externalId: 'crm-crowded' });
+    const crowded = new Proxy(store, {
+      get(target, property, receiver) {
+        if (property !== 'findByExternalId') return Reflect.get(target, property, receiver);
+        return async () => Array.from({ length: MAX_CONTROL_EXITS + 1 }, () => exit.id);
+      },
+    });
+
+    const result = await controlExits(
+      { ...deps, store: crowded },
+      'cancel',
+      { externalId: 'crm-crowded' },
+      'webhook',
+    );
+
+    expect(result).toEqual({ outcome: 'too-many-exits', max: MAX_CONTROL_EXITS });
+    expect((await store.get(exit.id))?.status).toBe('active');
+  });
+});
+
+describe('conflict kinds', () => {
+  it('refuses an action the state forbids with StateConflictError', async () => {
+    const exit = await storedExit({ status: 'completed' });
+
+    await expect(resumeExit(deps, exit.id, 'console')).rejects.toBeInstanceOf(StateConflictError);
+  });
+
+  it('gives up on a busy exit with ConcurrentWriteError', async () => {
+    const exit = await startedExit();
+    const racing = claimingStore();
+
+    await expect(cancelExit({ ...deps, store: racing }, exit.id, 'console')).rejects.toBeInstanceOf(
+      ConcurrentWriteError,
+    );
   });
 });
 

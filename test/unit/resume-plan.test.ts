@@ -1,8 +1,8 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import type { Exit, Step } from '../../functions/domain/exit.js';
+import { resumePlan } from '../../functions/domain/replan.js';
 import { DEFAULT_RULES } from '../../functions/domain/sequence-rules.js';
-import { resumePlan } from '../../functions/domain/use-cases/exit-controls.js';
 import { buildExit } from '../support/exit-fixture.js';
 
 /**

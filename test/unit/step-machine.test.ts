@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { STEP_STATES, type StepState } from '../../functions/domain/exit.js';
-import { canTransition, isClaimable, isFinal } from '../../functions/domain/step-machine.js';
+import {
+  canTransition,
+  fromStates,
+  isClaimable,
+  isFinal,
+  pendingStates,
+} from '../../functions/domain/step-machine.js';
 
 const ALLOWED: readonly (readonly [StepState, StepState])[] = [
   ['scheduled', 'sending'],
@@ -38,6 +44,44 @@ describe('canTransition', () => {
     const targets = STEP_STATES.filter((to) => canTransition(from, to));
 
     expect(targets).toEqual([]);
+  });
+});
+
+describe('fromStates (what the store builds its conditions from)', () => {
+  it('lets a claimant take a scheduled step, or a sending one whose lease expired', () => {
+    expect(fromStates('sending', 'claimant')).toEqual([
+      { from: 'scheduled', guard: 'none' },
+      { from: 'sending', guard: 'lease-expired' },
+    ]);
+  });
+
+  it.each(['sent', 'failed', 'skipped', 'scheduled'] as const)(
+    'lets only the lease holder move a sending step to %s',
+    (to) => {
+      expect(fromStates(to, 'holder')).toEqual([{ from: 'sending', guard: 'lease-held' }]);
+    },
+  );
+
+  it('lets any other writer skip only a scheduled step', () => {
+    expect(fromStates('skipped', 'other')).toEqual([{ from: 'scheduled', guard: 'none' }]);
+  });
+
+  it.each(STEP_STATES)('lets no other writer move a step to %s except by skipping it', (to) => {
+    if (to === 'skipped') return;
+    expect(fromStates(to, 'other')).toEqual([]);
+  });
+
+  it('names only allowed transitions', () => {
+    const writers = ['claimant', 'holder', 'other'] as const;
+    const named = STEP_STATES.flatMap((to) =>
+      writers.flatMap((writer) => fromStates(to, writer).map(({ from }) => [from, to] as const)),
+    );
+
+    expect(named.filter(([from, to]) => !isAllowed(from, to))).toEqual([]);
+  });
+
+  it('treats only scheduled steps as pending', () => {
+    expect(pendingStates()).toEqual(['scheduled']);
   });
 });
 

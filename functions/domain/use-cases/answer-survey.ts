@@ -1,15 +1,10 @@
-import { ConflictError, type FieldProblem, ValidationError } from '../errors.js';
+import { type FieldProblem, ValidationError } from '../errors.js';
 import type { Exit, SurveyAnswers, SurveyResponse } from '../exit.js';
+import { recordSurvey } from '../exit-changes.js';
+import { deleteSchedules, writeExitChange } from '../exit-writes.js';
 import type { EventLog, Mailer, StepScheduler, SurveyNoticeRenderer } from '../ports.js';
-import {
-  MAX_SURVEY_REVISIONS,
-  noticeReasons,
-  parseSurveyAnswers,
-  reviseResponse,
-  sameAnswers,
-  surveySummary,
-} from '../survey.js';
-import { type ClientLinkDeps, deleteSchedules, type LinkProblem, openLink } from './client-link.js';
+import { noticeReasons, parseSurveyAnswers } from '../survey.js';
+import { type ClientLinkDeps, type LinkProblem, openLink } from './client-link.js';
 
 export interface SurveyDeps extends ClientLinkDeps {
   scheduler: StepScheduler;
@@ -28,20 +23,20 @@ export type AnswerResult =
   | { outcome: 'too-many-revisions'; exit: Exit; expiresAt: Date }
   | { outcome: 'link-problem'; problem: LinkProblem };
 
-const ATTEMPTS = 5;
-const REMINDER_SKIPPED = 'survey already answered';
-
 /** The survey page's data: the exit (with any earlier answers) and when the survey closes. */
 export function openSurvey(deps: ClientLinkDeps, token: string) {
   return openLink(deps, token, 'survey');
 }
 
 /**
- * Stores a survey submission from a signed link, until the link expires (the survey closes).
- * One conditional write stores the answers, appends to the timeline and skips the survey
- * reminder if it is still scheduled (a reminder already being sent is left alone; send-step
- * re-checks `exit.survey` too). A revision overwrites the answers and appends another entry.
- * Then, best effort: the reminder's schedule is deleted and the operator notified.
+ * Stores a survey submission from a signed link, until the link expires (the survey closes):
+ * 1. Open the link (it loads the exit) and parse the answers; mistakes are named by field.
+ * 2. Decide (`recordSurvey`): the same answers again change nothing; a revision overwrites the
+ *    answers; the survey reminder is skipped if it is still scheduled (a reminder already being
+ *    sent is left alone; send-step re-checks `exit.survey` too).
+ * 3. Write it in one conditional write (answers, timeline entry, skipped reminder), deciding
+ *    again from a fresh read when a concurrent write got there first.
+ * 4. Best effort: delete the reminder's schedule and notify the operator.
  */
 export async function answerSurvey(
   deps: SurveyDeps,
@@ -59,44 +54,24 @@ export async function answerSurvey(
     return { outcome: 'invalid', exit: link.exit, expiresAt, problems: error.problems };
   }
 
-  let exit = link.exit;
-  for (let attempt = 0; attempt < ATTEMPTS; attempt += 1) {
-    const previous = exit.survey;
-    if (previous && sameAnswers(previous.answers, answers)) {
-      return { outcome: 'unchanged', exit, expiresAt };
-    }
-    if ((previous?.revision ?? 0) >= MAX_SURVEY_REVISIONS) {
-      return { outcome: 'too-many-revisions', exit, expiresAt };
-    }
-    const at = deps.clock.now().toISOString();
-    const response = reviseResponse(previous, answers, at);
-    const reminders = Object.values(exit.steps)
-      .filter((step) => step.kind === 'survey-reminder' && step.state === 'scheduled')
-      .map((step) => step.id);
-    const summary = surveySummary(previous, response);
-    const after = await deps.store.recordSurvey(exit.id, {
-      response,
-      replaces: previous?.revision ?? 0,
-      entry: {
-        at,
-        event: previous ? 'survey.revised' : 'survey.answered',
-        detail: reminders.length > 0 ? `${summary} The survey reminder will not be sent.` : summary,
-      },
-      ...(reminders.length > 0 ? { skip: { stepIds: reminders, reason: REMINDER_SKIPPED } } : {}),
-    });
-    if (after) {
-      await deleteSchedules(deps, exit.id, reminders);
-      await notifyOperator(deps, after, previous, response);
-      deps.log.info('survey answered', { exitId: exit.id, revision: response.revision });
-      return { outcome: 'saved', exit: after, expiresAt };
-    }
-    const fresh = await deps.store.get(exit.id);
-    if (!fresh) return { outcome: 'link-problem', problem: 'unknown-exit' };
+  const result = await writeExitChange(
+    deps.store,
+    link.exit.id,
+    (exit) => recordSurvey(exit, answers, deps.clock.now().toISOString()),
+    { read: link.exit, write: (write, exit) => deps.store.recordSurvey(exit.id, write) },
+  );
+  if (result.outcome === 'missing') return { outcome: 'link-problem', problem: 'unknown-exit' };
+  if (result.outcome === 'unchanged') return { outcome: 'unchanged', exit: result.exit, expiresAt };
+  if (result.outcome === 'refused') {
     // Erased between our read and our write: the store refused it, and nothing may be retried.
-    if (fresh.erasedAt) return { outcome: 'link-problem', problem: 'erased' };
-    exit = fresh;
+    if (result.reason === 'erased') return { outcome: 'link-problem', problem: 'erased' };
+    return { outcome: 'too-many-revisions', exit: result.exit, expiresAt };
   }
-  throw new ConflictError(`Exit ${exit.id} kept changing; try again`);
+  const { before, after, change } = result;
+  await deleteSchedules(deps, after.id, change.skip?.stepIds ?? [], 'a client action');
+  await notifyOperator(deps, after, before.survey, change.response);
+  deps.log.info('survey answered', { exitId: after.id, revision: change.response.revision });
+  return { outcome: 'saved', exit: after, expiresAt };
 }
 
 /**

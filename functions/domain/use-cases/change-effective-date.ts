@@ -1,14 +1,9 @@
-import { DateTime } from 'luxon';
-import { ConflictError, ValidationError } from '../errors.js';
+import { ValidationError } from '../errors.js';
 import { pendingSteps } from '../exit.js';
+import { changeDate } from '../exit-changes.js';
 import { DATE_MESSAGE, isPlausibleDate } from '../exit-request.js';
-import { replanForEffectiveDate } from '../replan.js';
-import {
-  applyChange,
-  type ControlResult,
-  deleteSchedules,
-  type ExitControlDeps,
-} from './exit-controls.js';
+import { deleteSchedules } from '../exit-writes.js';
+import { type ControlResult, type ExitControlDeps, writeControl } from './exit-controls.js';
 
 /** A plausible calendar date as `YYYY-MM-DD`, or a `ValidationError` naming `field`. */
 export function parseEffectiveDate(value: string, field = 'effectiveOn'): string {
@@ -19,12 +14,17 @@ export function parseEffectiveDate(value: string, field = 'effectiveOn'): string
 
 /**
  * Moves an active or paused exit to a new effective date (the notice period changed, the client
- * asked for more time). Steps already sent stay; those still ahead are replanned from the new
- * date (see `replanForEffectiveDate`) in one conditional write, then their schedules follow:
- * moved ones are scheduled again (scheduling replaces a schedule for another time), removed ones
- * deleted. A paused exit gets no schedules; resuming it creates them. Once the notice went out,
- * the same write adds a `date-change` step due at once, which tells the client the new date.
- * A date before the client's today is refused.
+ * asked for more time):
+ * 1. Check the date is a plausible calendar date.
+ * 2. Load the exit and decide the replan (`changeDate`): steps already sent stay; those still
+ *    ahead are replanned from the new date (see `replanForEffectiveDate`); once the notice went
+ *    out, a `date-change` step due at once tells the client the new date. A date before the
+ *    client's today is refused.
+ * 3. Write it in one conditional write, deciding again from a fresh read when a concurrent
+ *    write got there first.
+ * 4. The schedules follow: removed steps' are deleted; an active exit's pending steps are
+ *    scheduled again (scheduling replaces a schedule for another time). A paused exit gets no
+ *    schedules; resuming it creates them.
  */
 export async function changeEffectiveDate(
   deps: ExitControlDeps,
@@ -33,27 +33,14 @@ export async function changeEffectiveDate(
   actor: 'console' | 'cli',
 ): Promise<ControlResult> {
   const date = parseEffectiveDate(effectiveOn);
-  const { result, before, after } = await applyChange(deps, exitId, (exit) => {
-    if (exit.status !== 'active' && exit.status !== 'paused') {
-      throw new ConflictError(`A ${exit.status} exit cannot be replanned`);
-    }
-    if (exit.effectiveOn === date) return { exitId, status: exit.status, changed: false };
-    const today = DateTime.fromJSDate(deps.clock.now(), { zone: exit.client.timezone }).toISODate();
-    if (today && date < today) {
-      throw new ValidationError([
-        {
-          field: 'effectiveOn',
-          message: `must not be in the past (today is ${today} for the client)`,
-        },
-      ]);
-    }
-    return replanForEffectiveDate(exit, date, deps.clock.now(), deps.rules, actor);
-  });
+  const { result, before, after } = await writeControl(deps, exitId, (exit) =>
+    changeDate(exit, date, deps.clock.now(), deps.rules, actor),
+  );
   if (before && after) {
     const gone = pendingSteps(before)
       .filter((step) => after.steps[step.id]?.state !== 'scheduled')
       .map((step) => step.id);
-    await deleteSchedules(deps, exitId, gone);
+    await deleteSchedules(deps, exitId, gone, 'a status change');
     if (after.status === 'active') {
       for (const step of pendingSteps(after)) {
         await deps.scheduler.schedule(exitId, step.id, new Date(step.dueAt));

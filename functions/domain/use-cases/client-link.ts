@@ -1,7 +1,9 @@
-import { ConflictError, NotFoundError } from '../errors.js';
+import { NotFoundError } from '../errors.js';
 import type { Exit } from '../exit.js';
+import type { Decision } from '../exit-changes.js';
+import { writeExitChange } from '../exit-writes.js';
 import { type LinkPurpose, verifyLinkToken } from '../link-token.js';
-import type { Clock, EventLog, ExitStore, StatusChange, StepScheduler } from '../ports.js';
+import type { Clock, ExitStore, StatusChange } from '../ports.js';
 
 /** What opening an emailed link needs. */
 export interface ClientLinkDeps {
@@ -25,7 +27,11 @@ export type OpenedLink =
 /** Tokens we sign are about 80 characters; anything far longer is not one of ours. */
 const MAX_TOKEN_LENGTH = 512;
 
-/** Verifies a link's token and loads the exit it names. */
+/**
+ * Opens an emailed link:
+ * 1. Verify the token (signature, purpose, expiry).
+ * 2. Load the exit it names; a missing or erased exit opens nothing.
+ */
 export async function openLink(
   deps: ClientLinkDeps,
   token: string,
@@ -42,43 +48,20 @@ export async function openLink(
   return { ok: true, exit, expiresAt: new Date(check.claims.expiresAt * 1000) };
 }
 
-const ATTEMPTS = 5;
-
 /**
- * Applies the change `plan` computes from the exit, re-reading and re-planning when a concurrent
- * write (a step being sent, an operator) got there first. `plan` returns undefined when there is
- * nothing to change. Returns the exit after the write, or as it was when nothing changed.
+ * Writes the change `decide` makes of the exit an opened link loaded (see `writeExitChange`),
+ * deciding again from a fresh read when a concurrent write (a step being sent, an operator) got
+ * there first. Returns the exit after the write, or as it was when nothing changed.
  */
-export async function changeWithRetry(
+export async function writeLinkChange(
   store: ExitStore,
   exit: Exit,
-  plan: (exit: Exit) => StatusChange | undefined,
+  decide: (exit: Exit) => Decision<StatusChange>,
 ): Promise<{ exit: Exit; changed: boolean; before: Exit }> {
-  let current = exit;
-  for (let attempt = 0; attempt < ATTEMPTS; attempt += 1) {
-    // An exit erased since the link was opened is never changed again (nor re-activated).
-    if (current.erasedAt) return { exit: current, changed: false, before: current };
-    const change = plan(current);
-    if (!change) return { exit: current, changed: false, before: current };
-    const after = await store.changeStatus(current.id, change);
-    if (after) return { exit: after, changed: true, before: current };
-    const fresh = await store.get(current.id);
-    if (!fresh) throw new NotFoundError(`No exit ${current.id}`);
-    current = fresh;
+  const result = await writeExitChange(store, exit.id, decide, { read: exit });
+  if (result.outcome === 'missing') throw new NotFoundError(`No exit ${exit.id}`);
+  if (result.outcome === 'written') {
+    return { exit: result.after, changed: true, before: result.before };
   }
-  throw new ConflictError(`Exit ${exit.id} kept changing; try again`);
-}
-
-/**
- * Deletes the schedules of steps the write above skipped. Best effort: a schedule left behind
- * fires, finds its step skipped and does nothing.
- */
-export async function deleteSchedules(
-  deps: { scheduler: StepScheduler; log: EventLog },
-  exitId: string,
-  stepIds: readonly string[],
-): Promise<void> {
-  const results = await Promise.allSettled(stepIds.map((id) => deps.scheduler.cancel(exitId, id)));
-  const failed = results.filter((result) => result.status === 'rejected').length;
-  if (failed > 0) deps.log.warn('schedules left after a client action', { exitId, failed });
+  return { exit: result.exit, changed: false, before: result.exit };
 }

@@ -1,9 +1,8 @@
-import { erasureOf } from '../erasure.js';
-import { ConflictError, NotFoundError } from '../errors.js';
-import type { Exit } from '../exit.js';
+import { NotFoundError } from '../errors.js';
+import { erase } from '../exit-changes.js';
+import { deleteSchedules, writeExitChange } from '../exit-writes.js';
 import { emailHash } from '../ids.js';
 import type { Clock, EventLog, ExitStore, StepScheduler } from '../ports.js';
-import { deleteSchedules } from './exit-controls.js';
 
 export interface EraseDeps {
   store: ExitStore;
@@ -22,16 +21,15 @@ export interface EraseResult {
 /** Why the suppression list holds an address whose exit was erased. */
 export const ERASED = 'erased';
 
-const ATTEMPTS = 5;
-
 /**
  * Erases an exit's personal data (see `erasure.ts`):
- *
- * 1. the address goes on the suppression list by its keyed hash, first, so that from this moment
- *    no send (of this exit or any other with that address) goes out, even if a later step fails;
- * 2. one conditional write anonymises the item and cancels it if it was running, retried from a
- *    fresh read when a concurrent write (a step being sent) changed it in between;
- * 3. every schedule of the exit is deleted (deleting one that is gone is fine).
+ * 1. Load the exit and decide the erasure (`erase`); an exit erased already stays as it is.
+ * 2. Put the address on the suppression list by its keyed hash, first, so that from this moment
+ *    no send (of this exit or any other with that address) goes out, even if a later step fails.
+ * 3. Write the erasure: one conditional write anonymises the item and cancels it if it was
+ *    running, decided again from a fresh read when a concurrent write (a step being sent)
+ *    changed it in between.
+ * 4. Delete every schedule of the exit (deleting one that is gone is fine).
  *
  * A step already claimed by a sender at that moment may still go out: it was on its way.
  */
@@ -40,22 +38,23 @@ export async function eraseExit(
   exitId: string,
   actor: 'console' | 'cli',
 ): Promise<EraseResult> {
-  let before: Exit | undefined;
-  for (let attempt = 0; attempt < ATTEMPTS; attempt += 1) {
-    const exit = await deps.store.get(exitId);
-    if (!exit) throw new NotFoundError(`No exit ${exitId}`);
-    if (exit.erasedAt) return { exitId, erased: false };
-    const at = deps.clock.now().toISOString();
-    if (exit.client.email) {
-      await deps.store.suppress(emailHash(deps.suppressionKey, exit.client.email), ERASED, at);
-    }
-    if (await deps.store.erase(exitId, erasureOf(exit, at, actor))) {
-      before = exit;
-      break;
-    }
-  }
-  if (!before) throw new ConflictError(`Exit ${exitId} kept changing; try again`);
-  await deleteSchedules(deps, exitId, Object.keys(before.steps));
+  const result = await writeExitChange(
+    deps.store,
+    exitId,
+    (exit) => erase(exit, deps.clock.now().toISOString(), actor),
+    {
+      write: async (erasure, exit) => {
+        if (exit.client.email) {
+          const hash = emailHash(deps.suppressionKey, exit.client.email);
+          await deps.store.suppress(hash, ERASED, erasure.at);
+        }
+        return deps.store.erase(exitId, erasure);
+      },
+    },
+  );
+  if (result.outcome === 'missing') throw new NotFoundError(`No exit ${exitId}`);
+  if (result.outcome !== 'written') return { exitId, erased: false };
+  await deleteSchedules(deps, exitId, Object.keys(result.before.steps), 'a status change');
   deps.log.info('exit erased', { exitId });
   return { exitId, erased: true };
 }

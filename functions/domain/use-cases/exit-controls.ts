@@ -1,8 +1,8 @@
-import { DateTime } from 'luxon';
-import { ConflictError, NotFoundError } from '../errors.js';
-import type { Exit, ExitStatus, Step } from '../exit.js';
-import { checkInInput, pendingSteps } from '../exit.js';
-import { nextCheckIn, nextSendSlot } from '../plan.js';
+import { NotFoundError, StateConflictError } from '../errors.js';
+import type { Exit, ExitStatus } from '../exit.js';
+import { pendingSteps } from '../exit.js';
+import { cancel, type Decision, pause, resume } from '../exit-changes.js';
+import { ATTEMPTS, completeExit, deleteSchedules, writeExitChange } from '../exit-writes.js';
 import type { Clock, EventLog, ExitStore, StatusChange, StepScheduler } from '../ports.js';
 import type { SequenceRules } from '../sequence-rules.js';
 
@@ -23,171 +23,82 @@ export interface ControlResult {
   changed: boolean;
 }
 
-/** Whether a control event sent at `controlAt` is older than the last one the exit applied. */
-function isStale(exit: Exit, controlAt: string | undefined): boolean {
-  return (
-    controlAt !== undefined && exit.lastControlAt !== undefined && controlAt < exit.lastControlAt
-  );
-}
-
 /** Who asked, for the timeline: `webhook`, `console` or `cli`. */
 export type Actor = 'webhook' | 'console' | 'cli';
 
-const ATTEMPTS = 5;
-
 /**
- * Writes a status change computed from a fresh read, retrying when a concurrent write (a step
- * being sent, another operator) changed the exit in between. `plan` answers a `ControlResult`
- * instead of a change when there is nothing to write; the exit as read is then `unchanged`.
+ * Writes the change `decide` makes of a fresh read (see `writeExitChange`) for a control: an
+ * unknown exit is a `NotFoundError`, a refusal a `StateConflictError`. `unchanged` is the exit as
+ * read when there was nothing to write.
  */
-export async function applyChange(
+export async function writeControl(
   deps: ExitControlDeps,
   exitId: string,
-  plan: (exit: Exit) => StatusChange | ControlResult,
+  decide: (exit: Exit) => Decision<StatusChange>,
 ): Promise<{ result: ControlResult; before?: Exit; after?: Exit; unchanged?: Exit }> {
-  for (let attempt = 0; attempt < ATTEMPTS; attempt += 1) {
-    const exit = await deps.store.get(exitId);
-    if (!exit) throw new NotFoundError(`No exit ${exitId}`);
-    const change = plan(exit);
-    if ('exitId' in change) return { result: change, unchanged: exit };
-    const after = await deps.store.changeStatus(exitId, change);
-    if (after)
-      return { result: { exitId, status: after.status, changed: true }, before: exit, after };
+  const written = await writeExitChange(deps.store, exitId, decide);
+  if (written.outcome === 'missing') throw new NotFoundError(`No exit ${exitId}`);
+  if (written.outcome === 'refused') throw new StateConflictError(written.reason);
+  if (written.outcome === 'unchanged') {
+    const { exit } = written;
+    return { result: { exitId, status: exit.status, changed: false }, unchanged: exit };
   }
-  throw new ConflictError(`Exit ${exitId} kept changing; try again`);
-}
-
-/** Deletes schedules; a leftover only finds a step it may no longer send, so failures are logged. */
-export async function deleteSchedules(
-  deps: Pick<ExitControlDeps, 'scheduler' | 'log'>,
-  exitId: string,
-  stepIds: string[],
-) {
-  const results = await Promise.allSettled(stepIds.map((id) => deps.scheduler.cancel(exitId, id)));
-  const failed = results.filter((r) => r.status === 'rejected').length;
-  if (failed > 0) deps.log.warn('schedules left after a status change', { exitId, failed });
+  const { before, after } = written;
+  return { result: { exitId, status: after.status, changed: true }, before, after };
 }
 
 /**
- * Cancels an exit (the client stayed, or it was started by mistake). The status is written
- * first, with every pending step marked skipped; then the schedules are deleted. A schedule that
- * still fires finds its step skipped and does nothing.
+ * Cancels an exit (the client stayed, or it was started by mistake):
+ * 1. Load the exit and decide the cancel (`cancel`: every pending step skipped).
+ * 2. Write it, deciding again from a fresh read when a concurrent write got there first.
+ * 3. Delete the schedules of the steps it skipped; one that still fires finds its step skipped
+ *    and does nothing.
  */
 export async function cancelExit(
   deps: ExitControlDeps,
   exitId: string,
   actor: Actor,
 ): Promise<ControlResult> {
-  const at = () => deps.clock.now().toISOString();
-  const { result, before } = await applyChange(deps, exitId, (exit) => {
-    if (exit.status === 'cancelled' || exit.status === 'completed') {
-      return { exitId, status: exit.status, changed: false };
-    }
-    const now = at();
-    return {
-      from: [exit.status],
-      to: 'cancelled',
-      at: now,
-      entry: { at: now, event: 'exit.cancelled', detail: `Cancelled from the ${actor}.` },
-      skip: { stepIds: pendingSteps(exit).map((s) => s.id), reason: 'exit cancelled' },
-    };
-  });
-  if (before)
-    await deleteSchedules(
-      deps,
-      exitId,
-      pendingSteps(before).map((s) => s.id),
-    );
+  const { result, before } = await writeControl(deps, exitId, (exit) =>
+    cancel(exit, deps.clock.now().toISOString(), actor),
+  );
+  if (before) {
+    const skipped = pendingSteps(before).map((s) => s.id);
+    await deleteSchedules(deps, exitId, skipped, 'a status change');
+  }
   return result;
 }
 
-/** Pauses an active exit: nothing is sent until it is resumed. Pending steps keep their plan. */
+/**
+ * Pauses an active exit: nothing is sent until it is resumed; pending steps keep their plan.
+ * 1. Load the exit and decide the pause (`pause`: an older control event than the last applied
+ *    changes nothing; only an active exit can be paused).
+ * 2. Write it, deciding again from a fresh read when a concurrent write got there first.
+ * 3. Settle the schedules (deleted while the exit is not active).
+ */
 export async function pauseExit(
   deps: ExitControlDeps,
   exitId: string,
   actor: Actor,
   controlAt?: string,
 ): Promise<ControlResult> {
-  const { result, before } = await applyChange(deps, exitId, (exit) => {
-    if (exit.status === 'paused' || isStale(exit, controlAt)) {
-      return { exitId, status: exit.status, changed: false };
-    }
-    if (exit.status !== 'active') throw new ConflictError(`A ${exit.status} exit cannot be paused`);
-    const now = deps.clock.now().toISOString();
-    return {
-      from: ['active'],
-      to: 'paused',
-      at: now,
-      entry: { at: now, event: 'exit.paused', detail: `Paused from the ${actor}.` },
-      ...(controlAt ? { controlAt } : {}),
-    };
-  });
+  const { result, before } = await writeControl(deps, exitId, (exit) =>
+    pause(exit, deps.clock.now().toISOString(), actor, controlAt),
+  );
   if (before) await settleSchedules(deps, exitId);
   return result;
 }
 
 /**
- * How a paused exit picks up again. Steps still ahead keep their time. A notice, gratitude,
- * survey or reminder that fell due while paused goes at the next business-day send hour (a
- * pending survey still goes; the reminder keeps its distance after it). A check-in that fell due
- * is not sent late: it is skipped and the next one in the cadence after now is planned.
- */
-export function resumePlan(exit: Exit, now: Date, rules: SequenceRules): StatusChange {
-  const reschedule: Record<string, string> = {};
-  const skipped: string[] = [];
-  const add: Step[] = [];
-  const at = now.toISOString();
-  const country = exit.client.country;
-  let floor = now.getTime();
-  for (const step of pendingSteps(exit)) {
-    const due = Date.parse(step.dueAt);
-    if (step.kind === 'check-in') {
-      if (due > now.getTime()) continue;
-      skipped.push(step.id);
-      const next = nextCheckIn(checkInInput(exit), now, rules);
-      if (next && !exit.steps[next.stepId]) {
-        add.push({
-          id: next.stepId,
-          kind: 'check-in',
-          dueAt: next.dueAt,
-          state: 'scheduled',
-          attempts: 0,
-        });
-      }
-      continue;
-    }
-    let wanted = due;
-    if (step.kind === 'survey-reminder' && exit.steps.survey) {
-      // Keep the reminder its distance after a moved survey, on a business day at the send hour.
-      const surveyDue = reschedule.survey ?? exit.steps.survey.dueAt;
-      const day = DateTime.fromISO(surveyDue, { zone: exit.client.timezone }).plus({
-        days: rules.reminder.daysAfterSurvey,
-      });
-      const slot = nextSendSlot(new Date(day.toMillis() - 1), exit.client.timezone, country, rules);
-      wanted = Math.max(due, Date.parse(slot));
-    }
-    if (wanted <= floor) {
-      wanted = Date.parse(nextSendSlot(new Date(floor), exit.client.timezone, country, rules));
-    }
-    if (wanted !== due) reschedule[step.id] = new Date(wanted).toISOString().replace('.000Z', 'Z');
-    floor = Math.max(floor, wanted);
-  }
-  return {
-    from: ['paused'],
-    to: 'active',
-    at,
-    entry: { at, event: 'exit.resumed', detail: 'Resumed; steps due while paused were replanned.' },
-    reschedule,
-    ...(skipped.length > 0 ? { skip: { stepIds: skipped, reason: 'missed while paused' } } : {}),
-    add,
-  };
-}
-
-/**
- * Resumes a paused exit and creates the schedules of every pending step. Resuming an exit that
- * is already active creates them again (in place when they exist): a resume whose schedules
- * failed after its status was written answers 5xx, and its retry must finish the job rather
- * than leave the steps to the next daily reconcile.
+ * Resumes a paused exit:
+ * 1. Load the exit and decide the resume (`resume`: steps due while paused are replanned, see
+ *    `resumePlan`).
+ * 2. Write it, deciding again from a fresh read when a concurrent write got there first.
+ * 3. Settle the schedules of every pending step. Resuming an exit that is already active creates
+ *    them again (in place when they exist): a resume whose schedules failed after its status was
+ *    written answers 5xx, and its retry must finish the job rather than leave the steps to the
+ *    next daily reconcile.
+ * 4. Complete the exit when the replan left nothing to send.
  */
 export async function resumeExit(
   deps: ExitControlDeps,
@@ -195,36 +106,13 @@ export async function resumeExit(
   actor: Actor,
   controlAt?: string,
 ): Promise<ControlResult> {
-  const { result, after, unchanged } = await applyChange(deps, exitId, (exit) => {
-    if (isStale(exit, controlAt)) return { exitId, status: exit.status, changed: false };
-    if (exit.status === 'active') return { exitId, status: exit.status, changed: false };
-    if (exit.status !== 'paused')
-      throw new ConflictError(`A ${exit.status} exit cannot be resumed`);
-    const change = resumePlan(exit, deps.clock.now(), deps.rules);
-    return {
-      ...change,
-      entry: {
-        ...change.entry,
-        detail: `Resumed from the ${actor}; steps due while paused were replanned.`,
-      },
-      ...(controlAt ? { controlAt } : {}),
-    };
-  });
+  const { result, after, unchanged } = await writeControl(deps, exitId, (exit) =>
+    resume(exit, deps.clock.now(), deps.rules, actor, controlAt),
+  );
   if (unchanged?.status === 'active' || after) await settleSchedules(deps, exitId);
-  if (after) {
-    if (pendingSteps(after).length === 0) {
-      const now = deps.clock.now().toISOString();
-      await deps.store.changeStatus(exitId, {
-        from: ['active'],
-        to: 'completed',
-        at: now,
-        entry: {
-          at: now,
-          event: 'exit.completed',
-          detail: 'Nothing was left to send after the pause.',
-        },
-      });
-    }
+  if (after && pendingSteps(after).length === 0) {
+    const at = deps.clock.now().toISOString();
+    await completeExit(deps.store, exitId, at, 'Nothing was left to send after the pause.');
   }
   return result;
 }
@@ -249,7 +137,7 @@ async function settleSchedules(deps: ExitControlDeps, exitId: string): Promise<v
     const ids = pendingSteps(exit).map((s) => s.id);
     let failure: unknown;
     if (exit.status === 'active') await schedulePending(deps, exit).catch((e) => (failure = e));
-    else await deleteSchedules(deps, exitId, ids);
+    else await deleteSchedules(deps, exitId, ids, 'a status change');
     const again = await deps.store.get(exitId);
     // A schedule that kept vanishing under a concurrent pause is that pause's to settle.
     if (failure !== undefined && again?.status === 'active') throw failure;
@@ -262,7 +150,10 @@ async function settleSchedules(deps: ExitControlDeps, exitId: string): Promise<v
   }
 }
 
-/** Runs one action on an exit. */
+/**
+ * Runs one action on an exit: cancel (`cancelExit`), pause (`pauseExit`) or resume
+ * (`resumeExit`).
+ */
 export function controlExit(
   deps: ExitControlDeps,
   action: ControlAction,
@@ -276,4 +167,40 @@ export function controlExit(
   if (action === 'pause') return pauseExit(deps, exitId, actor, controlAt);
   if (action === 'resume') return resumeExit(deps, exitId, actor, controlAt);
   throw new Error(`Unknown exit action ${String(action)}`);
+}
+
+/** The most exits one control by external id may change; above it nothing changes (never trim). */
+export const MAX_CONTROL_EXITS = 500;
+
+/** Which exits a control names: one by its Farewell id, or every exit started with a CRM's id. */
+export type ExitReference = { exitId: string } | { externalId: string };
+
+export type ControlExitsResult =
+  | { outcome: 'applied'; exits: ControlResult[] }
+  /** More than `MAX_CONTROL_EXITS` exits carry the external id: nothing was changed. */
+  | { outcome: 'too-many-exits'; max: number };
+
+/**
+ * Runs one action on every exit a reference names:
+ * 1. Resolve the reference: the exit id itself, or the ids of every exit started with the
+ *    external id (read up to one past `MAX_CONTROL_EXITS`, to refuse rather than trim).
+ * 2. No exit: `NotFoundError`. Too many: changes nothing.
+ * 3. Run the action on each exit in turn (`controlExit`).
+ */
+export async function controlExits(
+  deps: ExitControlDeps,
+  action: ControlAction,
+  reference: ExitReference,
+  actor: Actor,
+  controlAt?: string,
+): Promise<ControlExitsResult> {
+  const ids =
+    'exitId' in reference
+      ? [reference.exitId]
+      : await deps.store.findByExternalId(reference.externalId, MAX_CONTROL_EXITS);
+  if (ids.length === 0) throw new NotFoundError('No exit matches that reference.');
+  if (ids.length > MAX_CONTROL_EXITS) return { outcome: 'too-many-exits', max: MAX_CONTROL_EXITS };
+  const exits: ControlResult[] = [];
+  for (const exitId of ids) exits.push(await controlExit(deps, action, exitId, actor, controlAt));
+  return { outcome: 'applied', exits };
 }

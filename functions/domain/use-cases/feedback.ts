@@ -33,7 +33,11 @@ export async function allExits(store: ExitStore, max = MAX_EXITS_READ): Promise<
   return { exits, truncated: false };
 }
 
-/** The survey answers of every exit, summarised for the insights page. */
+/**
+ * The survey answers of every exit, summarised for the insights page:
+ * 1. Load every exit (at most `MAX_EXITS_READ`).
+ * 2. Summarise their answers.
+ */
 export async function feedbackInsights(
   store: ExitStore,
 ): Promise<FeedbackSummary & { truncated: boolean }> {

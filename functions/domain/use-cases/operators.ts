@@ -67,8 +67,10 @@ export function signInAttemptKey(sessionKey: string, email: string): string {
 }
 
 /**
- * Adds an operator. Validates the email and the password policy (throws `ValidationError`
- * naming `email` or `password`); `created: false` when that email already has an operator.
+ * Adds an operator:
+ * 1. Validate the email and the password policy (throws `ValidationError` naming `email` or
+ *    `password`).
+ * 2. Hash the password and store the operator; `created: false` when that email already has one.
  */
 export async function addOperator(
   deps: OperatorDeps,
@@ -92,9 +94,13 @@ export async function addOperator(
 }
 
 /**
- * Signs an operator in. Every attempt is counted before the password is checked (so parallel
- * guesses cannot exceed the limit), and a success clears the count. An unknown email costs the
- * same scrypt run as a known one, and gets the same answer as a wrong password.
+ * Signs an operator in:
+ * 1. Count the attempt, before the password is checked (so parallel guesses cannot exceed the
+ *    limit); a locked address is refused.
+ * 2. Load the operator and check the password. An unknown email costs the same scrypt run as a
+ *    known one, and gets the same answer as a wrong password.
+ * 3. Clear the count; re-hash a password stored with older parameters.
+ * 4. Issue the session.
  */
 export async function signIn(
   deps: OperatorDeps,
@@ -169,8 +175,10 @@ export async function signOut(deps: OperatorDeps, session: Session): Promise<voi
 }
 
 /**
- * Sets a new password (validated against the policy) and ends every session of the operator.
- * False when there is no such operator.
+ * Sets a new password:
+ * 1. Validate it against the policy and hash it.
+ * 2. Store it, ending every session of the operator in the same write. False when there is no
+ *    such operator.
  */
 export async function changePassword(
   deps: OperatorDeps,

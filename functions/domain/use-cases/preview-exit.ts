@@ -30,10 +30,11 @@ export interface ExitPreview {
 }
 
 /**
- * What starting an exit would do, without doing it: the exit built exactly as `startExit`
- * builds it (same id for the same origin, every step planned in the client's zone), the
- * notice email rendered from it, and whether the suppression list will stop some emails.
- * Stores and schedules nothing.
+ * What starting an exit would do, without doing it (stores and schedules nothing):
+ * 1. Build the exit exactly as `startExit` builds it (same id for the same origin, every step
+ *    planned in the client's zone).
+ * 2. Render its notice email.
+ * 3. Read the suppression list: warn when it will stop some emails.
  */
 export async function previewExit(
   deps: PreviewExitDeps,

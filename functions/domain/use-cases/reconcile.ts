@@ -1,4 +1,6 @@
 import type { Exit, Step } from '../exit.js';
+import { nothingLeftToSend } from '../exit-changes.js';
+import { completeExit } from '../exit-writes.js';
 import type { Clock, EventLog, ExitStore, StepScheduler } from '../ports.js';
 
 export interface ReconcileDeps {
@@ -29,8 +31,13 @@ function waitingSteps(exit: Exit, now: string): Step[] {
 /**
  * Repairs active exits whose pending steps lost their schedule (a crash between the write and the
  * schedule, a deleted schedule) or are overdue (a schedule that fired into a failure, a sender
- * that died holding a claim), and completes exits with nothing left to send. Idempotent: a step
- * that is fine is left alone, and scheduling is idempotent by name.
+ * that died holding a claim), and completes exits with nothing left to send:
+ * 1. List every schedule once.
+ * 2. Load the active exits, a page at a time.
+ * 3. Complete each exit with nothing left to send (`completeExit`).
+ * 4. Schedule again each waiting step whose schedule is missing or overdue.
+ *
+ * Idempotent: a step that is fine is left alone, and scheduling is idempotent by name.
  */
 export async function reconcile(deps: ReconcileDeps): Promise<ReconcileReport> {
   const report: ReconcileReport = { exitsChecked: 0, schedulesRepaired: 0, exitsCompleted: 0 };
@@ -44,24 +51,13 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileReport> {
     for (const exit of page.exits) {
       report.exitsChecked += 1;
       const now = deps.clock.now();
-      const waiting = waitingSteps(exit, now.toISOString());
-      const open = Object.values(exit.steps).some((s) => s.state === 'sending');
-      if (waiting.length === 0 && !open) {
+      if (nothingLeftToSend(exit)) {
         const at = now.toISOString();
-        const completed = await deps.store.changeStatus(exit.id, {
-          from: ['active'],
-          to: 'completed',
-          at,
-          entry: {
-            at,
-            event: 'exit.completed',
-            detail: 'The reconciler found nothing left to send.',
-          },
-        });
-        if (completed) report.exitsCompleted += 1;
+        const detail = 'The reconciler found nothing left to send.';
+        if (await completeExit(deps.store, exit.id, at, detail)) report.exitsCompleted += 1;
         continue;
       }
-      for (const step of waiting) {
+      for (const step of waitingSteps(exit, now.toISOString())) {
         const missing = !scheduled.has(`${exit.id}/${step.id}`);
         const overdue = Date.parse(step.dueAt) < now.getTime() - OVERDUE_MS;
         if (!missing && !overdue) continue;

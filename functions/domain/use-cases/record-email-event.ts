@@ -1,8 +1,8 @@
-import { ConflictError } from '../errors.js';
-import type { Exit, TimelineEntry } from '../exit.js';
-import { pendingSteps } from '../exit.js';
+import type { TimelineEntry } from '../exit.js';
+import { noteEmailEvent } from '../exit-changes.js';
+import { deleteSchedules, writeExitChange } from '../exit-writes.js';
 import { emailHash } from '../ids.js';
-import type { Clock, EventLog, ExitStore, StatusChange, StepScheduler } from '../ports.js';
+import type { Clock, EventLog, ExitStore, StepScheduler } from '../ports.js';
 
 export interface RecordEmailEventDeps {
   store: ExitStore;
@@ -40,8 +40,6 @@ export type RecordEmailEventResult = {
   outcome: 'stopped' | 'suppressed' | 'recorded' | 'duplicate' | 'unknown-exit';
 };
 
-const ATTEMPTS = 5;
-
 /** A permanent bounce or a complaint: nothing more may ever go to that address. */
 function stopReason(event: EmailEvent): 'hard bounce' | 'complaint' | undefined {
   if (event.kind === 'complaint') return 'complaint';
@@ -60,23 +58,16 @@ function timelineEntry(event: EmailEvent, at: string): TimelineEntry {
   return { at, event: 'step.bounced', ...step, detail: `${bounce}; ${message}` };
 }
 
-/** The same event delivered twice (EventBridge delivers at least once) is written once. */
-function alreadyRecorded(exit: Exit, entry: TimelineEntry): boolean {
-  return exit.timeline.some(
-    (e) =>
-      e.event === entry.event &&
-      e.stepId === entry.stepId &&
-      e.detail !== undefined &&
-      entry.detail !== undefined &&
-      e.detail.startsWith(entry.detail),
-  );
-}
-
 /**
- * Records what SES reported about a sent email.
+ * Records what SES reported about a sent email:
+ * 1. A permanent bounce or a complaint puts every address concerned on the suppression list (by
+ *    keyed hash).
+ * 2. Load the exit the email's tags name and decide (`noteEmailEvent`):
+ *    an event already recorded changes nothing; a bounce or complaint stops a running exit.
+ * 3. Write it, deciding again from a fresh read when a concurrent write got there first.
+ * 4. Delete the schedules of the steps a stop skipped.
  *
- * A permanent bounce or a complaint puts every address concerned on the suppression list (by keyed
- * hash) and stops the exit: its status becomes `cancelled`, every pending step is skipped with the
+ * Stopping the exit: its status becomes `cancelled`, every pending step is skipped with the
  * reason (`hard bounce` or `complaint`), and the schedules are deleted. `cancelled` rather than
  * `completed`: the sequence did not run to its end, and a cancelled exit cannot be resumed, which
  * is right for an address that must never be mailed again. An exit already finished only gets the
@@ -105,39 +96,20 @@ export async function recordEmailEvent(
   const exitId = event.exitId;
   const entry = timelineEntry(event, now);
 
-  for (let attempt = 0; attempt < ATTEMPTS; attempt += 1) {
-    const exit = await deps.store.get(exitId);
-    if (!exit) {
-      deps.log.warn('email event for an unknown exit', { ...fields, exitId });
-      return { outcome: reason ? 'suppressed' : 'unknown-exit' };
-    }
-    if (alreadyRecorded(exit, entry)) return { outcome: 'duplicate' };
-    const stopping = reason !== undefined && (exit.status === 'active' || exit.status === 'paused');
-    const pending = pendingSteps(exit).map((s) => s.id);
-    const change: StatusChange = stopping
-      ? {
-          from: [exit.status],
-          to: 'cancelled',
-          at: now,
-          entry: { ...entry, detail: `${entry.detail}; the sequence stopped (${reason}).` },
-          skip: { stepIds: pending, reason },
-        }
-      : // Same status in and out: appends the entry in one conditional write, nothing else.
-        { from: [exit.status], to: exit.status, at: now, entry };
-    const after = await deps.store.changeStatus(exitId, change);
-    if (!after) continue;
-    if (stopping) {
-      const results = await Promise.allSettled(
-        pending.map((stepId) => deps.scheduler.cancel(exitId, stepId)),
-      );
-      const failed = results.filter((r) => r.status === 'rejected').length;
-      // A leftover schedule only finds a skipped step and does nothing.
-      if (failed > 0) deps.log.warn('schedules left after stopping an exit', { exitId, failed });
-      deps.log.info('exit stopped by an email event', { ...fields, exitId, reason });
-      return { outcome: 'stopped' };
-    }
-    deps.log.info('email event recorded', { ...fields, exitId });
-    return { outcome: reason ? 'suppressed' : 'recorded' };
+  const result = await writeExitChange(deps.store, exitId, (exit) =>
+    noteEmailEvent(exit, entry, now, reason),
+  );
+  if (result.outcome === 'missing') {
+    deps.log.warn('email event for an unknown exit', { ...fields, exitId });
+    return { outcome: reason ? 'suppressed' : 'unknown-exit' };
   }
-  throw new ConflictError(`Exit ${exitId} kept changing while recording an email event`);
+  if (result.outcome !== 'written') return { outcome: 'duplicate' };
+  const stopped = result.change.skip;
+  if (stopped) {
+    await deleteSchedules(deps, exitId, stopped.stepIds, 'stopping an exit');
+    deps.log.info('exit stopped by an email event', { ...fields, exitId, reason: stopped.reason });
+    return { outcome: 'stopped' };
+  }
+  deps.log.info('email event recorded', { ...fields, exitId });
+  return { outcome: reason ? 'suppressed' : 'recorded' };
 }

@@ -1,6 +1,5 @@
-import { ConflictError } from '../errors.js';
-import { orderedSteps } from '../exit.js';
-import { applyChange, type ControlResult, type ExitControlDeps } from './exit-controls.js';
+import { sendNow } from '../exit-changes.js';
+import { type ControlResult, type ExitControlDeps, writeControl } from './exit-controls.js';
 
 export interface SendNowResult extends ControlResult {
   stepId: string;
@@ -9,11 +8,14 @@ export interface SendNowResult extends ControlResult {
 }
 
 /**
- * "Send the next step now": moves the exit's next pending step to now and schedules it. The send
- * itself goes the usual way (the schedule fires, the sender claims the step), so it happens at
- * most once. The operator names the step they saw as next: when it is no longer the next pending
- * one (a double submit, the step went out meanwhile), nothing changes, so one click never sends
- * two steps.
+ * "Send the next step now": the send itself goes the usual way (the schedule fires, the sender
+ * claims the step), so it happens at most once.
+ * 1. Load the exit and decide (`sendNow`): the operator names the step they saw as next; when it
+ *    is no longer the next pending one (a double submit, the step went out meanwhile), nothing
+ *    changes, so one click never sends two steps. Only an active exit sends.
+ * 2. Write the step's new due time (now), deciding again from a fresh read when a concurrent
+ *    write got there first; a step already due needs no write.
+ * 3. Schedule the step at its due time.
  */
 export async function sendStepNow(
   deps: ExitControlDeps,
@@ -22,34 +24,10 @@ export async function sendStepNow(
   actor: 'console' | 'cli',
 ): Promise<SendNowResult> {
   let dueAt: string | undefined;
-  const { result } = await applyChange(deps, exitId, (exit) => {
-    dueAt = undefined;
-    if (exit.status !== 'active') {
-      throw new ConflictError(`A ${exit.status} exit sends nothing; resume it first`);
-    }
-    const next = orderedSteps(exit).find((step) => step.state === 'scheduled');
-    if (next?.id !== stepId) return { exitId, status: exit.status, changed: false };
-    const now = deps.clock.now();
-    const at = now.toISOString();
-    // Whole seconds, as every planned due time: the schedule's due time must equal the step's.
-    dueAt = new Date(Math.floor(now.getTime() / 1000) * 1000).toISOString().replace('.000Z', 'Z');
-    if (Date.parse(next.dueAt) <= Date.parse(dueAt)) {
-      // Already due: its schedule only needs to exist (below); nothing to write.
-      dueAt = next.dueAt;
-      return { exitId, status: exit.status, changed: true };
-    }
-    return {
-      from: ['active'],
-      to: 'active',
-      at,
-      reschedule: { [stepId]: dueAt },
-      entry: {
-        at,
-        event: 'step.rescheduled',
-        stepId,
-        detail: `Moved from ${next.dueAt} to now from the ${actor} (send now).`,
-      },
-    };
+  const { result } = await writeControl(deps, exitId, (exit) => {
+    const decision = sendNow(exit, stepId, deps.clock.now(), actor);
+    dueAt = decision.dueAt;
+    return decision;
   });
   if (dueAt) await deps.scheduler.schedule(exitId, stepId, new Date(dueAt));
   deps.log.info('step sent now', { exitId, stepId, changed: Boolean(dueAt) });

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { PermanentSendError, TransientError } from '../errors.js';
 import type { Exit, Step } from '../exit.js';
 import { checkInInput } from '../exit.js';
+import { nothingLeftToSend } from '../exit-changes.js';
+import { completeExit } from '../exit-writes.js';
 import { emailHash } from '../ids.js';
 import { nextCheckIn } from '../plan.js';
 import type {
@@ -131,23 +133,19 @@ async function commitSent(
 
 /** Marks the exit completed once no step is left to send. */
 async function completeIfDone(deps: SendStepDeps, exit: Exit, finished: Step, next?: Step) {
-  if (next) return;
-  const open = Object.values(exit.steps).some(
-    (s) => s.id !== finished.id && (s.state === 'scheduled' || s.state === 'sending'),
-  );
-  if (open) return;
+  if (next || !nothingLeftToSend(exit, finished.id)) return;
   const at = deps.clock.now().toISOString();
-  await deps.store.changeStatus(exit.id, {
-    from: ['active'],
-    to: 'completed',
-    at,
-    entry: { at, event: 'exit.completed', detail: 'Every step of the sequence is done.' },
-  });
+  await completeExit(deps.store, exit.id, at, 'Every step of the sequence is done.');
 }
 
 /**
- * Sends one step at most once: claim (`scheduled → sending` with a lease), re-check the exit and
- * the suppression list, render, send, then commit `sent` with the SES message id.
+ * Sends one step at most once:
+ * 1. Claim it (`scheduled → sending` with a lease): this loads the exit.
+ * 2. Decide again whether it should still go out (the exit's status, a stale schedule, the
+ *    suppression list); a paused exit's step is given back, a pointless one skipped.
+ * 3. Render and send the email.
+ * 4. Commit `sent` with the SES message id (and the next check-in in the same write), schedule
+ *    that check-in, and complete the exit when nothing is left to send.
  *
  * A second delivery of the same event finds the step claimed or finished and does nothing. A
  * transient failure gives the claim back and rethrows, so the retry machinery tries again.

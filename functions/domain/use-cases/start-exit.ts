@@ -103,9 +103,13 @@ export function buildExit(
 }
 
 /**
- * Starts an exit: stores it, then creates one schedule per pending step. Safe to repeat: a
- * replayed webhook finds the same exit id, changes nothing, and re-creates only schedules that a
- * crash may have left missing (schedule creation is idempotent by name).
+ * Starts an exit:
+ * 1. Derive the exit id from the origin and load any exit with it.
+ * 2. None yet: build the exit (`buildExit`, every step planned) and store it.
+ * 3. Create one schedule per pending step of an active exit.
+ *
+ * Safe to repeat: a replayed webhook finds the same exit id, changes nothing, and re-creates only
+ * schedules that a crash may have left missing (schedule creation is idempotent by name).
  */
 export async function startExit(
   deps: StartExitDeps,

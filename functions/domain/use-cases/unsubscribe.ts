@@ -1,16 +1,13 @@
 import { DateTime } from 'luxon';
-import { checkInInput, type Exit, pendingSteps, type Step, type StepKind } from '../exit.js';
+import { type Exit, pendingSteps } from '../exit.js';
+import { planCheckInAgain, REFUSABLE, refuseEmails, takeBreak } from '../exit-changes.js';
+import { deleteSchedules } from '../exit-writes.js';
 import { emailHash } from '../ids.js';
-import { type CheckInSlot, nextCheckIn, nextSendSlot } from '../plan.js';
-import type { EventLog, StatusChange, StepScheduler, Suppression } from '../ports.js';
+import type { EventLog, StepScheduler, Suppression } from '../ports.js';
 import type { SequenceRules } from '../sequence-rules.js';
-import {
-  type ClientLinkDeps,
-  changeWithRetry,
-  deleteSchedules,
-  type LinkProblem,
-  openLink,
-} from './client-link.js';
+import { type ClientLinkDeps, type LinkProblem, openLink, writeLinkChange } from './client-link.js';
+
+export { REFUSABLE };
 
 export interface PreferencesDeps extends ClientLinkDeps {
   scheduler: StepScheduler;
@@ -31,9 +28,6 @@ export type PreferencesResult = ({ ok: true } & Preferences) | { ok: false; prob
 
 /** Suppressions the client made themselves, and so may undo. */
 export const UNSUBSCRIBED = 'unsubscribed';
-
-/** Emails a client may refuse; the notice and the thank-you are part of ending the engagement. */
-export const REFUSABLE: ReadonlySet<StepKind> = new Set(['survey', 'survey-reminder', 'check-in']);
 
 /** How long "pause for six months" pauses. */
 export const BREAK_MONTHS = 6;
@@ -60,30 +54,11 @@ async function open(
   };
 }
 
-/** The first check-in after `after` whose step id the exit does not use yet. */
-function freeCheckIn(exit: Exit, after: Date, rules: SequenceRules): CheckInSlot | undefined {
-  let slot = nextCheckIn(checkInInput(exit), after, rules);
-  while (slot && exit.steps[slot.stepId]) {
-    slot = nextCheckIn(checkInInput(exit), new Date(slot.dueAt), rules);
-  }
-  return slot;
-}
-
-function checkInStep(slot: CheckInSlot): Step {
-  return { id: slot.stepId, kind: 'check-in', dueAt: slot.dueAt, state: 'scheduled', attempts: 0 };
-}
-
-/** An exit with nothing left to send is completed; a paused or cancelled one keeps its status. */
-function statusAfter(exit: Exit, skipped: readonly string[], added: number): Exit['status'] {
-  if (exit.status !== 'active' || added > 0) return exit.status;
-  const open = Object.values(exit.steps).some(
-    (step) =>
-      !skipped.includes(step.id) && (step.state === 'scheduled' || step.state === 'sending'),
-  );
-  return open ? 'active' : 'completed';
-}
-
-/** The unsubscribe page (GET): reads only, never changes anything. */
+/**
+ * The unsubscribe page (GET), which reads only and never changes anything:
+ * 1. Open the link (it loads the exit).
+ * 2. Read the address's suppression, and answer what the page shows.
+ */
 export async function openPreferences(
   deps: PreferencesDeps,
   token: string,
@@ -94,11 +69,16 @@ export async function openPreferences(
 }
 
 /**
- * Stops every email a client may refuse: the address goes on the suppression list (keyed hash,
- * so other exits of the same address stop too, at send time), and this exit's pending survey,
- * reminder and check-ins are skipped in one conditional write, then their schedules deleted.
- * Idempotent: a second call changes nothing. An address suppressed for another reason (a bounce,
- * a complaint) keeps that reason.
+ * Stops every email a client may refuse:
+ * 1. Open the link (it loads the exit).
+ * 2. Put the address on the suppression list (keyed hash, so other exits of the same address stop
+ *    too, at send time); an address suppressed for another reason (a bounce, a complaint) keeps
+ *    that reason.
+ * 3. Decide (`refuseEmails`: the pending survey, reminder and check-ins are skipped) and write
+ *    it in one conditional write, deciding again when a concurrent write got there first.
+ * 4. Delete the skipped steps' schedules, or record the unsubscribe when nothing was planned.
+ *
+ * Idempotent: a second call changes nothing.
  */
 export async function unsubscribe(
   deps: PreferencesDeps,
@@ -115,29 +95,13 @@ export async function unsubscribe(
     suppression = { reason: UNSUBSCRIBED, at };
   }
   const how = via === 'one-click' ? 'with one click from an email' : 'from the unsubscribe page';
-  const { exit, changed, before } = await changeWithRetry(deps.store, link.exit, (current) => {
-    const stop = pendingSteps(current).filter((step) => REFUSABLE.has(step.kind));
-    if (stop.length === 0) return undefined;
-    const stepIds = stop.map((step) => step.id);
-    return {
-      from: [current.status],
-      to: statusAfter(current, stepIds, 0),
-      at,
-      entry: {
-        at,
-        event: 'client.unsubscribed',
-        detail: `Unsubscribed ${how}; ${stop.length} planned email(s) will not be sent.`,
-      },
-      skip: { stepIds, reason: 'client unsubscribed' },
-    } satisfies StatusChange;
-  });
+  const { exit, changed, before } = await writeLinkChange(deps.store, link.exit, (current) =>
+    refuseEmails(current, at, how),
+  );
   if (changed) {
     const skipped = pendingSteps(before).filter((step) => REFUSABLE.has(step.kind));
-    await deleteSchedules(
-      deps,
-      exit.id,
-      skipped.map((step) => step.id),
-    );
+    const stepIds = skipped.map((step) => step.id);
+    await deleteSchedules(deps, exit.id, stepIds, 'a client action');
   } else if (newlySuppressed) {
     await deps.store.addToTimeline(exit.id, {
       at,
@@ -150,9 +114,13 @@ export async function unsubscribe(
 }
 
 /**
- * "Pause for six months": the survey reminder is skipped, and the first check-in due in the next
- * six months moves to the first send slot once the six months are over (keeping its id, so the
- * cadence carries on from it); any further check-in inside the window is skipped.
+ * "Pause for six months":
+ * 1. Open the link (it loads the exit).
+ * 2. Decide (`takeBreak`): the survey reminder is skipped, and the first check-in due in the next
+ *    six months moves to the first send slot once the six months are over (keeping its id, so
+ *    the cadence carries on from it); any further check-in inside the window is skipped.
+ * 3. Write it in one conditional write, deciding again when a concurrent write got there first.
+ * 4. Delete the skipped steps' schedules and schedule the moved check-in.
  */
 export async function pauseEmails(
   deps: PreferencesDeps,
@@ -161,62 +129,28 @@ export async function pauseEmails(
   const link = await open(deps, token);
   if (!link.ok) return link;
   const now = deps.clock.now();
-  const at = now.toISOString();
   const until = DateTime.fromJSDate(now).plus({ months: BREAK_MONTHS }).toJSDate();
-  const { exit, changed, before } = await changeWithRetry(deps.store, link.exit, (current) => {
-    const pending = pendingSteps(current);
-    const inWindow = pending.filter(
-      (step) => step.kind === 'check-in' && Date.parse(step.dueAt) < until.getTime(),
-    );
-    const moved = inWindow[0];
-    const skip = [
-      ...pending.filter((step) => step.kind === 'survey-reminder'),
-      ...inWindow.slice(1),
-    ];
-    if (skip.length === 0 && !moved) return undefined;
-    const dueAt = moved
-      ? nextSendSlot(until, current.client.timezone, current.client.country, deps.rules)
-      : undefined;
-    return {
-      from: [current.status],
-      to: statusAfter(
-        current,
-        skip.map((step) => step.id),
-        moved ? 1 : 0,
-      ),
-      at,
-      entry: {
-        at,
-        event: 'client.paused-emails',
-        detail: dueAt
-          ? `Asked for a six-month break; the next check-in moves to ${dueAt}.`
-          : 'Asked for a six-month break; no check-in is left to plan.',
-      },
-      ...(skip.length > 0
-        ? {
-            skip: {
-              stepIds: skip.map((step) => step.id),
-              reason: 'client asked for a six-month break',
-            },
-          }
-        : {}),
-      ...(moved && dueAt ? { reschedule: { [moved.id]: dueAt } } : {}),
-    } satisfies StatusChange;
-  });
+  const { exit, changed, before } = await writeLinkChange(deps.store, link.exit, (current) =>
+    takeBreak(current, now, until, deps.rules),
+  );
   if (changed) {
     const removed = Object.keys(before.steps).filter(
       (id) => before.steps[id]?.state === 'scheduled' && exit.steps[id]?.state === 'skipped',
     );
-    await deleteSchedules(deps, exit.id, removed);
+    await deleteSchedules(deps, exit.id, removed, 'a client action');
     await scheduleNew(deps, before, exit);
   }
   return { ok: true, changed, ...preferences(exit, await deps.store.suppression(link.hash)) };
 }
 
 /**
- * The way back in: takes the address off the suppression list (only a suppression the client
- * made; a bounce or complaint stays) and plans the next check-in from now, when none is planned
- * and the exit was not cancelled.
+ * The way back in:
+ * 1. Open the link (it loads the exit).
+ * 2. Take the address off the suppression list (only a suppression the client made; a bounce or
+ *    complaint stays, and then nothing else changes).
+ * 3. Decide (`planCheckInAgain`: the next check-in from now, when none is planned and the exit
+ *    was not cancelled) and write it, deciding again when a concurrent write got there first.
+ * 4. Schedule the new check-in, or record the request when nothing new was planned.
  */
 export async function resubscribe(
   deps: PreferencesDeps,
@@ -234,23 +168,9 @@ export async function resubscribe(
   }
   const now = deps.clock.now();
   const at = now.toISOString();
-  const { exit, changed, before } = await changeWithRetry(deps.store, link.exit, (current) => {
-    if (current.status === 'cancelled') return undefined;
-    if (pendingSteps(current).some((step) => step.kind === 'check-in')) return undefined;
-    const slot = freeCheckIn(current, now, deps.rules);
-    if (!slot) return undefined;
-    return {
-      from: [current.status],
-      to: current.status === 'completed' ? 'active' : current.status,
-      at,
-      entry: {
-        at,
-        event: 'client.resubscribed',
-        detail: `Asked to hear from us again; the next check-in is planned for ${slot.dueAt}.`,
-      },
-      add: [checkInStep(slot)],
-    } satisfies StatusChange;
-  });
+  const { exit, changed, before } = await writeLinkChange(deps.store, link.exit, (current) =>
+    planCheckInAgain(current, now, deps.rules),
+  );
   if (changed) {
     await scheduleNew(deps, before, exit);
   } else {

@@ -1,0 +1,394 @@
+/**
+ * What may happen to an exit. Each function decides from the exit as read (and the time, the
+ * inputs): the change to write in one conditional update (see `StatusChange`, `SurveyWrite`,
+ * `Erasure` in `ports.ts`), `unchanged` when the exit already is as asked, or a refusal when its
+ * state forbids the action. Pure: the use cases load, decide, write (`writeExitChange`), then
+ * look after schedules and mail. The store checks every step the change touches against the
+ * step machine, so a change decided from a stale read fails and is decided again.
+ */
+import { DateTime } from 'luxon';
+import { erasureOf } from './erasure.js';
+import { ValidationError } from './errors.js';
+import type { Exit, Step, StepKind, SurveyAnswers, TimelineEntry } from './exit.js';
+import { checkInInput, orderedSteps, pendingSteps } from './exit.js';
+import { type CheckInSlot, nextCheckIn, nextSendSlot } from './plan.js';
+import type { Erasure, StatusChange, SurveyWrite } from './ports.js';
+import { replanForEffectiveDate, resumePlan } from './replan.js';
+import type { SequenceRules } from './sequence-rules.js';
+import { MAX_SURVEY_REVISIONS, reviseResponse, sameAnswers, surveySummary } from './survey.js';
+
+/** A decided change: write it, nothing to write, or the exit's state forbids the action. */
+export type Decision<C, R extends string = string> =
+  | { outcome: 'write'; change: C }
+  | { outcome: 'unchanged' }
+  | { outcome: 'refused'; reason: R };
+
+const UNCHANGED = { outcome: 'unchanged' } as const;
+
+function write<C>(change: C): { outcome: 'write'; change: C } {
+  return { outcome: 'write', change };
+}
+
+function refuse<R extends string>(reason: R): { outcome: 'refused'; reason: R } {
+  return { outcome: 'refused', reason };
+}
+
+/** Whether a control event sent at `controlAt` is older than the last one the exit applied. */
+export function isStale(exit: Exit, controlAt: string | undefined): boolean {
+  return (
+    controlAt !== undefined && exit.lastControlAt !== undefined && controlAt < exit.lastControlAt
+  );
+}
+
+/**
+ * Cancel (the client stayed, or the exit was started by mistake): every pending step is
+ * skipped. A cancelled or completed exit stays as it is.
+ */
+export function cancel(exit: Exit, at: string, actor: string): Decision<StatusChange> {
+  if (exit.status === 'cancelled' || exit.status === 'completed') return UNCHANGED;
+  return write({
+    from: [exit.status],
+    to: 'cancelled',
+    at,
+    entry: { at, event: 'exit.cancelled', detail: `Cancelled from the ${actor}.` },
+    skip: { stepIds: pendingSteps(exit).map((s) => s.id), reason: 'exit cancelled' },
+  });
+}
+
+/** Pause an active exit; its pending steps keep their plan. Only an active exit can be paused. */
+export function pause(
+  exit: Exit,
+  at: string,
+  actor: string,
+  controlAt?: string,
+): Decision<StatusChange> {
+  if (exit.status === 'paused' || isStale(exit, controlAt)) return UNCHANGED;
+  if (exit.status !== 'active') return refuse(`A ${exit.status} exit cannot be paused`);
+  return write({
+    from: ['active'],
+    to: 'paused',
+    at,
+    entry: { at, event: 'exit.paused', detail: `Paused from the ${actor}.` },
+    ...(controlAt ? { controlAt } : {}),
+  });
+}
+
+/** Resume a paused exit, its steps due while paused replanned (see `resumePlan`). */
+export function resume(
+  exit: Exit,
+  now: Date,
+  rules: SequenceRules,
+  actor: string,
+  controlAt?: string,
+): Decision<StatusChange> {
+  if (isStale(exit, controlAt)) return UNCHANGED;
+  if (exit.status === 'active') return UNCHANGED;
+  if (exit.status !== 'paused') return refuse(`A ${exit.status} exit cannot be resumed`);
+  const change = resumePlan(exit, now, rules);
+  return write({
+    ...change,
+    entry: {
+      ...change.entry,
+      detail: `Resumed from the ${actor}; steps due while paused were replanned.`,
+    },
+    ...(controlAt ? { controlAt } : {}),
+  });
+}
+
+/**
+ * Move a running exit to a new effective date (`YYYY-MM-DD`), its steps still ahead replanned
+ * (see `replanForEffectiveDate`). Only an active or paused exit can be replanned; the same date
+ * changes nothing; a date before the client's today is a `ValidationError`.
+ */
+export function changeDate(
+  exit: Exit,
+  effectiveOn: string,
+  now: Date,
+  rules: SequenceRules,
+  actor: string,
+): Decision<StatusChange> {
+  if (exit.status !== 'active' && exit.status !== 'paused') {
+    return refuse(`A ${exit.status} exit cannot be replanned`);
+  }
+  if (exit.effectiveOn === effectiveOn) return UNCHANGED;
+  const today = DateTime.fromJSDate(now, { zone: exit.client.timezone }).toISODate();
+  if (today && effectiveOn < today) {
+    throw new ValidationError([
+      {
+        field: 'effectiveOn',
+        message: `must not be in the past (today is ${today} for the client)`,
+      },
+    ]);
+  }
+  return write(replanForEffectiveDate(exit, effectiveOn, now, rules, actor));
+}
+
+/** Whether nothing is left to send: no step other than `except` is scheduled or being sent. */
+export function nothingLeftToSend(exit: Pick<Exit, 'steps'>, except?: string): boolean {
+  return !Object.values(exit.steps).some(
+    (s) => s.id !== except && (s.state === 'scheduled' || s.state === 'sending'),
+  );
+}
+
+/** Mark an active exit completed; `detail` says why there is nothing left to send. */
+export function complete(at: string, detail: string): StatusChange {
+  return { from: ['active'], to: 'completed', at, entry: { at, event: 'exit.completed', detail } };
+}
+
+/**
+ * "Send the next step now": move the named step to `now` (whole seconds, as every planned due
+ * time). Unchanged when it is no longer the next pending step (a double submit, it went out
+ * meanwhile); `dueAt` then is absent. A step already due needs no write, only its schedule.
+ */
+export function sendNow(
+  exit: Exit,
+  stepId: string,
+  now: Date,
+  actor: string,
+): Decision<StatusChange> & { dueAt?: string } {
+  if (exit.status !== 'active') {
+    return refuse(`A ${exit.status} exit sends nothing; resume it first`);
+  }
+  const next = orderedSteps(exit).find((step) => step.state === 'scheduled');
+  if (next?.id !== stepId) return UNCHANGED;
+  const at = now.toISOString();
+  const dueAt = new Date(Math.floor(now.getTime() / 1000) * 1000)
+    .toISOString()
+    .replace('.000Z', 'Z');
+  // Already due: its schedule only needs to exist; nothing to write.
+  if (Date.parse(next.dueAt) <= Date.parse(dueAt)) return { ...UNCHANGED, dueAt: next.dueAt };
+  return {
+    ...write<StatusChange>({
+      from: ['active'],
+      to: 'active',
+      at,
+      reschedule: { [stepId]: dueAt },
+      entry: {
+        at,
+        event: 'step.rescheduled',
+        stepId,
+        detail: `Moved from ${next.dueAt} to now from the ${actor} (send now).`,
+      },
+    }),
+    dueAt,
+  };
+}
+
+/** Why a survey reminder is skipped once the survey is answered. */
+export const REMINDER_SKIPPED = 'survey already answered';
+
+/**
+ * Record a survey submission: the response (a revision replaces the answers), its timeline entry,
+ * and the survey reminder skipped while it is still scheduled. The same answers again change
+ * nothing; an erased exit, or one revised too often, refuses.
+ */
+export function recordSurvey(
+  exit: Exit,
+  answers: SurveyAnswers,
+  at: string,
+): Decision<SurveyWrite, 'erased' | 'too-many-revisions'> {
+  if (exit.erasedAt) return refuse('erased');
+  const previous = exit.survey;
+  if (previous && sameAnswers(previous.answers, answers)) return UNCHANGED;
+  if ((previous?.revision ?? 0) >= MAX_SURVEY_REVISIONS) return refuse('too-many-revisions');
+  const response = reviseResponse(previous, answers, at);
+  const reminders = Object.values(exit.steps)
+    .filter((step) => step.kind === 'survey-reminder' && step.state === 'scheduled')
+    .map((step) => step.id);
+  const summary = surveySummary(previous, response);
+  return write({
+    response,
+    replaces: previous?.revision ?? 0,
+    entry: {
+      at,
+      event: previous ? 'survey.revised' : 'survey.answered',
+      detail: reminders.length > 0 ? `${summary} The survey reminder will not be sent.` : summary,
+    },
+    ...(reminders.length > 0 ? { skip: { stepIds: reminders, reason: REMINDER_SKIPPED } } : {}),
+  });
+}
+
+/** The same event delivered twice (EventBridge delivers at least once) is written once. */
+function alreadyRecorded(exit: Exit, entry: TimelineEntry): boolean {
+  return exit.timeline.some(
+    (e) =>
+      e.event === entry.event &&
+      e.stepId === entry.stepId &&
+      e.detail !== undefined &&
+      entry.detail !== undefined &&
+      e.detail.startsWith(entry.detail),
+  );
+}
+
+/**
+ * Record what SES reported about an email. With a `stop` reason (a hard bounce, a complaint) a
+ * running exit is cancelled and its pending steps skipped for that reason (the change then has
+ * `skip`); otherwise the entry is appended with the status as it is. An entry already recorded
+ * changes nothing.
+ */
+export function noteEmailEvent(
+  exit: Exit,
+  entry: TimelineEntry,
+  at: string,
+  stop?: string,
+): Decision<StatusChange> {
+  if (alreadyRecorded(exit, entry)) return UNCHANGED;
+  if (stop !== undefined && (exit.status === 'active' || exit.status === 'paused')) {
+    return write({
+      from: [exit.status],
+      to: 'cancelled',
+      at,
+      entry: { ...entry, detail: `${entry.detail}; the sequence stopped (${stop}).` },
+      skip: { stepIds: pendingSteps(exit).map((s) => s.id), reason: stop },
+    });
+  }
+  // Same status in and out: appends the entry in one conditional write, nothing else.
+  return write({ from: [exit.status], to: exit.status, at, entry });
+}
+
+/** Erase the client's personal data (see `erasure.ts`); an erased exit stays as it is. */
+export function erase(exit: Exit, at: string, actor: string): Decision<Erasure> {
+  if (exit.erasedAt) return UNCHANGED;
+  return write(erasureOf(exit, at, actor));
+}
+
+/** Emails a client may refuse; the notice and the thank-you are part of ending the engagement. */
+export const REFUSABLE: ReadonlySet<StepKind> = new Set(['survey', 'survey-reminder', 'check-in']);
+
+/** An exit with nothing left to send is completed; a paused or cancelled one keeps its status. */
+function statusAfter(exit: Exit, skipped: readonly string[], added: number): Exit['status'] {
+  if (exit.status !== 'active' || added > 0) return exit.status;
+  const open = Object.values(exit.steps).some(
+    (step) =>
+      !skipped.includes(step.id) && (step.state === 'scheduled' || step.state === 'sending'),
+  );
+  return open ? 'active' : 'completed';
+}
+
+/**
+ * Skip pending steps (`reason` says why, `entry` records it); the exit completes when that
+ * leaves nothing to send. None to skip, or an erased exit: unchanged.
+ */
+export function skipSteps(
+  exit: Exit,
+  stepIds: readonly string[],
+  entry: TimelineEntry,
+  reason: string,
+): Decision<StatusChange> {
+  if (exit.erasedAt || stepIds.length === 0) return UNCHANGED;
+  return write({
+    from: [exit.status],
+    to: statusAfter(exit, stepIds, 0),
+    at: entry.at,
+    entry,
+    skip: { stepIds: [...stepIds], reason },
+  });
+}
+
+/** The client unsubscribed (`how`, in words): every pending email they may refuse is skipped. */
+export function refuseEmails(exit: Exit, at: string, how: string): Decision<StatusChange> {
+  const stop = pendingSteps(exit).filter((step) => REFUSABLE.has(step.kind));
+  return skipSteps(
+    exit,
+    stop.map((step) => step.id),
+    {
+      at,
+      event: 'client.unsubscribed',
+      detail: `Unsubscribed ${how}; ${stop.length} planned email(s) will not be sent.`,
+    },
+    'client unsubscribed',
+  );
+}
+
+/**
+ * "Pause for six months" (until `until`): the survey reminder is skipped, and the first check-in
+ * due before `until` moves to the first send slot after it (keeping its id, so the cadence
+ * carries on from it); any further check-in inside the window is skipped.
+ */
+export function takeBreak(
+  exit: Exit,
+  now: Date,
+  until: Date,
+  rules: SequenceRules,
+): Decision<StatusChange> {
+  if (exit.erasedAt) return UNCHANGED;
+  const at = now.toISOString();
+  const pending = pendingSteps(exit);
+  const inWindow = pending.filter(
+    (step) => step.kind === 'check-in' && Date.parse(step.dueAt) < until.getTime(),
+  );
+  const moved = inWindow[0];
+  const skip = [...pending.filter((step) => step.kind === 'survey-reminder'), ...inWindow.slice(1)];
+  if (skip.length === 0 && !moved) return UNCHANGED;
+  const dueAt = moved
+    ? nextSendSlot(until, exit.client.timezone, exit.client.country, rules)
+    : undefined;
+  return write({
+    from: [exit.status],
+    to: statusAfter(
+      exit,
+      skip.map((step) => step.id),
+      moved ? 1 : 0,
+    ),
+    at,
+    entry: {
+      at,
+      event: 'client.paused-emails',
+      detail: dueAt
+        ? `Asked for a six-month break; the next check-in moves to ${dueAt}.`
+        : 'Asked for a six-month break; no check-in is left to plan.',
+    },
+    ...(skip.length > 0
+      ? {
+          skip: {
+            stepIds: skip.map((step) => step.id),
+            reason: 'client asked for a six-month break',
+          },
+        }
+      : {}),
+    ...(moved && dueAt ? { reschedule: { [moved.id]: dueAt } } : {}),
+  });
+}
+
+/** The first check-in after `after` whose step id the exit does not use yet. */
+function freeCheckIn(exit: Exit, after: Date, rules: SequenceRules): CheckInSlot | undefined {
+  let slot = nextCheckIn(checkInInput(exit), after, rules);
+  while (slot && exit.steps[slot.stepId]) {
+    slot = nextCheckIn(checkInInput(exit), new Date(slot.dueAt), rules);
+  }
+  return slot;
+}
+
+/**
+ * The client asked to hear from us again: the next check-in from now is planned (a completed
+ * exit becomes active again), unless one is planned already or the exit was cancelled.
+ */
+export function planCheckInAgain(
+  exit: Exit,
+  now: Date,
+  rules: SequenceRules,
+): Decision<StatusChange> {
+  if (exit.erasedAt || exit.status === 'cancelled') return UNCHANGED;
+  if (pendingSteps(exit).some((step) => step.kind === 'check-in')) return UNCHANGED;
+  const slot = freeCheckIn(exit, now, rules);
+  if (!slot) return UNCHANGED;
+  const at = now.toISOString();
+  const step: Step = {
+    id: slot.stepId,
+    kind: 'check-in',
+    dueAt: slot.dueAt,
+    state: 'scheduled',
+    attempts: 0,
+  };
+  return write({
+    from: [exit.status],
+    to: exit.status === 'completed' ? 'active' : exit.status,
+    at,
+    entry: {
+      at,
+      event: 'client.resubscribed',
+      detail: `Asked to hear from us again; the next check-in is planned for ${slot.dueAt}.`,
+    },
+    add: [step],
+  });
+}
