@@ -11,8 +11,9 @@ import { changeEffectiveDate } from '../../functions/domain/use-cases/change-eff
 import { type EraseDeps, eraseExit } from '../../functions/domain/use-cases/erase-exit.js';
 import type { ExitControlDeps } from '../../functions/domain/use-cases/exit-controls.js';
 import { sendStepNow } from '../../functions/domain/use-cases/send-now.js';
-import { type ControlHarness, silentLog, startControlHarness } from '../support/control-harness.js';
+import { type ControlHarness, startControlHarness } from '../support/control-harness.js';
 import { buildExit } from '../support/exit-fixture.js';
+import { silentLog } from '../support/silent-log.js';
 
 const TABLE = 'farewell-console-test';
 const SUPPRESSION_KEY = 's'.repeat(32);

@@ -20,8 +20,9 @@ import {
   MAX_CONTROL_EXITS,
   type WebhookDeps,
 } from '../../functions/handlers/webhooks.js';
-import { type ControlHarness, silentLog, startControlHarness } from '../support/control-harness.js';
+import { type ControlHarness, startControlHarness } from '../support/control-harness.js';
 import { buildExit } from '../support/exit-fixture.js';
+import { silentLog } from '../support/silent-log.js';
 import { signWebhook, TEST_WEBHOOK_SECRET } from '../support/webhooks.js';
 
 const TABLE = 'farewell-exit-controls-test';

@@ -3,8 +3,9 @@ import type { DynamoExitStore } from '../../functions/adapters/dynamo-exit-store
 import type { EventBridgeStepScheduler } from '../../functions/adapters/eventbridge-step-scheduler.js';
 import type { Exit, Step } from '../../functions/domain/exit.js';
 import { type ReconcileDeps, reconcile } from '../../functions/domain/use-cases/reconcile.js';
-import { type ControlHarness, silentLog, startControlHarness } from '../support/control-harness.js';
+import { type ControlHarness, startControlHarness } from '../support/control-harness.js';
 import { buildExit } from '../support/exit-fixture.js';
+import { silentLog } from '../support/silent-log.js';
 
 /** Before every step of the fixture exit is due. */
 const START = new Date('2025-03-03T09:00:00.000Z');

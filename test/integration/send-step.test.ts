@@ -10,13 +10,7 @@ import { SesMailer } from '../../functions/adapters/ses-mailer.js';
 import { PermanentSendError, TransientError } from '../../functions/domain/errors.js';
 import type { Exit, Step } from '../../functions/domain/exit.js';
 import { emailHash } from '../../functions/domain/ids.js';
-import type {
-  EmailRenderer,
-  EventLog,
-  ExitStore,
-  Mailer,
-  StepScheduler,
-} from '../../functions/domain/ports.js';
+import type { EmailRenderer, EventLog, ExitStore, Mailer } from '../../functions/domain/ports.js';
 import { DEFAULT_RULES, parseSequenceRules } from '../../functions/domain/sequence-rules.js';
 import { type SendStepDeps, sendStep } from '../../functions/domain/use-cases/send-step.js';
 import { buildExit } from '../support/exit-fixture.js';
@@ -27,6 +21,8 @@ import {
   startDynalite,
   startSesLocal,
 } from '../support/local-services.js';
+import { RecordingScheduler } from '../support/recording-scheduler.js';
+import { silentLog } from '../support/silent-log.js';
 
 const TABLE = 'farewell-send-step-test';
 const SUPPRESSION_KEY = 's'.repeat(32);
@@ -37,19 +33,9 @@ let ses: RunningService;
 let store: DynamoExitStore;
 let deps: SendStepDeps;
 
-const silentLog: EventLog = { info: () => {}, warn: () => {}, error: () => {} };
-
 /** Scheduling is tested against the emulator elsewhere; here we only need what was asked for. */
-const scheduled: { exitId: string; stepId: string; at: Date }[] = [];
-const recordingScheduler: StepScheduler = {
-  schedule: async (exitId, stepId, at) => {
-    scheduled.push({ exitId, stepId, at });
-    return 'created';
-  },
-  cancel: async () => {},
-  exists: async () => false,
-  listScheduled: async () => new Set(),
-};
+const recordingScheduler = new RecordingScheduler();
+const scheduled = recordingScheduler.scheduled;
 
 /**
  * Rendering has its own tests; sending needs only an email that SES accepts, so the step's

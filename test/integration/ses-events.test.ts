@@ -8,7 +8,7 @@ import { ensureTable } from '../../functions/adapters/dynamo-table.js';
 import { ValidationError } from '../../functions/domain/errors.js';
 import type { Exit } from '../../functions/domain/exit.js';
 import { emailHash } from '../../functions/domain/ids.js';
-import type { EventLog, StepScheduler } from '../../functions/domain/ports.js';
+import type { EventLog } from '../../functions/domain/ports.js';
 import {
   createSesEventsHandler,
   type SesEventsHandler,
@@ -20,6 +20,7 @@ import {
   type RunningService,
   startDynalite,
 } from '../support/local-services.js';
+import { RecordingScheduler } from '../support/recording-scheduler.js';
 
 const TABLE = 'farewell-ses-events-test';
 /** The address in the AWS documentation's samples. */
@@ -47,14 +48,6 @@ let key: string;
 let cancelled: string[];
 let logged: string[];
 
-const scheduler: StepScheduler = {
-  schedule: async () => 'created',
-  exists: async () => true,
-  listScheduled: async () => new Set(),
-  cancel: async (exitId, stepId) => {
-    cancelled.push(`${exitId}/${stepId}`);
-  },
-};
 const log: EventLog = {
   info: (message, fields) => logged.push(JSON.stringify({ message, fields })),
   warn: (message, fields) => logged.push(JSON.stringify({ message, fields })),
@@ -93,7 +86,8 @@ afterAll(async () => {
 
 beforeEach(() => {
   key = randomUUID();
-  cancelled = [];
+  const scheduler = new RecordingScheduler({ exists: true });
+  cancelled = scheduler.cancelled;
   logged = [];
   handler = createSesEventsHandler({
     store,

@@ -4,13 +4,15 @@ import { DynamoExitStore } from '../../functions/adapters/dynamo-exit-store.js';
 import { ensureTable } from '../../functions/adapters/dynamo-table.js';
 import type { Exit, Step } from '../../functions/domain/exit.js';
 import { type LinkPurpose, signLinkToken } from '../../functions/domain/link-token.js';
-import type { EventLog, OutgoingEmail, StepScheduler } from '../../functions/domain/ports.js';
+import type { OutgoingEmail } from '../../functions/domain/ports.js';
 import { DEFAULT_RULES } from '../../functions/domain/sequence-rules.js';
 import type { SurveyDeps } from '../../functions/domain/use-cases/answer-survey.js';
 import type { PreferencesDeps } from '../../functions/domain/use-cases/unsubscribe.js';
 import { HandlebarsRenderer } from '../../functions/rendering/handlebars-renderer.js';
 import { buildExit } from './exit-fixture.js';
 import { localCredentials, localRegion, startDynalite } from './local-services.js';
+import { RecordingScheduler } from './recording-scheduler.js';
+import { silentLog } from './silent-log.js';
 
 export const LINK_KEYS = ['k'.repeat(32)];
 export const SUPPRESSION_KEY = 's'.repeat(32);
@@ -53,19 +55,8 @@ export async function startClientHarness(table: string): Promise<ClientHarness> 
     DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
     table,
   );
-  const log: EventLog = { info: () => {}, warn: () => {}, error: () => {} };
   const clock = { now: () => harness.now };
-  const scheduler: StepScheduler = {
-    schedule: async (exitId, stepId, at) => {
-      harness.scheduled.push(`${exitId}/${stepId}@${at.toISOString()}`);
-      return 'created';
-    },
-    exists: async () => false,
-    listScheduled: async () => new Set(),
-    cancel: async (exitId, stepId) => {
-      harness.cancelled.push(`${exitId}/${stepId}`);
-    },
-  };
+  const scheduler = new RecordingScheduler();
   const mailer = {
     async send(email: OutgoingEmail) {
       if (harness.mailerFails) throw new Error('SES is down');
@@ -81,25 +72,33 @@ export async function startClientHarness(table: string): Promise<ClientHarness> 
   const link = { store, clock, linkKeys: LINK_KEYS };
   const harness: ClientHarness = {
     store,
-    survey: { ...link, scheduler, mailer, noticeRenderer, log, operatorEmail: 'ops@acme.example' },
+    survey: {
+      ...link,
+      scheduler,
+      mailer,
+      noticeRenderer,
+      log: silentLog,
+      operatorEmail: 'ops@acme.example',
+    },
     preferences: {
       ...link,
       scheduler,
-      log,
+      log: silentLog,
       rules: DEFAULT_RULES,
       suppressionKey: SUPPRESSION_KEY,
     },
     now: START,
     mailerFails: false,
     sent: [],
-    cancelled: [],
-    scheduled: [],
+    cancelled: scheduler.cancelled,
+    get scheduled() {
+      return scheduler.scheduledKeys();
+    },
     reset() {
       harness.now = START;
       harness.mailerFails = false;
       harness.sent.length = 0;
-      harness.cancelled.length = 0;
-      harness.scheduled.length = 0;
+      scheduler.clear();
     },
     token(exit, purpose, days = 60) {
       const expiresAt = Math.floor(harness.now.getTime() / 1000) + days * 86_400;

@@ -13,7 +13,7 @@ import {
   scheduleName,
 } from '../../functions/adapters/eventbridge-step-scheduler.js';
 import { type Exit, pendingSteps } from '../../functions/domain/exit.js';
-import type { Clock, EventLog, StepEvent } from '../../functions/domain/ports.js';
+import type { Clock, StepEvent } from '../../functions/domain/ports.js';
 import {
   type SchedulerEmulator,
   startSchedulerEmulator,
@@ -24,8 +24,6 @@ import {
   type RunningService,
   startDynalite,
 } from './local-services.js';
-
-export const silentLog: EventLog = { info: () => {}, warn: () => {}, error: () => {} };
 
 export interface ControlHarness {
   documents: DynamoDBDocumentClient;
