@@ -13,7 +13,8 @@ import { main } from '../../cli/main.js';
 import { signIn } from '../../functions/domain/use-cases/operators.js';
 import { cliIo } from '../support/cli-io.js';
 import { waitFor } from '../support/ports.js';
-import { startTestStack, type TestStack } from '../support/test-stack.js';
+import { startForFile } from '../support/start-for-file.js';
+import { startTestStack } from '../support/test-stack.js';
 import { TEST_WEBHOOK_SECRET } from '../support/webhooks.js';
 
 interface Run {
@@ -22,7 +23,7 @@ interface Run {
   stderr: string;
 }
 
-let test: TestStack;
+const test = startForFile(startTestStack);
 let dataDir: string;
 const scratch = mkdtempSync(join(tmpdir(), 'farewell-cli-'));
 const tag = randomUUID().slice(0, 8);
@@ -86,12 +87,10 @@ async function exitIdOf(address: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  test = await startTestStack();
   dataDir = test.stack.dataDir;
 });
 
 afterAll(async () => {
-  await test?.stop();
   rmSync(scratch, { recursive: true, force: true });
 });
 

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../functions/config.js';
 import { ConfigError } from '../../functions/domain/errors.js';
 import { ConsoleClient } from '../support/console-client.js';
@@ -6,8 +6,9 @@ import { BEYOND_YEAR_9999 } from '../support/hostile-arbitraries.js';
 import { consoleSession } from '../support/hostile-console-session.js';
 import { bodyOf } from '../support/hostile-http.js';
 import { leaksIn } from '../support/hostile-invariants.js';
-import { type HostileStack, startHostileStack } from '../support/hostile-stack.js';
+import { startHostileStack } from '../support/hostile-stack.js';
 import { validSettings } from '../support/settings.js';
+import { startForFile } from '../support/start-for-file.js';
 import { exitRequested, signWebhook } from '../support/webhooks.js';
 
 /**
@@ -17,15 +18,7 @@ import { exitRequested, signWebhook } from '../support/webhooks.js';
  * leaks, its entry in REPORTED_DEFECTS in test/support/hostile-invariants.ts).
  */
 
-let stack: HostileStack;
-
-beforeAll(async () => {
-  stack = await startHostileStack();
-});
-
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = startForFile(startHostileStack);
 
 describe('reported defects (each stays fixed)', () => {
   // hostile #1: zod's default message for a missing or mistyped field named JavaScript's
