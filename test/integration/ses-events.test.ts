@@ -1,10 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoExitStore } from '../../functions/adapters/dynamo-exit-store.js';
-import { ensureTable } from '../../functions/adapters/dynamo-table.js';
 import { ValidationError } from '../../functions/domain/errors.js';
 import type { Exit } from '../../functions/domain/exit.js';
 import { emailHash } from '../../functions/domain/ids.js';
@@ -14,13 +11,9 @@ import {
   type SesEventsHandler,
 } from '../../functions/handlers/ses-events.js';
 import { buildExit } from '../support/exit-fixture.js';
-import {
-  localCredentials,
-  localRegion,
-  type RunningService,
-  startDynalite,
-} from '../support/local-services.js';
+import { startLocalTable } from '../support/local-clients.js';
 import { RecordingScheduler } from '../support/recording-scheduler.js';
+import { startForFile } from '../support/start-for-file.js';
 
 const TABLE = 'farewell-ses-events-test';
 /** The address in the AWS documentation's samples. */
@@ -40,7 +33,7 @@ function sesEvent(name: Fixture, exitId: string | undefined, stepId = 'gratitude
   return event;
 }
 
-let dynalite: RunningService;
+const table = startForFile(() => startLocalTable(TABLE));
 let store: DynamoExitStore;
 let handler: SesEventsHandler;
 /** A fresh suppression key per test, so no test sees another's suppressions. */
@@ -66,22 +59,8 @@ async function storedExit(overrides: Partial<Exit> = {}): Promise<Exit> {
 
 const suppressed = () => store.isSuppressed(emailHash(key, RECIPIENT));
 
-beforeAll(async () => {
-  dynalite = await startDynalite();
-  const dynamo = new DynamoDBClient({
-    endpoint: dynalite.endpoint,
-    region: localRegion,
-    credentials: localCredentials,
-  });
-  await ensureTable(dynamo, TABLE);
-  store = new DynamoExitStore(
-    DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } }),
-    TABLE,
-  );
-});
-
-afterAll(async () => {
-  await dynalite.stop();
+beforeAll(() => {
+  store = new DynamoExitStore(table.documents, TABLE);
 });
 
 beforeEach(() => {

@@ -1,7 +1,4 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoExitStore } from '../../functions/adapters/dynamo-exit-store.js';
-import { ensureTable } from '../../functions/adapters/dynamo-table.js';
 import type { Exit, Step } from '../../functions/domain/exit.js';
 import { type LinkPurpose, signLinkToken } from '../../functions/domain/link-token.js';
 import type { OutgoingEmail } from '../../functions/domain/ports.js';
@@ -10,7 +7,7 @@ import type { SurveyDeps } from '../../functions/domain/use-cases/answer-survey.
 import type { PreferencesDeps } from '../../functions/domain/use-cases/unsubscribe.js';
 import { HandlebarsRenderer } from '../../functions/rendering/handlebars-renderer.js';
 import { buildExit } from './exit-fixture.js';
-import { localCredentials, localRegion, startDynalite } from './local-services.js';
+import { startLocalTable } from './local-clients.js';
 import { RecordingScheduler } from './recording-scheduler.js';
 import { silentLog } from './silent-log.js';
 
@@ -44,17 +41,8 @@ export interface ClientHarness {
 }
 
 export async function startClientHarness(table: string): Promise<ClientHarness> {
-  const dynalite = await startDynalite();
-  const client = new DynamoDBClient({
-    endpoint: dynalite.endpoint,
-    region: localRegion,
-    credentials: localCredentials,
-  });
-  await ensureTable(client, table);
-  const store = new DynamoExitStore(
-    DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
-    table,
-  );
+  const local = await startLocalTable(table);
+  const store = new DynamoExitStore(local.documents, table);
   const clock = { now: () => harness.now };
   const scheduler = new RecordingScheduler();
   const mailer = {
@@ -125,10 +113,7 @@ export async function startClientHarness(table: string): Promise<ClientHarness> 
       if (!stored) throw new Error('exit vanished');
       return stored;
     },
-    async stop() {
-      client.destroy();
-      await dynalite.stop();
-    },
+    stop: () => local.stop(),
   };
   return harness;
 }
