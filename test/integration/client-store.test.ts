@@ -3,7 +3,7 @@ import { DynamoExitStore } from '../../functions/adapters/dynamo-exit-store.js';
 import { erasureOf } from '../../functions/domain/erasure.js';
 import type { Exit, SurveyResponse } from '../../functions/domain/exit.js';
 import type { SurveyWrite } from '../../functions/domain/ports.js';
-import { buildExit } from '../support/exit-fixture.js';
+import { createExit } from '../support/exit-fixture.js';
 import { startLocalTable } from '../support/local-clients.js';
 import { startForFile } from '../support/start-for-file.js';
 
@@ -35,11 +35,7 @@ beforeAll(() => {
   store = new DynamoExitStore(table.documents, TABLE);
 });
 
-async function storedExit(overrides: Partial<Exit> = {}): Promise<Exit> {
-  const exit = buildExit(overrides);
-  await store.create(exit);
-  return exit;
-}
+const storedExit = (overrides: Partial<Exit> = {}) => createExit(store, overrides);
 
 describe('recordSurvey', () => {
   it('stores the first answer, its timeline entry, and skips the reminder in the same write', async () => {

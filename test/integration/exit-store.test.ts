@@ -12,7 +12,7 @@ import {
 import { TransientError, ValidationError } from '../../functions/domain/errors.js';
 import type { Exit, Step } from '../../functions/domain/exit.js';
 import type { StatusChange, StepOutcome } from '../../functions/domain/ports.js';
-import { buildExit } from '../support/exit-fixture.js';
+import { buildExit, createExit } from '../support/exit-fixture.js';
 import { documentClient, localDynamoClient, startLocalTable } from '../support/local-clients.js';
 import { startDynalite } from '../support/local-services.js';
 import { startForFile } from '../support/start-for-file.js';
@@ -42,11 +42,7 @@ describe('DynamoExitStore', () => {
     store = new DynamoExitStore(documents, tableName);
   });
 
-  async function storedExit(overrides: Partial<Exit> = {}) {
-    const exit = buildExit(overrides);
-    await store.create(exit);
-    return exit;
-  }
+  const storedExit = (overrides: Partial<Exit> = {}) => createExit(store, overrides);
 
   describe('ensureTable', () => {
     it('does nothing when the table already exists', async () => {

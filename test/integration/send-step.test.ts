@@ -9,7 +9,7 @@ import { emailHash } from '../../functions/domain/ids.js';
 import type { EmailRenderer, EventLog, ExitStore, Mailer } from '../../functions/domain/ports.js';
 import { DEFAULT_RULES, parseSequenceRules } from '../../functions/domain/sequence-rules.js';
 import { type SendStepDeps, sendStep } from '../../functions/domain/use-cases/send-step.js';
-import { buildExit } from '../support/exit-fixture.js';
+import { buildExit, createExit } from '../support/exit-fixture.js';
 import { localSesClient, startLocalTable } from '../support/local-clients.js';
 import { startSesLocal } from '../support/local-services.js';
 import { RecordingScheduler } from '../support/recording-scheduler.js';
@@ -99,11 +99,7 @@ function withFinishStep(finishStep: ExitStore['finishStep']): ExitStore {
   return Object.assign(Object.create(store) as ExitStore, { finishStep });
 }
 
-async function storedExit(overrides: Partial<Exit> = {}): Promise<Exit> {
-  const exit = buildExit(overrides);
-  await store.create(exit);
-  return exit;
-}
+const storedExit = (overrides: Partial<Exit> = {}) => createExit(store, overrides);
 
 beforeAll(() => {
   store = new DynamoExitStore(table.documents, TABLE);
