@@ -2,7 +2,7 @@
  * The `farewell` CLI against an in-process local stack: the real bin (tsx and all) as a child
  * process for the import and the contract of exit codes, and `main()` in-process elsewhere.
  */
-import { spawn } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +13,8 @@ import { main } from '../../cli/main.js';
 import { signIn } from '../../functions/domain/use-cases/operators.js';
 import { cliIo } from '../support/cli-io.js';
 import { waitFor } from '../support/ports.js';
-import { startTestStack, type TestStack } from '../support/test-stack.js';
+import { startForFile } from '../support/start-for-file.js';
+import { startTestStack } from '../support/test-stack.js';
 import { TEST_WEBHOOK_SECRET } from '../support/webhooks.js';
 
 interface Run {
@@ -22,7 +23,7 @@ interface Run {
   stderr: string;
 }
 
-let test: TestStack;
+const test = startForFile(startTestStack);
 let dataDir: string;
 const scratch = mkdtempSync(join(tmpdir(), 'farewell-cli-'));
 const tag = randomUUID().slice(0, 8);
@@ -44,13 +45,8 @@ function csvFile(name: string, text: string): string {
   return file;
 }
 
-/** The installed command, exactly as a shell runs it. */
-function farewell(args: string[], stdin?: string): Promise<Run> {
-  const child = spawn(process.execPath, ['bin/farewell.js', ...args], {
-    cwd: process.cwd(),
-    env: { ...process.env, FAREWELL_DATA_DIR: dataDir, POWERTOOLS_LOG_LEVEL: 'SILENT' },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+/** A child's exit code and all it printed, once it has closed. */
+function finished(child: ChildProcessWithoutNullStreams): Promise<Run> {
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => {
@@ -59,11 +55,22 @@ function farewell(args: string[], stdin?: string): Promise<Run> {
   child.stderr.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
   });
-  child.stdin.end(stdin ?? '');
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
   });
+}
+
+/** The installed command, exactly as a shell runs it. */
+function farewell(args: string[], stdin?: string): Promise<Run> {
+  const child = spawn(process.execPath, ['bin/farewell.js', ...args], {
+    cwd: process.cwd(),
+    env: { ...process.env, FAREWELL_DATA_DIR: dataDir, POWERTOOLS_LOG_LEVEL: 'SILENT' },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const run = finished(child);
+  child.stdin.end(stdin ?? '');
+  return run;
 }
 
 const io = (stdin = '') => cliIo(dataDir, stdin);
@@ -86,12 +93,10 @@ async function exitIdOf(address: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  test = await startTestStack();
   dataDir = test.stack.dataDir;
 });
 
 afterAll(async () => {
-  await test?.stop();
   rmSync(scratch, { recursive: true, force: true });
 });
 
@@ -327,18 +332,7 @@ function webhookDemo(args: string[], env: Record<string, string>): Promise<Run> 
     ['--import', 'tsx', 'scripts/send-demo-webhook.ts', ...args],
     { cwd: process.cwd(), env: { PATH: process.env.PATH ?? '', ...env }, stdio: 'pipe' },
   );
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
+  return finished(child);
 }
 
 describe('npm run webhook:demo', () => {

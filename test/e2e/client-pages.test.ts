@@ -1,14 +1,14 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signLinkToken } from '../../functions/domain/link-token.js';
 import {
   CHROMIUM,
+  type ChromiumPage,
   expectAccessible,
   hasChromium,
-  launchChromium,
+  openChromiumPage,
   shoot,
 } from '../support/browser.js';
 import { type SurveyedExit, startSurveyedExits, storedExit } from '../support/surveyed-exits.js';
@@ -26,9 +26,8 @@ if (!hasChromium) {
 }
 
 const SHOTS = resolve(process.env.FAREWELL_SCREENSHOT_DIR ?? 'test-artifacts/client-pages');
-const profile = mkdtempSync(join(tmpdir(), 'farewell-client-pages-'));
 let harness: TestStack;
-let context: BrowserContext;
+let browser: ChromiumPage | undefined;
 let page: Page;
 
 let mouseExit: SurveyedExit;
@@ -68,14 +67,13 @@ beforeAll(async () => {
   const [first, second] = await startSurveyedExits(harness, 2);
   if (!first || !second) throw new Error('exits not started');
   [mouseExit, keyboardExit] = [first, second];
-  context = await launchChromium(join(profile, 'chromium'));
-  page = await context.newPage();
+  browser = await openChromiumPage('client-pages');
+  page = browser.page;
 }, 60_000);
 
 afterAll(async () => {
-  await context?.close();
+  await browser?.close();
   await harness?.stop();
-  rmSync(profile, { recursive: true, force: true });
 });
 
 describe.skipIf(!hasChromium)('the survey in Chromium', () => {

@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ListSchedulesCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Exit, SurveyAnswers } from '../../functions/domain/exit.js';
 import { emailHash } from '../../functions/domain/ids.js';
 import { ConsoleClient } from '../support/console-client.js';
 import { buildExit } from '../support/exit-fixture.js';
 import { waitFor } from '../support/ports.js';
-import { CHEAP_PASSWORDS, startTestStack, type TestStack } from '../support/test-stack.js';
+import { startForFile } from '../support/start-for-file.js';
+import { CHEAP_PASSWORDS, startTestStack } from '../support/test-stack.js';
 import { exitRequested, signWebhook } from '../support/webhooks.js';
 
 /**
@@ -17,23 +18,18 @@ import { exitRequested, signWebhook } from '../support/webhooks.js';
  * numbers, the actions, and erasure checked against the table and the scheduler themselves.
  */
 
-let harness: TestStack;
+// Sign-ins are many here: cheap scrypt parameters, the same code path.
+const harness = startForFile(() => startTestStack({}, { passwordParams: CHEAP_PASSWORDS }));
 let operator: { email: string; password: string };
 let signedIn: ConsoleClient;
 const SOME_EXIT = `x${'a'.repeat(24)}`;
 
 beforeAll(async () => {
-  // Sign-ins are many here: cheap scrypt parameters, the same code path.
-  harness = await startTestStack({}, { passwordParams: CHEAP_PASSWORDS });
   const first = harness.stack.operator;
   if (first.password.source !== 'generated') throw new Error('expected a generated password');
   operator = { email: first.email, password: first.password.value };
   signedIn = new ConsoleClient(harness.stack.appUrl);
   expect((await signedIn.signIn(operator.email, operator.password)).status).toBe(303);
-});
-
-afterAll(async () => {
-  await harness?.stop();
 });
 
 function answered(answers: SurveyAnswers, extra: Partial<Exit> = {}): Exit {

@@ -1,14 +1,14 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import type { BrowserContext, Page, Response } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Exit } from '../../functions/domain/exit.js';
 import {
   CHROMIUM,
+  type ChromiumPage,
   expectAccessible,
   hasChromium,
-  launchChromium,
+  openChromiumPage,
   shoot,
 } from '../support/browser.js';
 import { buildExit } from '../support/exit-fixture.js';
@@ -27,10 +27,9 @@ import { exitRequested } from '../support/webhooks.js';
 if (!hasChromium) console.warn(`console: skipped, ${CHROMIUM} is missing.`);
 
 const SHOTS = resolve(process.env.FAREWELL_SCREENSHOT_DIR ?? 'test-artifacts', 'console');
-const profile = mkdtempSync(join(tmpdir(), 'farewell-console-'));
 const XSS = '<img src=x onerror=alert(1)><script>alert(2)</script>';
 let harness: TestStack;
-let context: BrowserContext;
+let browser: ChromiumPage | undefined;
 let page: Page;
 let operator: { email: string; password: string };
 const dialogs: string[] = [];
@@ -76,8 +75,8 @@ beforeAll(async () => {
   const first = harness.stack.operator;
   if (first.password.source !== 'generated') throw new Error('expected a generated password');
   operator = { email: first.email, password: first.password.value };
-  context = await launchChromium(join(profile, 'chromium'), { timezoneId: 'America/New_York' });
-  page = await context.newPage();
+  browser = await openChromiumPage('console', { timezoneId: 'America/New_York' });
+  page = browser.page;
   page.on('dialog', (dialog) => {
     dialogs.push(dialog.message());
     void dialog.dismiss();
@@ -85,9 +84,8 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await context?.close();
+  await browser?.close();
   await harness?.stop();
-  rmSync(profile, { recursive: true, force: true });
 });
 
 describe.skipIf(!hasChromium)('the operator console in Chromium', () => {

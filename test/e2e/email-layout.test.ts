@@ -1,12 +1,12 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Exit } from '../../functions/domain/exit.js';
 import { HandlebarsRenderer } from '../../functions/rendering/handlebars-renderer.js';
 import { previewSite, renderPreviews } from '../../functions/rendering/preview-site.js';
-import { CHROMIUM, hasChromium, launchChromium } from '../support/browser.js';
+import { CHROMIUM, type ChromiumPage, hasChromium, openChromiumPage } from '../support/browser.js';
 import { buildExit } from '../support/exit-fixture.js';
 
 /**
@@ -22,7 +22,7 @@ const WIDTHS = [375, 1024] as const;
 const screenshots = process.env.FAREWELL_SCREENSHOT_DIR;
 const now = new Date();
 const dir = mkdtempSync(join(tmpdir(), 'farewell-email-layout-'));
-let context: BrowserContext;
+let browser: ChromiumPage | undefined;
 let page: Page;
 
 const renderer = new HandlebarsRenderer({
@@ -58,12 +58,12 @@ beforeAll(async () => {
   for (const [file, { body }] of previewSite(previews, now)) writeFileSync(join(dir, file), body);
   writeLongTextEmail();
   if (screenshots) mkdirSync(screenshots, { recursive: true });
-  context = await launchChromium(join(dir, 'profile'));
-  page = await context.newPage();
+  browser = await openChromiumPage('email-layout-browser');
+  page = browser.page;
 }, 60_000);
 
 afterAll(async () => {
-  await context?.close();
+  await browser?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -1,12 +1,13 @@
 import { request as httpRequest } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { exitIdFromEvent } from '../../functions/domain/ids.js';
 import type { LocalStack } from '../../infra/local/local-stack.js';
 import { waitFor } from '../support/ports.js';
-import { startTestStack, type TestStack } from '../support/test-stack.js';
+import { startForFile } from '../support/start-for-file.js';
+import { startTestStack } from '../support/test-stack.js';
 import { exitRequested, signWebhook } from '../support/webhooks.js';
 
-let test: TestStack;
+const test = startForFile(startTestStack);
 let stack: LocalStack;
 
 async function post(signed: { headers: Record<string, string>; body: string }): Promise<Response> {
@@ -46,12 +47,7 @@ function raw(
 }
 
 beforeAll(async () => {
-  test = await startTestStack();
   stack = test.stack;
-});
-
-afterAll(async () => {
-  await test?.stop();
 });
 
 describe('local stack, in process', () => {

@@ -1,14 +1,15 @@
 import { DeleteScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { DateTime } from 'luxon';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Exit } from '../../functions/domain/exit.js';
 import type { LocalStack } from '../../infra/local/local-stack.js';
 import { localCredentials, localRegion } from '../support/local-services.js';
 import { waitFor } from '../support/ports.js';
-import { startTestStack, type TestStack } from '../support/test-stack.js';
+import { startForFile } from '../support/start-for-file.js';
+import { startTestStack } from '../support/test-stack.js';
 import { exitRequested } from '../support/webhooks.js';
 
-let test: TestStack;
+const test = startForFile(startTestStack);
 let stack: LocalStack;
 
 /** Starts an exit through the webhook and waits until its notice went out. */
@@ -47,12 +48,7 @@ function sentStepIds(exit: Exit): string[] {
 }
 
 beforeAll(async () => {
-  test = await startTestStack();
   stack = test.stack;
-});
-
-afterAll(async () => {
-  await test?.stop();
 });
 
 describe('the whole sequence through the local stack and time travel', () => {

@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { emailHash } from '../../functions/domain/ids.js';
 import { signLinkToken } from '../../functions/domain/link-token.js';
+import { startForFile } from '../support/start-for-file.js';
 import { type SurveyedExit, startSurveyedExits, storedExit } from '../support/surveyed-exits.js';
-import { type StoredEmail, startTestStack, type TestStack } from '../support/test-stack.js';
+import { type StoredEmail, startTestStack } from '../support/test-stack.js';
 
 /**
  * The unsubscribe contract over HTTP: GET never changes state, forms need their CSRF token, and
@@ -10,21 +11,16 @@ import { type StoredEmail, startTestStack, type TestStack } from '../support/tes
  * travels 400 days.
  */
 
-let harness: TestStack;
+const harness = startForFile(startTestStack);
 /** Only read and refused, never changed: the page tests share it. */
 let unchanged: SurveyedExit;
 /** The one the one-click tests unsubscribe. */
 let leaving: SurveyedExit;
 
 beforeAll(async () => {
-  harness = await startTestStack();
   const [first, second] = await startSurveyedExits(harness, 2);
   if (!first || !second) throw new Error('exits not started');
   [unchanged, leaving] = [first, second];
-});
-
-afterAll(async () => {
-  await harness?.stop();
 });
 
 const ONE_CLICK = {

@@ -1,10 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Exit } from '../../functions/domain/exit.js';
 import { Csrf, csrfKeys } from '../../functions/handlers/http/csrf.js';
 import { ConsoleClient } from '../support/console-client.js';
 import { clientPool, linkMint } from '../support/hostile-client-pool.js';
-import { type HostileStack, startHostileStack } from '../support/hostile-stack.js';
+import { startHostileStack } from '../support/hostile-stack.js';
 import { waitFor } from '../support/ports.js';
+import { startForFile } from '../support/start-for-file.js';
 import { exitRequested } from '../support/webhooks.js';
 
 /**
@@ -13,7 +14,7 @@ import { exitRequested } from '../support/webhooks.js';
  * 403, and nothing changed.
  */
 
-let stack: HostileStack;
+const stack = startForFile(startHostileStack);
 let appUrl: string;
 let operator: ConsoleClient;
 /** A second session of the same operator: its tokens must not fit the first one's forms. */
@@ -31,7 +32,6 @@ async function startedExit(): Promise<string> {
 }
 
 beforeAll(async () => {
-  stack = await startHostileStack();
   appUrl = stack.harness.stack.appUrl;
   operator = new ConsoleClient(appUrl);
   other = new ConsoleClient(appUrl);
@@ -39,10 +39,6 @@ beforeAll(async () => {
     expect((await client.signIn(stack.operator.email, stack.operator.password)).status).toBe(303);
   }
   exitId = await startedExit();
-});
-
-afterAll(async () => {
-  await stack?.stop();
 });
 
 type Defect = 'missing' | 'empty' | 'random' | 'another form' | 'another session';

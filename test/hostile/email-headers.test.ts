@@ -1,11 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseImport } from '../../cli/import-rows.js';
 import { loadConfig } from '../../functions/config.js';
 import { ConfigError } from '../../functions/domain/errors.js';
 import { ConsoleClient } from '../support/console-client.js';
-import { type HostileStack, startHostileStack } from '../support/hostile-stack.js';
+import { startHostileStack } from '../support/hostile-stack.js';
 import { waitFor } from '../support/ports.js';
 import { validSettings } from '../support/settings.js';
+import { startForFile } from '../support/start-for-file.js';
 import type { StoredEmail } from '../support/test-stack.js';
 import { exitRequested } from '../support/webhooks.js';
 
@@ -20,20 +21,14 @@ const INJECTED = '\r\nBcc: victim@attacker.example';
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
 const SEPARATORS = /[\r\n\u0000\u0085\u2028\u2029]/;
 
-let stack: HostileStack;
-
-beforeAll(async () => {
-  stack = await startHostileStack({
+const stack = startForFile(() =>
+  startHostileStack({
     // CR/LF in the firm name is refused at start (tested below); a Unicode line separator is
     // allowed there and must still never reach a header as a line break.
     FAREWELL_FIRM_NAME: 'Northwind\u2028Bcc: victim@attacker.example',
     FAREWELL_SENDER_NAME: 'Sam Rivera',
-  });
-});
-
-afterAll(async () => {
-  await stack?.stop();
-});
+  }),
+);
 
 async function allEmails(): Promise<
   (StoredEmail & {

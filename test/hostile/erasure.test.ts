@@ -3,11 +3,12 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ListSchedulesCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { emailHash } from '../../functions/domain/ids.js';
 import { ConsoleClient } from '../support/console-client.js';
-import { type HostileStack, startHostileStack } from '../support/hostile-stack.js';
+import { startHostileStack } from '../support/hostile-stack.js';
 import { waitFor } from '../support/ports.js';
+import { startForFile } from '../support/start-for-file.js';
 import { exitRequested } from '../support/webhooks.js';
 
 /**
@@ -47,7 +48,7 @@ const ANSWERS = {
   publishAs: 'name',
 };
 
-let stack: HostileStack;
+const stack = startForFile(startHostileStack);
 let exitId: string;
 let appUrl: string;
 /** Signed in before time travels: a sign-in after one gets a dead cookie (hostile #8). */
@@ -97,7 +98,6 @@ async function postForm(path: string, fields: Record<string, string>): Promise<R
 }
 
 beforeAll(async () => {
-  stack = await startHostileStack();
   appUrl = stack.harness.stack.appUrl;
   operator = new ConsoleClient(appUrl);
   await operator.signIn(stack.operator.email, stack.operator.password);
@@ -164,10 +164,6 @@ async function createSesEvent(eventType: 'Delivery' | 'Bounce', messageId: strin
     },
   });
 }
-
-afterAll(async () => {
-  await stack?.stop();
-});
 
 describe('erasing an exit that went through everything', () => {
   it('had personal data in the table, in the indexes and in the timeline before', async () => {

@@ -1,21 +1,14 @@
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { reportFigures, watchRun } from '../support/hostile-checks.js';
 import { FULL_RUNS } from '../support/hostile-fuzz.js';
 import { fuzzLinks, fuzzVerifyLinkToken } from '../support/hostile-link-fuzz.js';
-import { type HostileStack, startHostileStack } from '../support/hostile-stack.js';
+import { startHostileStack } from '../support/hostile-stack.js';
 import { fuzzSurvey } from '../support/hostile-survey-fuzz.js';
+import { startForFile } from '../support/start-for-file.js';
 
 /** Survey answers and link tokens, 10,000 hostile cases each; `verifyLinkToken` ten times that. */
 
-let stack: HostileStack;
-
-beforeAll(async () => {
-  stack = await startHostileStack();
-});
-
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = startForFile(startHostileStack);
 
 describe('hostile client page input', () => {
   it(`survey answers hold every invariant over ${FULL_RUNS} cases`, async () => {

@@ -1,22 +1,15 @@
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { reportFigures, watchRun } from '../support/hostile-checks.js';
 import { fuzzExitActions, fuzzNewExit } from '../support/hostile-console-fuzz.js';
 import { fuzzConsolePages } from '../support/hostile-console-pages-fuzz.js';
 import { FULL_RUNS } from '../support/hostile-fuzz.js';
 import { fuzzSignIn } from '../support/hostile-sign-in-fuzz.js';
-import { type HostileStack, startHostileStack } from '../support/hostile-stack.js';
+import { startHostileStack } from '../support/hostile-stack.js';
+import { startForFile } from '../support/start-for-file.js';
 
 /** The operator console's forms and pages, 10,000 hostile cases each, in process. */
 
-let stack: HostileStack;
-
-beforeAll(async () => {
-  stack = await startHostileStack();
-});
-
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = startForFile(startHostileStack);
 
 describe('hostile console input', () => {
   it.each([

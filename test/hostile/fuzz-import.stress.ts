@@ -1,20 +1,13 @@
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { reportFigures, watchRun } from '../support/hostile-checks.js';
 import { FULL_RUNS } from '../support/hostile-fuzz.js';
 import { fuzzImportCommand, fuzzParseImport } from '../support/hostile-import-fuzz.js';
-import { type HostileStack, startHostileStack } from '../support/hostile-stack.js';
+import { startHostileStack } from '../support/hostile-stack.js';
+import { startForFile } from '../support/start-for-file.js';
 
 /** CSV import: 10,000 generated files through `parseImport`, 10,000 rows through the command. */
 
-let stack: HostileStack;
-
-beforeAll(async () => {
-  stack = await startHostileStack();
-});
-
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = startForFile(startHostileStack);
 
 describe('hostile CSV import', () => {
   it(`parseImport holds over ${FULL_RUNS} files`, async () => {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { reportFigures, watchRun } from '../support/hostile-checks.js';
 import { fuzzExitActions, fuzzNewExit } from '../support/hostile-console-fuzz.js';
 import { fuzzConsolePages } from '../support/hostile-console-pages-fuzz.js';
@@ -9,21 +9,14 @@ import { fuzzSignIn } from '../support/hostile-sign-in-fuzz.js';
 import { type HostileStack, startHostileStack } from '../support/hostile-stack.js';
 import { fuzzSurvey } from '../support/hostile-survey-fuzz.js';
 import { fuzzWebhooks } from '../support/hostile-webhook-fuzz.js';
+import { startForFile } from '../support/start-for-file.js';
 
 /**
  * Every hostile-input fuzzer at a small size, so `npm test` notices a broken invariant early;
  * `npm run test:stress` runs them at 10,000 cases each (test/hostile/fuzz-*.stress.ts).
  */
 
-let stack: HostileStack;
-
-beforeAll(async () => {
-  stack = await startHostileStack();
-});
-
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = startForFile(startHostileStack);
 
 describe(`every hostile-input entry point, ${QUICK_RUNS} cases each`, () => {
   it.each([

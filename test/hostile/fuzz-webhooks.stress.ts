@@ -1,11 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Exit } from '../../functions/domain/exit.js';
 import { exitIdFromEvent } from '../../functions/domain/ids.js';
 import { reportFigures, watchRun } from '../support/hostile-checks.js';
 import { FULL_RUNS } from '../support/hostile-fuzz.js';
-import { type HostileStack, startHostileStack } from '../support/hostile-stack.js';
+import { startHostileStack } from '../support/hostile-stack.js';
 import { fuzzWebhooks } from '../support/hostile-webhook-fuzz.js';
 import { waitFor } from '../support/ports.js';
+import { startForFile } from '../support/start-for-file.js';
 import type { StoredEmail } from '../support/test-stack.js';
 
 /**
@@ -14,15 +15,7 @@ import type { StoredEmail } from '../support/test-stack.js';
  * a send), and no email that went out carries a line break in a header.
  */
 
-let stack: HostileStack;
-
-beforeAll(async () => {
-  stack = await startHostileStack();
-});
-
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = startForFile(startHostileStack);
 
 /** An active exit whose notice is due (with a second's slack for the schedule) but not sent. */
 function dueNotice(exit: Exit): boolean {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../functions/config.js';
 import { ConfigError } from '../../functions/domain/errors.js';
 import { ConsoleClient } from '../support/console-client.js';
@@ -6,31 +6,24 @@ import { BEYOND_YEAR_9999 } from '../support/hostile-arbitraries.js';
 import { consoleSession } from '../support/hostile-console-session.js';
 import { bodyOf } from '../support/hostile-http.js';
 import { leaksIn } from '../support/hostile-invariants.js';
-import { type HostileStack, startHostileStack } from '../support/hostile-stack.js';
+import { startHostileStack } from '../support/hostile-stack.js';
 import { validSettings } from '../support/settings.js';
+import { startForFile } from '../support/start-for-file.js';
 import { exitRequested, signWebhook } from '../support/webhooks.js';
 
 /**
- * Defects the hostile-input tests found, one reproduction each. Each is `it.fails` while the
- * defect stands, so the suites stay green; the fix makes it fail: then turn it into `it` and
- * remove what the fuzzers leave out for it (named in each comment).
+ * Defects the hostile-input tests found, one reproduction each, kept so each stays fixed (all are
+ * fixed). A new report enters as `it.fails` while the defect stands, so the suites stay green, and
+ * with the fix becomes `it`; what the fuzzers left out for it goes in the same change (for text
+ * leaks, its entry in REPORTED_DEFECTS in test/support/hostile-invariants.ts).
  */
 
-let stack: HostileStack;
+const stack = startForFile(startHostileStack);
 
-beforeAll(async () => {
-  stack = await startHostileStack();
-});
-
-afterAll(async () => {
-  await stack?.stop();
-});
-
-describe('reported defects (each fails until fixed)', () => {
-  // hostile #1: zod's default message for a missing or mistyped field names JavaScript's
-  // `undefined` ("Invalid input: expected string, received undefined"). Give the schemas an
-  // error map that says "is required" / "must be text". Fuzzers: REPORTED_DEFECTS in
-  // test/support/hostile-invariants.ts.
+describe('reported defects (each stays fixed)', () => {
+  // hostile #1: zod's default message for a missing or mistyped field named JavaScript's
+  // `undefined` ("Invalid input: expected string, received undefined"); the exit-request
+  // schema's messages now say "is required".
   it('a webhook missing a required field says so without JavaScript words', async () => {
     const signed = signWebhook({ type: 'exit.requested', data: { initiatedBy: 'firm' } });
 
@@ -45,11 +38,10 @@ describe('reported defects (each fails until fixed)', () => {
     expect(bodyOf(response)).not.toMatch(/undefined/);
   });
 
-  // hostile #2: an effective date late in 9999 plans steps after year 9999, written
-  // `+010000-…`; the Scheduler refuses that `at()` expression and the request answers 500
-  // (webhook: after the exit item was already stored). Bound `effectiveOn` and
-  // `relationshipStartedOn` in `exitRequestSchema` and `parseEffectiveDate` (e.g. within ten
-  // years of today). Fuzzers: BEYOND_YEAR_9999 in test/support/hostile-arbitraries.ts.
+  // hostile #2: an effective date late in 9999 planned steps after year 9999, written
+  // `+010000-…`; the Scheduler refused that `at()` expression and the request answered 500
+  // (webhook: after the exit item was already stored). Dates are now bounded to the years
+  // Farewell can plan in; the fuzzers generate BEYOND_YEAR_9999 (hostile-arbitraries.ts).
   it('a webhook with an effective date late in 9999 answers 4xx, not 500', async () => {
     const signed = signWebhook(exitRequested({ effectiveOn: BEYOND_YEAR_9999 }));
 
@@ -63,10 +55,10 @@ describe('reported defects (each fails until fixed)', () => {
     expect(response.statusCode).toBeLessThan(500);
   });
 
-  // hostile #3: `functions/handlers/console/shared.ts`, `notice()`: `DONE[query.done]` reads
-  // Object.prototype, so `?done=__proto__` shows "[object Object]" and `?done=constructor` the
-  // source of `function Object()`. Use `Object.hasOwn(DONE, done)` (or a Map). Fuzzers:
-  // PROTOTYPE_KEYS filter in test/support/hostile-console-pages-fuzz.ts.
+  // hostile #3: the console's `?done=` message lookup read Object.prototype, so
+  // `?done=__proto__` showed "[object Object]" and `?done=constructor` the source of
+  // `function Object()`; it now reads own keys only. The console-pages fuzzer generates
+  // PROTOTYPE_KEYS for `done`.
   it('a console page with ?done=constructor shows no notice made of the prototype', async () => {
     const session = await consoleSession(stack);
 
@@ -81,11 +73,10 @@ describe('reported defects (each fails until fixed)', () => {
     }
   });
 
-  // hostile #4: `functions/adapters/dynamo-queries.ts`, `decodeCursor`: a cursor of the right
-  // shape with an empty or over-long key value passes, DynamoDB refuses the query
-  // (ValidationException), the store throws TransientError and the page answers 500. Refuse
-  // such cursors there (non-empty, `pk` = `exit#…`, `sk` = `exit`, sizes within DynamoDB's key
-  // limits), or sign cursors. Fuzzers: cursorBreaksQuery in test/support/hostile-console-pages-fuzz.ts.
+  // hostile #4: a cursor of the right shape with an empty or over-long key value passed
+  // `decodeCursor` (functions/adapters/dynamo-queries.ts), DynamoDB refused the query
+  // (ValidationException) and the page answered 500. It now accepts only a key this app could
+  // have given out; the console-pages fuzzer generates such shaped cursors.
   it('a tampered exits-list cursor answers 422, not 500', async () => {
     const session = await consoleSession(stack);
     const cursor = Buffer.from(
@@ -102,10 +93,10 @@ describe('reported defects (each fails until fixed)', () => {
     expect(response.statusCode).toBe(422);
   });
 
-  // hostile #7: `functions/config.ts` accepts a FAREWELL_PUBLIC_URL with `>`, `<`, `,` or
-  // spaces, which then sit inside the List-Unsubscribe header: `https://a.example/x>,
-  // <https://attacker.example` makes it offer a second, foreign unsubscribe URL carrying the
-  // client's token. Allow an origin and a plain path only.
+  // hostile #7: the config accepted a FAREWELL_PUBLIC_URL with `>`, `<`, `,` or spaces, which
+  // then sat inside the List-Unsubscribe header: `https://a.example/x>, <https://attacker.example`
+  // made it offer a second, foreign unsubscribe URL carrying the client's token. It now allows an
+  // origin and a plain path only.
   it('a public URL that would add an address to List-Unsubscribe is refused at start', () => {
     const settings = validSettings({
       FAREWELL_PUBLIC_URL: 'https://farewell.example/x>, <https://attacker.example',
@@ -114,12 +105,10 @@ describe('reported defects (each fails until fixed)', () => {
     expect(() => loadConfig(settings)).toThrow(ConfigError);
   });
 
-  // hostile #9: `functions/handlers/webhooks.ts`, `CONTROL_TYPES[envelope.data.type]` reads
-  // Object.prototype: a signed event of type `constructor` (`toString`, `valueOf`,
-  // `__proto__`…) is taken for a control event, and `controlExit` treats any action other than
-  // cancel and pause as resume: it resumes the paused exits it names instead of answering 422.
-  // Use `Object.hasOwn(CONTROL_TYPES, type)` (or a Map). Fuzzers: PROTOTYPE_KEYS filter in
-  // test/support/hostile-webhook-fuzz.ts.
+  // hostile #9: the webhook's control-type lookup read Object.prototype: a signed event of type
+  // `constructor` (`toString`, `valueOf`, `__proto__`…) was taken for a control event and, as
+  // neither cancel nor pause, resumed the paused exits it named instead of answering 422. It now
+  // reads own keys only; the webhook fuzzer generates PROTOTYPE_KEYS as event types.
   it('a signed event of type "constructor" is refused and resumes nothing', async () => {
     const externalId = 'crm-prototype-type';
     const send = (payload: unknown) => {
@@ -142,11 +131,10 @@ describe('reported defects (each fails until fixed)', () => {
     expect(response.statusCode).toBe(422);
   });
 
-  // hostile #8: `functions/handlers/console/sign-in.ts` line 118 computes the cookie's Max-Age
-  // from `deps.clock.now()` (local mode: the virtual clock) while the session's expiry comes
-  // from the operators' real clock. After time travel of more than 12 hours every sign-in sets
-  // `Max-Age=0`: the browser drops the cookie and the operator cannot sign in. Use the session's
-  // own `issuedAt` (or the operators' clock). Local mode only; on AWS both clocks are real time.
+  // hostile #8: sign-in computed the cookie's Max-Age from the virtual clock (local mode) while
+  // the session's expiry came from the operators' real clock, so after time travel of more than
+  // 12 hours every sign-in set `Max-Age=0` and the operator could not sign in. The Max-Age now
+  // counts from the session's own `issuedAt`. Local mode only; on AWS both clocks are real time.
   it('after a time travel, signing in still gives a cookie that lives twelve hours', async () => {
     await stack.harness.travel(2);
     const client = new ConsoleClient(stack.harness.stack.appUrl);

@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { addOperator } from '../../functions/domain/use-cases/operators.js';
 import { ConsoleClient } from '../support/console-client.js';
 import { consoleLocationProblem, OFF_SITE_NEXT } from '../support/hostile-console-session.js';
 import { headerOf } from '../support/hostile-http.js';
-import { type HostileStack, startHostileStack } from '../support/hostile-stack.js';
+import { startHostileStack } from '../support/hostile-stack.js';
+import { startForFile } from '../support/start-for-file.js';
 
 /**
  * Session fixation (a session planted before sign-in, even a valid one of another operator, is
@@ -13,17 +14,12 @@ import { type HostileStack, startHostileStack } from '../support/hostile-stack.j
 
 const MALLORY = { email: 'mallory@firm.example', password: 'mallory-has-her-own-password-42' };
 
-let stack: HostileStack;
+const stack = startForFile(startHostileStack);
 let appUrl: string;
 
 beforeAll(async () => {
-  stack = await startHostileStack();
   appUrl = stack.harness.stack.appUrl;
   await addOperator(stack.deps.operators, MALLORY);
-});
-
-afterAll(async () => {
-  await stack?.stop();
 });
 
 function sid(cookie = ''): string {

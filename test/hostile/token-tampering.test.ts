@@ -1,10 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { signLinkToken, verifyLinkToken } from '../../functions/domain/link-token.js';
 import { verifySessionToken } from '../../functions/domain/sessions.js';
 import { clientPool, linkMint } from '../support/hostile-client-pool.js';
 import { consoleSession } from '../support/hostile-console-session.js';
 import { bodyOf, csrfField, headerOf } from '../support/hostile-http.js';
-import { type HostileStack, startHostileStack } from '../support/hostile-stack.js';
+import { startHostileStack } from '../support/hostile-stack.js';
+import { startForFile } from '../support/start-for-file.js';
 
 /**
  * Every one-bit change at every position of a signed token is refused: emailed links (survey,
@@ -12,16 +13,11 @@ import { type HostileStack, startHostileStack } from '../support/hostile-stack.j
  * page would mean the signature does not cover what the server reads.
  */
 
-let stack: HostileStack;
+const stack = startForFile(startHostileStack);
 let exits: string[];
 
 beforeAll(async () => {
-  stack = await startHostileStack();
   exits = await clientPool(stack, 3, 'tamper');
-});
-
-afterAll(async () => {
-  await stack?.stop();
 });
 
 const BITS = [1, 2, 4, 8, 16, 32, 64];

@@ -7,17 +7,12 @@ import { describe, expect, it } from 'vitest';
 import { resolveStage, StageSettingsError, stages } from '../../config/stages.js';
 import { addFarewell } from '../../infra/cdk/farewell.js';
 import { addNagChecks } from '../../infra/cdk/nag.js';
+import { thrownBy } from '../support/thrown.js';
 
 const dev = stages.dev;
 
 function failure(all: Record<string, unknown>, name = 'prod'): string {
-  try {
-    resolveStage(name, all);
-  } catch (error) {
-    if (error instanceof StageSettingsError) return error.message;
-    throw error;
-  }
-  throw new Error('expected resolveStage to fail');
+  return thrownBy(StageSettingsError, () => resolveStage(name, all)).message;
 }
 
 describe('stage settings', () => {

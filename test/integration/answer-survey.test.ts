@@ -1,17 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { MAX_SURVEY_REVISIONS } from '../../functions/domain/survey.js';
 import { answerSurvey } from '../../functions/domain/use-cases/answer-survey.js';
-import { type ClientHarness, startClientHarness } from '../support/client-harness.js';
+import { startClientHarness } from '../support/client-harness.js';
+import { startForFile } from '../support/start-for-file.js';
 
-let h: ClientHarness;
-
-beforeAll(async () => {
-  h = await startClientHarness('farewell-answer-survey-test');
-});
-
-afterAll(async () => {
-  await h?.stop();
-});
+const h = startForFile(() => startClientHarness('farewell-answer-survey-test'));
 
 beforeEach(() => {
   h.reset();

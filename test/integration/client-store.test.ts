@@ -1,18 +1,11 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoExitStore } from '../../functions/adapters/dynamo-exit-store.js';
-import { ensureTable } from '../../functions/adapters/dynamo-table.js';
 import { erasureOf } from '../../functions/domain/erasure.js';
 import type { Exit, SurveyResponse } from '../../functions/domain/exit.js';
 import type { SurveyWrite } from '../../functions/domain/ports.js';
-import { buildExit } from '../support/exit-fixture.js';
-import {
-  localCredentials,
-  localRegion,
-  type RunningService,
-  startDynalite,
-} from '../support/local-services.js';
+import { createExit } from '../support/exit-fixture.js';
+import { startLocalTable } from '../support/local-clients.js';
+import { startForFile } from '../support/start-for-file.js';
 
 const TABLE = 'farewell-client-store-test';
 const AT = '2025-04-05T12:00:00.000Z';
@@ -35,34 +28,14 @@ function write(revision: number, score: number, extra: Partial<SurveyWrite> = {}
   };
 }
 
-let dynalite: RunningService;
-let client: DynamoDBClient;
+const table = startForFile(() => startLocalTable(TABLE));
 let store: DynamoExitStore;
 
-beforeAll(async () => {
-  dynalite = await startDynalite();
-  client = new DynamoDBClient({
-    endpoint: dynalite.endpoint,
-    region: localRegion,
-    credentials: localCredentials,
-  });
-  await ensureTable(client, TABLE);
-  store = new DynamoExitStore(
-    DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
-    TABLE,
-  );
+beforeAll(() => {
+  store = new DynamoExitStore(table.documents, TABLE);
 });
 
-afterAll(async () => {
-  client.destroy();
-  await dynalite.stop();
-});
-
-async function storedExit(overrides: Partial<Exit> = {}): Promise<Exit> {
-  const exit = buildExit(overrides);
-  await store.create(exit);
-  return exit;
-}
+const storedExit = (overrides: Partial<Exit> = {}) => createExit(store, overrides);
 
 describe('recordSurvey', () => {
   it('stores the first answer, its timeline entry, and skips the reminder in the same write', async () => {

@@ -1,5 +1,5 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DynamoExitStore } from '../../functions/adapters/dynamo-exit-store.js';
 import { exitKey } from '../../functions/adapters/dynamo-table.js';
 import { erasureOf } from '../../functions/domain/erasure.js';
@@ -11,8 +11,10 @@ import { changeEffectiveDate } from '../../functions/domain/use-cases/change-eff
 import { type EraseDeps, eraseExit } from '../../functions/domain/use-cases/erase-exit.js';
 import type { ExitControlDeps } from '../../functions/domain/use-cases/exit-controls.js';
 import { sendStepNow } from '../../functions/domain/use-cases/send-now.js';
-import { type ControlHarness, silentLog, startControlHarness } from '../support/control-harness.js';
+import { startControlHarness } from '../support/control-harness.js';
 import { buildExit } from '../support/exit-fixture.js';
+import { silentLog } from '../support/silent-log.js';
+import { startForFile } from '../support/start-for-file.js';
 
 const TABLE = 'farewell-console-test';
 const SUPPRESSION_KEY = 's'.repeat(32);
@@ -22,21 +24,16 @@ const START = new Date('2025-03-10T12:00:00.000Z');
 let now: Date;
 const clock = { now: () => now };
 
-let harness: ControlHarness;
+const harness = startForFile(() => startControlHarness(clock));
 let store: DynamoExitStore;
 let deps: ExitControlDeps;
 let eraseDeps: EraseDeps;
 
 beforeAll(async () => {
-  harness = await startControlHarness(clock);
   store = await harness.store(TABLE);
   const { scheduler } = harness;
   deps = { store, scheduler, clock, log: silentLog, rules: DEFAULT_RULES };
   eraseDeps = { store, scheduler, clock, log: silentLog, suppressionKey: SUPPRESSION_KEY };
-});
-
-afterAll(async () => {
-  await harness?.stop();
 });
 
 beforeEach(() => {

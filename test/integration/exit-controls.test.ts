@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DynamoExitStore } from '../../functions/adapters/dynamo-exit-store.js';
 import {
   ConcurrentWriteError,
@@ -27,8 +27,10 @@ import {
   MAX_CONTROL_EXITS,
   type WebhookDeps,
 } from '../../functions/handlers/webhooks.js';
-import { type ControlHarness, silentLog, startControlHarness } from '../support/control-harness.js';
-import { buildExit } from '../support/exit-fixture.js';
+import { startControlHarness } from '../support/control-harness.js';
+import { buildExit, createExit } from '../support/exit-fixture.js';
+import { silentLog } from '../support/silent-log.js';
+import { startForFile } from '../support/start-for-file.js';
 import { signWebhook, TEST_WEBHOOK_SECRET } from '../support/webhooks.js';
 
 const TABLE = 'farewell-exit-controls-test';
@@ -39,29 +41,20 @@ const LEASE = { token: 'sender', now: START.toISOString(), expiresAt: '2025-03-0
 let now: Date;
 const clock = { now: () => now };
 
-let harness: ControlHarness;
+const harness = startForFile(() => startControlHarness(clock));
 let store: DynamoExitStore;
 let deps: ExitControlDeps;
 
 beforeAll(async () => {
-  harness = await startControlHarness(clock);
   store = await harness.store(TABLE);
   deps = { store, scheduler: harness.scheduler, clock, log: silentLog, rules: DEFAULT_RULES };
-});
-
-afterAll(async () => {
-  await harness?.stop();
 });
 
 beforeEach(() => {
   now = START;
 });
 
-async function storedExit(overrides: Partial<Exit> = {}): Promise<Exit> {
-  const exit = buildExit(overrides);
-  await store.create(exit);
-  return exit;
-}
+const storedExit = (overrides: Partial<Exit> = {}) => createExit(store, overrides);
 
 /** What the system has after starting an exit: the exit and a schedule per pending step. */
 const startedExit = (overrides: Partial<Exit> = {}) => harness.start(store, buildExit(overrides));

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { itemToExit } from '../../functions/adapters/dynamo-exit-mapping.js';
 import { DynamoExitStore } from '../../functions/adapters/dynamo-exit-store.js';
 import {
@@ -12,13 +12,10 @@ import {
 import { TransientError, ValidationError } from '../../functions/domain/errors.js';
 import type { Exit, Step } from '../../functions/domain/exit.js';
 import type { StatusChange, StepOutcome } from '../../functions/domain/ports.js';
-import { buildExit } from '../support/exit-fixture.js';
-import {
-  localCredentials,
-  localRegion,
-  type RunningService,
-  startDynalite,
-} from '../support/local-services.js';
+import { buildExit, createExit } from '../support/exit-fixture.js';
+import { documentClient, localDynamoClient, startLocalTable } from '../support/local-clients.js';
+import { startDynalite } from '../support/local-services.js';
+import { startForFile } from '../support/start-for-file.js';
 
 const tableName = 'farewell-test';
 const now = '2025-03-03T09:02:00.000Z';
@@ -34,43 +31,18 @@ const checkIn2: Step = {
   attempts: 0,
 };
 
-function dynamoClient(endpoint: string, maxAttempts?: number): DynamoDBClient {
-  return new DynamoDBClient({
-    region: localRegion,
-    credentials: localCredentials,
-    endpoint,
-    ...(maxAttempts === undefined ? {} : { maxAttempts }),
-  });
-}
-
-function documentClient(client: DynamoDBClient): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-}
-
 describe('DynamoExitStore', () => {
-  let dynalite: RunningService;
+  const table = startForFile(() => startLocalTable(tableName));
   let client: DynamoDBClient;
   let documents: DynamoDBDocumentClient;
   let store: DynamoExitStore;
 
-  beforeAll(async () => {
-    dynalite = await startDynalite();
-    client = dynamoClient(dynalite.endpoint);
-    await ensureTable(client, tableName);
-    documents = documentClient(client);
+  beforeAll(() => {
+    ({ client, documents } = table);
     store = new DynamoExitStore(documents, tableName);
   });
 
-  afterAll(async () => {
-    client.destroy();
-    await dynalite.stop();
-  });
-
-  async function storedExit(overrides: Partial<Exit> = {}) {
-    const exit = buildExit(overrides);
-    await store.create(exit);
-    return exit;
-  }
+  const storedExit = (overrides: Partial<Exit> = {}) => createExit(store, overrides);
 
   describe('ensureTable', () => {
     it('does nothing when the table already exists', async () => {
@@ -596,7 +568,7 @@ describe('DynamoExitStore', () => {
       const stopped = await startDynalite();
       await stopped.stop();
       const unreachable = new DynamoExitStore(
-        documentClient(dynamoClient(stopped.endpoint, 1)),
+        documentClient(localDynamoClient(stopped.endpoint, { maxAttempts: 1 })),
         tableName,
       );
 

@@ -1,13 +1,9 @@
-import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { formatAddress, SesMailer } from '../../functions/adapters/ses-mailer.js';
 import { PermanentSendError, TransientError } from '../../functions/domain/errors.js';
-import {
-  localCredentials,
-  localRegion,
-  type RunningService,
-  startSesLocal,
-} from '../support/local-services.js';
+import { localSesClient } from '../support/local-clients.js';
+import { startSesLocal } from '../support/local-services.js';
+import { startForFile } from '../support/start-for-file.js';
 
 interface StoredEmail {
   from: string;
@@ -18,17 +14,10 @@ interface StoredEmail {
   headers?: { name: string; value: string }[];
 }
 
-let ses: RunningService;
+const ses = startForFile(startSesLocal);
 
 function mailerFor(endpoint: string): SesMailer {
-  const client = new SESv2Client({
-    endpoint,
-    region: localRegion,
-    credentials: localCredentials,
-    requestHandler: { requestTimeout: 2_000 },
-    maxAttempts: 1,
-  });
-  return new SesMailer(client, {
+  return new SesMailer(localSesClient(endpoint), {
     fromEmail: 'hello@firm.example',
     fromName: 'Northwind Consulting',
     replyTo: 'owner@firm.example',
@@ -47,12 +36,6 @@ const message = {
   text: 'Dear Ada,\n',
 };
 
-beforeAll(async () => {
-  ses = await startSesLocal();
-});
-afterAll(async () => {
-  await ses.stop();
-});
 beforeEach(async () => {
   await fetch(`${ses.endpoint}/clear-store`, { method: 'POST' });
 });

@@ -1,19 +1,13 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   DynamoOperatorStore,
   signInAttemptsKey,
 } from '../../functions/adapters/dynamo-operator-store.js';
-import { ensureTable } from '../../functions/adapters/dynamo-table.js';
 import type { Operator } from '../../functions/domain/operator.js';
 import type { ThrottlePolicy } from '../../functions/domain/ports.js';
-import {
-  localCredentials,
-  localRegion,
-  type RunningService,
-  startDynalite,
-} from '../support/local-services.js';
+import { startLocalTable } from '../support/local-clients.js';
+import { startForFile } from '../support/start-for-file.js';
 
 const tableName = 'farewell-operators-test';
 const policy: ThrottlePolicy = { maxFailures: 3, windowSeconds: 600, lockoutSeconds: 300 };
@@ -35,26 +29,13 @@ function operator(overrides: Partial<Operator> = {}): Operator {
 }
 
 describe('DynamoOperatorStore', () => {
-  let dynalite: RunningService;
-  let client: DynamoDBClient;
+  const table = startForFile(() => startLocalTable(tableName));
   let documents: DynamoDBDocumentClient;
   let store: DynamoOperatorStore;
 
-  beforeAll(async () => {
-    dynalite = await startDynalite();
-    client = new DynamoDBClient({
-      region: localRegion,
-      credentials: localCredentials,
-      endpoint: dynalite.endpoint,
-    });
-    await ensureTable(client, tableName);
-    documents = DynamoDBDocumentClient.from(client);
+  beforeAll(() => {
+    documents = table.documents;
     store = new DynamoOperatorStore(documents, tableName);
-  });
-
-  afterAll(async () => {
-    client.destroy();
-    await dynalite.stop();
   });
 
   const attempts = (key: string, now: Date, times: number) =>

@@ -1,8 +1,5 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoOperatorStore } from '../../functions/adapters/dynamo-operator-store.js';
-import { ensureTable } from '../../functions/adapters/dynamo-table.js';
 import { ValidationError } from '../../functions/domain/errors.js';
 import { hashPassword } from '../../functions/domain/passwords.js';
 import type { EventLog } from '../../functions/domain/ports.js';
@@ -18,37 +15,25 @@ import {
   unlockSignIn,
   verifySession,
 } from '../../functions/domain/use-cases/operators.js';
-import {
-  localCredentials,
-  localRegion,
-  type RunningService,
-  startDynalite,
-} from '../support/local-services.js';
+import { startLocalTable } from '../support/local-clients.js';
+import { startForFile } from '../support/start-for-file.js';
 
 const password = 'correct horse battery';
 const sessionKey = 's'.repeat(32);
 let unique = 0;
 
 describe('operator use cases', () => {
-  let dynalite: RunningService;
-  let client: DynamoDBClient;
+  const table = startForFile(() => startLocalTable('farewell-test'));
   let deps: OperatorDeps;
   let now: Date;
   const logged: string[] = [];
 
-  beforeAll(async () => {
-    dynalite = await startDynalite();
-    client = new DynamoDBClient({
-      region: localRegion,
-      credentials: localCredentials,
-      endpoint: dynalite.endpoint,
-    });
-    await ensureTable(client, 'farewell-test');
+  beforeAll(() => {
     const record = (message: string, fields?: Record<string, unknown>) =>
       logged.push(`${message} ${JSON.stringify(fields ?? {})}`);
     const log: EventLog = { info: record, warn: record, error: record };
     deps = {
-      operators: new DynamoOperatorStore(DynamoDBDocumentClient.from(client), 'farewell-test'),
+      operators: new DynamoOperatorStore(table.documents, 'farewell-test'),
       clock: { now: () => now },
       log,
       sessionKey,
@@ -58,11 +43,6 @@ describe('operator use cases', () => {
 
   beforeEach(() => {
     now = new Date('2025-03-03T09:00:00Z');
-  });
-
-  afterAll(async () => {
-    client.destroy();
-    await dynalite.stop();
   });
 
   async function newOperator() {

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { erasureOf } from '../../functions/domain/erasure.js';
 import { emailHash } from '../../functions/domain/ids.js';
 import {
@@ -8,21 +8,10 @@ import {
   resubscribe,
   unsubscribe,
 } from '../../functions/domain/use-cases/unsubscribe.js';
-import {
-  type ClientHarness,
-  SUPPRESSION_KEY,
-  startClientHarness,
-} from '../support/client-harness.js';
+import { SUPPRESSION_KEY, startClientHarness } from '../support/client-harness.js';
+import { startForFile } from '../support/start-for-file.js';
 
-let h: ClientHarness;
-
-beforeAll(async () => {
-  h = await startClientHarness('farewell-preferences-test');
-});
-
-afterAll(async () => {
-  await h?.stop();
-});
+const h = startForFile(() => startClientHarness('farewell-preferences-test'));
 
 beforeEach(() => {
   h.reset();

@@ -1,10 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DynamoExitStore } from '../../functions/adapters/dynamo-exit-store.js';
 import type { EventBridgeStepScheduler } from '../../functions/adapters/eventbridge-step-scheduler.js';
 import type { Exit, Step } from '../../functions/domain/exit.js';
 import { type ReconcileDeps, reconcile } from '../../functions/domain/use-cases/reconcile.js';
-import { type ControlHarness, silentLog, startControlHarness } from '../support/control-harness.js';
-import { buildExit } from '../support/exit-fixture.js';
+import { startControlHarness } from '../support/control-harness.js';
+import { buildExit, createExit } from '../support/exit-fixture.js';
+import { silentLog } from '../support/silent-log.js';
+import { startForFile } from '../support/start-for-file.js';
 
 /** Before every step of the fixture exit is due. */
 const START = new Date('2025-03-03T09:00:00.000Z');
@@ -12,19 +14,14 @@ const START = new Date('2025-03-03T09:00:00.000Z');
 let now: Date;
 const clock = { now: () => now };
 
-let harness: ControlHarness;
+const harness = startForFile(() => startControlHarness(clock));
 let scheduler: EventBridgeStepScheduler;
 let deps: ReconcileDeps;
 let store: DynamoExitStore;
 let tables = 0;
 
 beforeAll(async () => {
-  harness = await startControlHarness(clock);
   scheduler = harness.scheduler;
-});
-
-afterAll(async () => {
-  await harness?.stop();
 });
 
 // The reconciler reads every active exit of its table: each test gets a table of its own.
@@ -35,11 +32,7 @@ beforeEach(async () => {
   deps = { store, scheduler, clock, log: silentLog };
 });
 
-async function storedExit(overrides: Partial<Exit> = {}): Promise<Exit> {
-  const exit = buildExit(overrides);
-  await store.create(exit);
-  return exit;
-}
+const storedExit = (overrides: Partial<Exit> = {}) => createExit(store, overrides);
 
 /** What the system has after starting an exit: the exit and a schedule per pending step. */
 const startedExit = (overrides: Partial<Exit> = {}) => harness.start(store, buildExit(overrides));

@@ -1,55 +1,33 @@
 import { randomUUID } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DateTime } from 'luxon';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoExitStore } from '../../functions/adapters/dynamo-exit-store.js';
-import { ensureTable } from '../../functions/adapters/dynamo-table.js';
 import { SesMailer } from '../../functions/adapters/ses-mailer.js';
 import { PermanentSendError, TransientError } from '../../functions/domain/errors.js';
 import type { Exit, Step } from '../../functions/domain/exit.js';
 import { emailHash } from '../../functions/domain/ids.js';
-import type {
-  EmailRenderer,
-  EventLog,
-  ExitStore,
-  Mailer,
-  StepScheduler,
-} from '../../functions/domain/ports.js';
+import type { EmailRenderer, EventLog, ExitStore, Mailer } from '../../functions/domain/ports.js';
 import { DEFAULT_RULES, parseSequenceRules } from '../../functions/domain/sequence-rules.js';
 import { type SendStepDeps, sendStep } from '../../functions/domain/use-cases/send-step.js';
-import { buildExit } from '../support/exit-fixture.js';
-import {
-  localCredentials,
-  localRegion,
-  type RunningService,
-  startDynalite,
-  startSesLocal,
-} from '../support/local-services.js';
+import { buildExit, createExit } from '../support/exit-fixture.js';
+import { localSesClient, startLocalTable } from '../support/local-clients.js';
+import { startSesLocal } from '../support/local-services.js';
+import { RecordingScheduler } from '../support/recording-scheduler.js';
+import { silentLog } from '../support/silent-log.js';
+import { startForFile } from '../support/start-for-file.js';
 
 const TABLE = 'farewell-send-step-test';
 const SUPPRESSION_KEY = 's'.repeat(32);
 const NOW = new Date('2025-03-03T09:02:30.000Z');
 
-let dynamo: RunningService;
-let ses: RunningService;
+const table = startForFile(() => startLocalTable(TABLE));
+const ses = startForFile(startSesLocal);
 let store: DynamoExitStore;
 let deps: SendStepDeps;
 
-const silentLog: EventLog = { info: () => {}, warn: () => {}, error: () => {} };
-
 /** Scheduling is tested against the emulator elsewhere; here we only need what was asked for. */
-const scheduled: { exitId: string; stepId: string; at: Date }[] = [];
-const recordingScheduler: StepScheduler = {
-  schedule: async (exitId, stepId, at) => {
-    scheduled.push({ exitId, stepId, at });
-    return 'created';
-  },
-  cancel: async () => {},
-  exists: async () => false,
-  listScheduled: async () => new Set(),
-};
+const recordingScheduler = new RecordingScheduler();
+const scheduled = recordingScheduler.scheduled;
 
 /**
  * Rendering has its own tests; sending needs only an email that SES accepts, so the step's
@@ -64,14 +42,10 @@ const plainRenderer: EmailRenderer = {
 };
 
 function sesMailer(endpoint: string): SesMailer {
-  const client = new SESv2Client({
-    endpoint,
-    region: localRegion,
-    credentials: localCredentials,
-    requestHandler: { requestTimeout: 2_000 },
-    maxAttempts: 1,
+  return new SesMailer(localSesClient(endpoint), {
+    fromEmail: 'hello@firm.example',
+    fromName: 'Northwind',
   });
-  return new SesMailer(client, { fromEmail: 'hello@firm.example', fromName: 'Northwind' });
 }
 
 async function sentCount(): Promise<number> {
@@ -125,24 +99,10 @@ function withFinishStep(finishStep: ExitStore['finishStep']): ExitStore {
   return Object.assign(Object.create(store) as ExitStore, { finishStep });
 }
 
-async function storedExit(overrides: Partial<Exit> = {}): Promise<Exit> {
-  const exit = buildExit(overrides);
-  await store.create(exit);
-  return exit;
-}
+const storedExit = (overrides: Partial<Exit> = {}) => createExit(store, overrides);
 
-beforeAll(async () => {
-  [dynamo, ses] = await Promise.all([startDynalite(), startSesLocal()]);
-  const client = new DynamoDBClient({
-    endpoint: dynamo.endpoint,
-    region: localRegion,
-    credentials: localCredentials,
-  });
-  await ensureTable(client, TABLE);
-  store = new DynamoExitStore(
-    DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
-    TABLE,
-  );
+beforeAll(() => {
+  store = new DynamoExitStore(table.documents, TABLE);
   const clock = { now: () => NOW };
   deps = {
     store,
@@ -155,10 +115,6 @@ beforeAll(async () => {
     suppressionKey: SUPPRESSION_KEY,
     leaseSeconds: 120,
   };
-});
-
-afterAll(async () => {
-  await Promise.all([dynamo.stop(), ses.stop()]);
 });
 
 beforeEach(async () => {

@@ -1,25 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoExitStore } from '../../functions/adapters/dynamo-exit-store.js';
-import { ensureTable } from '../../functions/adapters/dynamo-table.js';
 import { ValidationError } from '../../functions/domain/errors.js';
 import type { Exit } from '../../functions/domain/exit.js';
 import { emailHash } from '../../functions/domain/ids.js';
-import type { EventLog, StepScheduler } from '../../functions/domain/ports.js';
+import type { EventLog } from '../../functions/domain/ports.js';
 import {
   createSesEventsHandler,
   type SesEventsHandler,
 } from '../../functions/handlers/ses-events.js';
 import { buildExit } from '../support/exit-fixture.js';
-import {
-  localCredentials,
-  localRegion,
-  type RunningService,
-  startDynalite,
-} from '../support/local-services.js';
+import { startLocalTable } from '../support/local-clients.js';
+import { RecordingScheduler } from '../support/recording-scheduler.js';
+import { startForFile } from '../support/start-for-file.js';
 
 const TABLE = 'farewell-ses-events-test';
 /** The address in the AWS documentation's samples. */
@@ -39,7 +33,7 @@ function sesEvent(name: Fixture, exitId: string | undefined, stepId = 'gratitude
   return event;
 }
 
-let dynalite: RunningService;
+const table = startForFile(() => startLocalTable(TABLE));
 let store: DynamoExitStore;
 let handler: SesEventsHandler;
 /** A fresh suppression key per test, so no test sees another's suppressions. */
@@ -47,14 +41,6 @@ let key: string;
 let cancelled: string[];
 let logged: string[];
 
-const scheduler: StepScheduler = {
-  schedule: async () => 'created',
-  exists: async () => true,
-  listScheduled: async () => new Set(),
-  cancel: async (exitId, stepId) => {
-    cancelled.push(`${exitId}/${stepId}`);
-  },
-};
 const log: EventLog = {
   info: (message, fields) => logged.push(JSON.stringify({ message, fields })),
   warn: (message, fields) => logged.push(JSON.stringify({ message, fields })),
@@ -73,27 +59,14 @@ async function storedExit(overrides: Partial<Exit> = {}): Promise<Exit> {
 
 const suppressed = () => store.isSuppressed(emailHash(key, RECIPIENT));
 
-beforeAll(async () => {
-  dynalite = await startDynalite();
-  const dynamo = new DynamoDBClient({
-    endpoint: dynalite.endpoint,
-    region: localRegion,
-    credentials: localCredentials,
-  });
-  await ensureTable(dynamo, TABLE);
-  store = new DynamoExitStore(
-    DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } }),
-    TABLE,
-  );
-});
-
-afterAll(async () => {
-  await dynalite.stop();
+beforeAll(() => {
+  store = new DynamoExitStore(table.documents, TABLE);
 });
 
 beforeEach(() => {
   key = randomUUID();
-  cancelled = [];
+  const scheduler = new RecordingScheduler({ exists: true });
+  cancelled = scheduler.cancelled;
   logged = [];
   handler = createSesEventsHandler({
     store,

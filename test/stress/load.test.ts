@@ -1,7 +1,8 @@
 import { request as httpRequest } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { exitIdFromEvent } from '../../functions/domain/ids.js';
-import { startTestStack, type TestStack } from '../support/test-stack.js';
+import { startForFile } from '../support/start-for-file.js';
+import { startTestStack } from '../support/test-stack.js';
 import { signWebhook } from '../support/webhooks.js';
 import { emailsPerRecipient, report } from './support/audit.js';
 import { batchId, exitRequestedEvent, recipient } from './support/exits.js';
@@ -10,15 +11,7 @@ const EXITS = 2_000;
 const CONCURRENCY = 32;
 const REPLAYED = 200;
 
-let test: TestStack;
-
-beforeAll(async () => {
-  test = await startTestStack();
-});
-
-afterAll(async () => {
-  await test?.stop();
-});
+const test = startForFile(startTestStack);
 
 interface Posted {
   status: number;

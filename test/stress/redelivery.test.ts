@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SendStepResult } from '../../functions/domain/use-cases/send-step.js';
+import { startForFile } from '../support/start-for-file.js';
 import { emailsPerRecipient } from './support/audit.js';
 import { batchId, recipient, runWholeSequence, startExits } from './support/exits.js';
 import { finishScenario } from './support/scenario.js';
-import { type StressStack, startStressStack } from './support/stress-stack.js';
+import { startStressStack } from './support/stress-stack.js';
 
 const EXITS = 200;
 const IN_A_ROW = 3;
@@ -11,15 +12,7 @@ const AT_ONCE = 5;
 /** notice, gratitude, survey, survey reminder, two check-ins. */
 const STEPS_PER_EXIT = 6;
 
-let stack: StressStack;
-
-beforeAll(async () => {
-  stack = await startStressStack();
-});
-
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = startForFile(startStressStack);
 
 describe('redelivery', () => {
   it('sends exactly one email per step when every scheduler event arrives 3 times in a row and 5 at once', async () => {

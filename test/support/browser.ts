@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -30,6 +31,29 @@ export function launchChromium(
       '--disable-quic',
     ],
   });
+}
+
+/** A page in headless Chromium, for one test file. */
+export interface ChromiumPage {
+  page: Page;
+  /** Closes the browser and removes its profile. */
+  close(): Promise<void>;
+}
+
+/** Opens one page in Chromium (`launchChromium`) with a fresh profile in the temp folder. */
+export async function openChromiumPage(
+  name: string,
+  options: { timezoneId?: string } = {},
+): Promise<ChromiumPage> {
+  const profile = mkdtempSync(join(tmpdir(), `farewell-${name}-`));
+  const context = await launchChromium(profile, options);
+  return {
+    page: await context.newPage(),
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
 }
 
 /** Full-page screenshots at phone and desktop widths, kept as test artifacts. */

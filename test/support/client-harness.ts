@@ -1,16 +1,15 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoExitStore } from '../../functions/adapters/dynamo-exit-store.js';
-import { ensureTable } from '../../functions/adapters/dynamo-table.js';
 import type { Exit, Step } from '../../functions/domain/exit.js';
 import { type LinkPurpose, signLinkToken } from '../../functions/domain/link-token.js';
-import type { EventLog, OutgoingEmail, StepScheduler } from '../../functions/domain/ports.js';
+import type { OutgoingEmail } from '../../functions/domain/ports.js';
 import { DEFAULT_RULES } from '../../functions/domain/sequence-rules.js';
 import type { SurveyDeps } from '../../functions/domain/use-cases/answer-survey.js';
 import type { PreferencesDeps } from '../../functions/domain/use-cases/unsubscribe.js';
 import { HandlebarsRenderer } from '../../functions/rendering/handlebars-renderer.js';
 import { buildExit } from './exit-fixture.js';
-import { localCredentials, localRegion, startDynalite } from './local-services.js';
+import { startLocalTable } from './local-clients.js';
+import { RecordingScheduler } from './recording-scheduler.js';
+import { silentLog } from './silent-log.js';
 
 export const LINK_KEYS = ['k'.repeat(32)];
 export const SUPPRESSION_KEY = 's'.repeat(32);
@@ -42,30 +41,10 @@ export interface ClientHarness {
 }
 
 export async function startClientHarness(table: string): Promise<ClientHarness> {
-  const dynalite = await startDynalite();
-  const client = new DynamoDBClient({
-    endpoint: dynalite.endpoint,
-    region: localRegion,
-    credentials: localCredentials,
-  });
-  await ensureTable(client, table);
-  const store = new DynamoExitStore(
-    DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
-    table,
-  );
-  const log: EventLog = { info: () => {}, warn: () => {}, error: () => {} };
+  const local = await startLocalTable(table);
+  const store = new DynamoExitStore(local.documents, table);
   const clock = { now: () => harness.now };
-  const scheduler: StepScheduler = {
-    schedule: async (exitId, stepId, at) => {
-      harness.scheduled.push(`${exitId}/${stepId}@${at.toISOString()}`);
-      return 'created';
-    },
-    exists: async () => false,
-    listScheduled: async () => new Set(),
-    cancel: async (exitId, stepId) => {
-      harness.cancelled.push(`${exitId}/${stepId}`);
-    },
-  };
+  const scheduler = new RecordingScheduler();
   const mailer = {
     async send(email: OutgoingEmail) {
       if (harness.mailerFails) throw new Error('SES is down');
@@ -81,25 +60,33 @@ export async function startClientHarness(table: string): Promise<ClientHarness> 
   const link = { store, clock, linkKeys: LINK_KEYS };
   const harness: ClientHarness = {
     store,
-    survey: { ...link, scheduler, mailer, noticeRenderer, log, operatorEmail: 'ops@acme.example' },
+    survey: {
+      ...link,
+      scheduler,
+      mailer,
+      noticeRenderer,
+      log: silentLog,
+      operatorEmail: 'ops@acme.example',
+    },
     preferences: {
       ...link,
       scheduler,
-      log,
+      log: silentLog,
       rules: DEFAULT_RULES,
       suppressionKey: SUPPRESSION_KEY,
     },
     now: START,
     mailerFails: false,
     sent: [],
-    cancelled: [],
-    scheduled: [],
+    cancelled: scheduler.cancelled,
+    get scheduled() {
+      return scheduler.scheduledKeys();
+    },
     reset() {
       harness.now = START;
       harness.mailerFails = false;
       harness.sent.length = 0;
-      harness.cancelled.length = 0;
-      harness.scheduled.length = 0;
+      scheduler.clear();
     },
     token(exit, purpose, days = 60) {
       const expiresAt = Math.floor(harness.now.getTime() / 1000) + days * 86_400;
@@ -126,10 +113,7 @@ export async function startClientHarness(table: string): Promise<ClientHarness> 
       if (!stored) throw new Error('exit vanished');
       return stored;
     },
-    async stop() {
-      client.destroy();
-      await dynalite.stop();
-    },
+    stop: () => local.stop(),
   };
   return harness;
 }

@@ -1,3 +1,5 @@
+import { storeCookies } from './cookie-jar.js';
+
 /**
  * A browser stand-in for the operator console over plain HTTP: keeps cookies, never follows
  * redirects, and reads the CSRF token of a form out of the page that shows it.
@@ -8,14 +10,7 @@ export class ConsoleClient {
   constructor(private readonly baseUrl: string) {}
 
   private remember(response: Response): void {
-    for (const line of response.headers.getSetCookie()) {
-      const [pair = ''] = line.split(';');
-      const at = pair.indexOf('=');
-      const name = pair.slice(0, at);
-      const value = pair.slice(at + 1);
-      if (/Max-Age=0(;|$)/.test(line) || value === '') this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
+    storeCookies(this.cookies, response.headers.getSetCookie());
   }
 
   private headers(extra: Record<string, string> = {}): Record<string, string> {

@@ -3,9 +3,8 @@
  * Scheduler emulator (firing only when a test calls `fireDue`), the DynamoDB store and the
  * EventBridge Scheduler adapter, on a clock the test moves.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoExitStore } from '../../functions/adapters/dynamo-exit-store.js';
 import { ensureTable } from '../../functions/adapters/dynamo-table.js';
 import {
@@ -13,19 +12,18 @@ import {
   scheduleName,
 } from '../../functions/adapters/eventbridge-step-scheduler.js';
 import { type Exit, pendingSteps } from '../../functions/domain/exit.js';
-import type { Clock, EventLog, StepEvent } from '../../functions/domain/ports.js';
+import type { Clock, StepEvent } from '../../functions/domain/ports.js';
 import {
   type SchedulerEmulator,
   startSchedulerEmulator,
 } from '../../infra/local/scheduler-emulator.js';
+import { documentClient, localDynamoClient } from './local-clients.js';
 import {
   localCredentials,
   localRegion,
   type RunningService,
   startDynalite,
 } from './local-services.js';
-
-export const silentLog: EventLog = { info: () => {}, warn: () => {}, error: () => {} };
 
 export interface ControlHarness {
   documents: DynamoDBDocumentClient;
@@ -51,14 +49,8 @@ export interface ControlHarness {
 
 export async function startControlHarness(clock: Clock): Promise<ControlHarness> {
   const dynalite: RunningService = await startDynalite();
-  const dynamo = new DynamoDBClient({
-    endpoint: dynalite.endpoint,
-    region: localRegion,
-    credentials: localCredentials,
-  });
-  const documents = DynamoDBDocumentClient.from(dynamo, {
-    marshallOptions: { removeUndefinedValues: true },
-  });
+  const dynamo = localDynamoClient(dynalite.endpoint);
+  const documents = documentClient(dynamo);
   const invoked: string[] = [];
   const emulator = await startSchedulerEmulator({
     clock,

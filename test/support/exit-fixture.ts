@@ -1,5 +1,6 @@
 import type { Exit, Step, StepKind } from '../../functions/domain/exit.js';
 import { newExitId } from '../../functions/domain/ids.js';
+import type { ExitStore } from '../../functions/domain/ports.js';
 
 function step(id: string, kind: StepKind, dueAt: string): Step {
   return { id, kind, dueAt, state: 'scheduled', attempts: 0 };
@@ -38,4 +39,14 @@ export function buildExit(overrides: Partial<Exit> = {}): Exit {
     timeline: [{ at: createdAt, event: 'exit.created' }],
     ...overrides,
   };
+}
+
+/** Builds a fixture exit (`buildExit`) and stores it as it is, with no schedules. */
+export async function createExit(
+  store: Pick<ExitStore, 'create'>,
+  overrides: Partial<Exit> = {},
+): Promise<Exit> {
+  const exit = buildExit(overrides);
+  await store.create(exit);
+  return exit;
 }

@@ -16,6 +16,7 @@ import {
 import { consoleSession, tokenFor } from './hostile-console-session.js';
 import {
   type CsrfMode,
+  csrfMode,
   effectiveFields,
   type FormEncoding,
   formEncoding,
@@ -113,13 +114,7 @@ const newExitCase: fc.Arbitrary<NewExitCase> = fc.record({
     { weight: 1, arbitrary: fc.constantFrom<Intent>('none', 'hostile') },
   ),
   previewed: fc.oneof(fc.constant(undefined), hostileText),
-  csrf: fc.oneof(
-    { weight: 9, arbitrary: fc.constant<CsrfMode>('valid') },
-    {
-      weight: 1,
-      arbitrary: fc.constantFrom<CsrfMode>('missing', 'wrong', 'other-form', 'hostile'),
-    },
-  ),
+  csrf: csrfMode(),
   encoding: formEncoding,
 });
 
@@ -239,13 +234,7 @@ const actionCase: fc.Arbitrary<ActionCase> = fc.record({
     },
     { requiredKeys: [] },
   ),
-  csrf: fc.oneof(
-    { weight: 9, arbitrary: fc.constant<CsrfMode>('valid') },
-    {
-      weight: 1,
-      arbitrary: fc.constantFrom<CsrfMode>('missing', 'wrong', 'other-form', 'hostile'),
-    },
-  ),
+  csrf: csrfMode(),
   hostile: hostileText,
   encoding: formEncoding,
 });

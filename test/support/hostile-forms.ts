@@ -13,6 +13,20 @@ export const MAX_FORM_BYTES = 32 * 1024;
 /** How a case's CSRF field relates to the one its form needs. */
 export type CsrfMode = 'valid' | 'missing' | 'wrong' | 'other-form' | 'hostile';
 
+/**
+ * A case's CSRF mode: a wrong one in `wrongInTen` cases of ten, else the valid one, so most cases
+ * get past the token to the form's own validation.
+ */
+export function csrfMode(wrongInTen = 1): fc.Arbitrary<CsrfMode> {
+  return fc.oneof(
+    { weight: 10 - wrongInTen, arbitrary: fc.constant<CsrfMode>('valid') },
+    {
+      weight: wrongInTen,
+      arbitrary: fc.constantFrom<CsrfMode>('missing', 'wrong', 'other-form', 'hostile'),
+    },
+  );
+}
+
 export interface FormEncoding {
   kind: 'plain' | 'repeated' | 'junk' | 'oversized';
   junk: string;

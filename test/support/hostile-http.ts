@@ -5,6 +5,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { HttpResponse } from '../../functions/handlers/http/responses.js';
 import type { WebHandler } from '../../functions/handlers/web.js';
+import { storeCookies } from './cookie-jar.js';
 
 export interface HostileRequest {
   method: string;
@@ -125,14 +126,7 @@ export class HandlerBrowser {
   }
 
   private remember(response: HttpResponse): void {
-    for (const line of response.cookies ?? []) {
-      const [pair = ''] = line.split(';');
-      const at = pair.indexOf('=');
-      const name = pair.slice(0, at);
-      const value = pair.slice(at + 1);
-      if (/Max-Age=0(;|$)/.test(line) || value === '') this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
+    storeCookies(this.cookies, response.cookies ?? []);
   }
 
   async send(request: HostileRequest): Promise<HttpResponse> {

@@ -10,6 +10,7 @@ import { hostileEmail, hostileText, validEmail } from './hostile-arbitraries.js'
 import { consoleLocationProblem, GOOD_NEXT, OFF_SITE_NEXT } from './hostile-console-session.js';
 import {
   type CsrfMode,
+  csrfMode,
   effectiveFields,
   type FormEncoding,
   formEncoding,
@@ -37,13 +38,7 @@ const signInCase: fc.Arbitrary<SignInCase> = fc.record({
     { weight: 9, arbitrary: fc.constant<'POST' | 'GET'>('POST') },
     { weight: 1, arbitrary: fc.constant<'POST' | 'GET'>('GET') },
   ),
-  csrf: fc.oneof(
-    { weight: 8, arbitrary: fc.constant<CsrfMode>('valid') },
-    {
-      weight: 2,
-      arbitrary: fc.constantFrom<CsrfMode>('missing', 'wrong', 'other-form', 'hostile'),
-    },
-  ),
+  csrf: csrfMode(2),
   cookie: fc.oneof(
     { weight: 8, arbitrary: fc.constant<SignInCase['cookie']>('browser') },
     { weight: 2, arbitrary: fc.constantFrom<SignInCase['cookie']>('none', 'hostile', 'planted') },

@@ -10,6 +10,7 @@ import { hostileText } from './hostile-arbitraries.js';
 import { clientCsrf, clientPool, linkMint } from './hostile-client-pool.js';
 import {
   type CsrfMode,
+  csrfMode,
   effectiveFields,
   type FormEncoding,
   formEncoding,
@@ -70,13 +71,7 @@ const surveyFields = fc.record(
 const surveyCase: fc.Arbitrary<SurveyCase> = fc.record({
   exit: fc.nat(),
   fields: surveyFields,
-  csrf: fc.oneof(
-    { weight: 9, arbitrary: fc.constant<CsrfMode>('valid') },
-    {
-      weight: 1,
-      arbitrary: fc.constantFrom<CsrfMode>('missing', 'wrong', 'other-form', 'hostile'),
-    },
-  ),
+  csrf: csrfMode(),
   cookie: fc.oneof(
     { weight: 9, arbitrary: fc.constant<SurveyCase['cookie']>('browser') },
     { weight: 1, arbitrary: fc.constantFrom<SurveyCase['cookie']>('none', 'hostile') },

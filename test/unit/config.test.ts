@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../functions/config.js';
 import { ConfigError } from '../../functions/domain/errors.js';
 import { validSettings, WEBHOOK_SECRET } from '../support/settings.js';
+import { thrownBy } from '../support/thrown.js';
 
 const webhookSecret = WEBHOOK_SECRET;
 const rotatedSecret = 'whsec_XNf1xJ6HKzVb/KzVbrn7LaF0fZV6aNDW';
@@ -13,13 +14,7 @@ function completeEnv(): Record<string, string | undefined> {
 
 /** The message of the ConfigError that loading `env` throws. */
 function failure(env: Record<string, string | undefined>): string {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.message;
-    throw error;
-  }
-  throw new Error('expected loadConfig to throw a ConfigError');
+  return thrownBy(ConfigError, () => loadConfig(env)).message;
 }
 
 describe('loadConfig', () => {

@@ -3,18 +3,13 @@ import { loadConfig } from '../../functions/config.js';
 import { ConfigError } from '../../functions/domain/errors.js';
 import { brandingFromConfig, textColourOn } from '../../functions/rendering/branding.js';
 import { validSettings } from '../support/settings.js';
+import { thrownBy } from '../support/thrown.js';
 
 const env = (extra: Record<string, string> = {}) =>
   validSettings({ FAREWELL_PUBLIC_URL: 'https://farewell.example', ...extra });
 
 function failure(variables: Record<string, string>): string {
-  try {
-    loadConfig(env(variables));
-  } catch (error) {
-    if (error instanceof ConfigError) return error.message;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
+  return thrownBy(ConfigError, () => loadConfig(env(variables))).message;
 }
 
 describe('branding from the configuration', () => {

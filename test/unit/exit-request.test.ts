@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../functions/domain/errors.js';
 import { parseExitRequest } from '../../functions/domain/exit-request.js';
+import { thrownBy } from '../support/thrown.js';
 
 function validRequest(): Record<string, unknown> {
   return {
@@ -27,26 +28,19 @@ function withClient(fields: Record<string, unknown>): Record<string, unknown> {
   return { ...request, client: { ...(request.client as object), ...fields } };
 }
 
+/** The problems of the ValidationError that parsing `input` throws. */
+function problemsOf(input: unknown) {
+  return thrownBy(ValidationError, () => parseExitRequest(input, 'data')).problems;
+}
+
 /** The fields named by the ValidationError that parsing `input` throws. */
 function problemFields(input: unknown): string[] {
-  try {
-    parseExitRequest(input, 'data');
-  } catch (error) {
-    if (error instanceof ValidationError) return error.problems.map((p) => p.field);
-    throw error;
-  }
-  throw new Error('expected parseExitRequest to throw a ValidationError');
+  return problemsOf(input).map((p) => p.field);
 }
 
 /** The messages of the ValidationError that parsing `input` throws. */
 function problemMessages(input: unknown): string[] {
-  try {
-    parseExitRequest(input, 'data');
-  } catch (error) {
-    if (error instanceof ValidationError) return error.problems.map((p) => p.message);
-    throw error;
-  }
-  throw new Error('expected parseExitRequest to throw a ValidationError');
+  return problemsOf(input).map((p) => p.message);
 }
 
 describe('parseExitRequest', () => {

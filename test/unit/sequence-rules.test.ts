@@ -6,16 +6,11 @@ import {
   defineSequence,
   parseSequenceRules,
 } from '../../functions/domain/sequence-rules.js';
+import { thrownBy } from '../support/thrown.js';
 
 /** The message of the ConfigError that parsing `input` throws. */
 function failure(input: unknown): string {
-  try {
-    parseSequenceRules(input);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.message;
-    throw error;
-  }
-  throw new Error('expected parseSequenceRules to throw a ConfigError');
+  return thrownBy(ConfigError, () => parseSequenceRules(input)).message;
 }
 
 describe('DEFAULT_RULES', () => {

@@ -8,18 +8,13 @@ import {
   sameAnswers,
   surveySummary,
 } from '../../functions/domain/survey.js';
+import { thrownBy } from '../support/thrown.js';
 
 const T1 = '2025-04-05T12:00:00.000Z';
 const T2 = '2025-04-06T12:00:00.000Z';
 
 function problemsOf(fields: Record<string, string>) {
-  try {
-    parseSurveyAnswers(fields);
-  } catch (error) {
-    if (error instanceof ValidationError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a ValidationError');
+  return thrownBy(ValidationError, () => parseSurveyAnswers(fields)).problems;
 }
 
 describe('parseSurveyAnswers', () => {

@@ -1,12 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   isCreateSchedule,
   type ProxiedRequest,
   schedulerError,
 } from '../../support/fault-proxy.js';
+import { startForFile } from '../../support/start-for-file.js';
 import { batchId, runWholeSequence, startExits } from '../support/exits.js';
 import { finishScenario } from '../support/scenario.js';
-import { type StressStack, startStressStack } from '../support/stress-stack.js';
+import { startStressStack } from '../support/stress-stack.js';
 
 const GROUP = 10;
 const EXITS = 3 * GROUP;
@@ -14,15 +15,7 @@ const EXITS = 3 * GROUP;
 const isDeleteSchedule = (request: ProxiedRequest) =>
   request.method === 'DELETE' && request.path.startsWith('/schedules/');
 
-let stack: StressStack;
-
-beforeAll(async () => {
-  stack = await startStressStack();
-});
-
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = startForFile(startStressStack);
 
 /** SendEmail calls SES accepted so far, by exit id. */
 function acceptedByExit(): Map<string, number> {

@@ -1,22 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { exitIdFromEvent } from '../../../functions/domain/ids.js';
 import { waitFor } from '../../support/ports.js';
+import { startForFile } from '../../support/start-for-file.js';
 import { type ChildRun, childNoticeDelivery } from '../support/child-delivery.js';
 import { batchId, runWholeSequence, startExits } from '../support/exits.js';
 import { finishScenario } from '../support/scenario.js';
-import { type StressStack, startStressStack } from '../support/stress-stack.js';
+import { startStressStack } from '../support/stress-stack.js';
 
 const EXITS = 12;
 
-let stack: StressStack;
-
-beforeAll(async () => {
-  stack = await startStressStack();
-});
-
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = startForFile(startStressStack);
 
 describe('the process killed between send and commit', () => {
   it('re-sends once the lease expires: the one documented duplicate, and nothing lost', async () => {

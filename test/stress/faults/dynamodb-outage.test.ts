@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { startForFile } from '../../support/start-for-file.js';
 import { batchId, runWholeSequence, startExits } from '../support/exits.js';
 import { finishScenario } from '../support/scenario.js';
-import { type StressStack, startStressStack } from '../support/stress-stack.js';
+import { startStressStack } from '../support/stress-stack.js';
 
 const EXITS = 40;
 /** The outage starts at this table write of the run… */
@@ -9,15 +10,7 @@ const OUTAGE_AT_WRITE = 150;
 /** …and lasts this long in real time: longer than a send-step's three attempts. */
 const OUTAGE_MS = 3_000;
 
-let stack: StressStack;
-
-beforeAll(async () => {
-  stack = await startStressStack();
-});
-
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = startForFile(startStressStack);
 
 describe('a DynamoDB outage in the middle of a run', () => {
   it('loses no step when dynalite stops and starts again on the same port and data', async () => {

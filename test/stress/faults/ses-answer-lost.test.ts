@@ -1,22 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isSendEmail } from '../../support/fault-proxy.js';
+import { startForFile } from '../../support/start-for-file.js';
 import { batchId, runWholeSequence, startExits } from '../support/exits.js';
 import { finishScenario } from '../support/scenario.js';
-import { type StressStack, startStressStack } from '../support/stress-stack.js';
+import { startStressStack } from '../support/stress-stack.js';
 
 const EXITS = 40;
 const STEPS_PER_EXIT = 6;
 const LOST_ANSWERS = 10;
 
-let stack: StressStack;
-
-beforeAll(async () => {
-  stack = await startStressStack();
-});
-
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = startForFile(startStressStack);
 
 describe('SES accepts an email but its answer is lost', () => {
   it('loses no email; each lost answer costs exactly one second copy, inside the documented window', async () => {

@@ -1,20 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isSendEmail, type ProxiedRequest, sesError } from '../../support/fault-proxy.js';
+import { startForFile } from '../../support/start-for-file.js';
 import { batchId, recipient, runWholeSequence, startExits } from '../support/exits.js';
 import { finishScenario } from '../support/scenario.js';
-import { type StressStack, startStressStack } from '../support/stress-stack.js';
+import { startStressStack } from '../support/stress-stack.js';
 
 const EXITS = 30;
 
-let stack: StressStack;
-
-beforeAll(async () => {
-  stack = await startStressStack();
-});
-
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = startForFile(startStressStack);
 
 function sendTo(addresses: Set<string>) {
   return (request: ProxiedRequest) => {

@@ -1,21 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isSendEmail, sesError } from '../../support/fault-proxy.js';
+import { startForFile } from '../../support/start-for-file.js';
 import { batchId, runWholeSequence, startExits } from '../support/exits.js';
 import { finishScenario } from '../support/scenario.js';
-import { type StressStack, startStressStack } from '../support/stress-stack.js';
+import { startStressStack } from '../support/stress-stack.js';
 
 const EXITS = 40;
 const STEPS_PER_EXIT = 6;
 
-let stack: StressStack;
-
-beforeAll(async () => {
-  stack = await startStressStack();
-});
-
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = startForFile(startStressStack);
 
 describe('SES throttling and 5xx bursts', () => {
   it('sends every step once: the SDK, Lambda retries and the reconciler absorb the failures', async () => {

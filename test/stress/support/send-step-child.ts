@@ -9,20 +9,20 @@
  */
 import { buildDependencies } from '../../../functions/composition-root.js';
 import { loadConfig } from '../../../functions/config.js';
-import type { EventLog, Mailer } from '../../../functions/domain/ports.js';
+import type { Mailer } from '../../../functions/domain/ports.js';
 import { createSendStepHandler } from '../../../functions/handlers/send-step.js';
 import { VirtualClock } from '../../../infra/local/virtual-clock.js';
+import { silentLog } from '../../support/silent-log.js';
 import { STRESS_RULES } from './stress-rules.js';
 
 /** The parent kills a held child within milliseconds; a child never outlives a lost parent. */
 const HOLD_LIMIT_MS = 30_000;
 
 const emit = (line: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(line)}\n`);
-const silent: EventLog = { info: () => {}, warn: () => {}, error: () => {} };
 
 const deps = buildDependencies(loadConfig(process.env), {
   clock: new VirtualClock(process.env.FAREWELL_CLOCK_FILE),
-  log: silent,
+  log: silentLog,
   rules: STRESS_RULES,
 });
 const hold = process.env.FAREWELL_TEST_HOLD_AFTER_SEND === '1';
