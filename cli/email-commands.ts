@@ -77,7 +77,7 @@ function renderSample(
 ): RenderedEmail {
   if (name === 'survey-answer') {
     const { exit, response, reasons } = surveyAnswerSample(now);
-    return deps.web.clientPages.survey.noticeRenderer.renderSurveyNotice(exit, response, reasons);
+    return deps.web.clientPages.survey.alertRenderer.renderOperatorAlert(exit, response, reasons);
   }
   const sample = previewCases(now).find((c) => c.name === name);
   if (!sample) throw new UserError(`No sample for ${name}.`);

@@ -4,8 +4,8 @@ import type {
   EventLog,
   ExitStore,
   Mailer,
+  OperatorAlertRenderer,
   StepScheduler,
-  SurveyNoticeRenderer,
 } from './domain/ports.js';
 import type { SequenceRules } from './domain/sequence-rules.js';
 import type { ClientPageDeps } from './handlers/client-pages/shared.js';
@@ -19,7 +19,7 @@ export interface SharedAdapters {
   store: ExitStore;
   scheduler: StepScheduler;
   mailer: Mailer;
-  noticeRenderer: SurveyNoticeRenderer;
+  alertRenderer: OperatorAlertRenderer;
   clock: Clock;
   log: EventLog;
   rules: SequenceRules;
@@ -27,7 +27,7 @@ export interface SharedAdapters {
 
 /** The part of the composition root that wires the survey and unsubscribe pages. */
 export function buildClientPages(config: Config, shared: SharedAdapters): ClientPageDeps {
-  const { store, scheduler, mailer, noticeRenderer, clock, log, rules } = shared;
+  const { store, scheduler, mailer, alertRenderer, clock, log, rules } = shared;
   const branding = brandingFromConfig(config);
   const link = { store, clock, linkKeys: config.FAREWELL_LINK_KEYS };
   return {
@@ -35,7 +35,7 @@ export function buildClientPages(config: Config, shared: SharedAdapters): Client
       ...link,
       scheduler,
       mailer,
-      noticeRenderer,
+      alertRenderer,
       log,
       ...(config.FAREWELL_OPERATOR_EMAIL ? { operatorEmail: config.FAREWELL_OPERATOR_EMAIL } : {}),
     },

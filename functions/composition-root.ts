@@ -119,7 +119,7 @@ export function buildDependencies(config: Config, overrides: Overrides = {}): De
         store,
         scheduler: stepScheduler,
         mailer,
-        noticeRenderer: renderer,
+        alertRenderer: renderer,
         clock,
         log,
         rules,

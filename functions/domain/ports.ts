@@ -250,9 +250,9 @@ export interface EmailRenderer {
 }
 
 /** The operator's email about a survey submission that needs attention. */
-export interface SurveyNoticeRenderer {
+export interface OperatorAlertRenderer {
   /** `reasons`: why the operator hears about it, in words, e.g. "a score of 4 out of 10". */
-  renderSurveyNotice(exit: Exit, response: SurveyResponse, reasons: string[]): RenderedEmail;
+  renderOperatorAlert(exit: Exit, response: SurveyResponse, reasons: string[]): RenderedEmail;
 }
 
 /** What the domain logs: ids and outcomes, never an address, a token or a secret. */

@@ -202,7 +202,7 @@ export function consentWithdrawn(previous: SurveyResponse | undefined, next: Sur
  * Why the operator should hear about this submission, in words for the email; empty when the
  * answers need no one's attention.
  */
-export function noticeReasons(previous: SurveyResponse | undefined, next: SurveyResponse) {
+export function alertReasons(previous: SurveyResponse | undefined, next: SurveyResponse) {
   const { answers } = next;
   const reasons: string[] = [];
   if (answers.score <= DETRACTOR_MAX_SCORE) reasons.push(`a score of ${answers.score} out of 10`);

@@ -1,5 +1,10 @@
 import type { Exit, Step, SurveyResponse } from '../domain/exit.js';
-import type { Clock, EmailRenderer, RenderedEmail, SurveyNoticeRenderer } from '../domain/ports.js';
+import type {
+  Clock,
+  EmailRenderer,
+  OperatorAlertRenderer,
+  RenderedEmail,
+} from '../domain/ports.js';
 import type { Branding } from './branding.js';
 import { type EmailTemplates, loadEmailTemplates } from './email-templates.js';
 import { type EmailName, type EmailViews, type LinkSettings, prepareEmail } from './email-views.js';
@@ -67,7 +72,7 @@ function renderEmail<Name extends EmailName>(
  * subject, preheader and text are plain text, so they are not escaped (and never used as HTML:
  * the layout prints subject and preheader through escaping `{{ }}`).
  */
-export class HandlebarsRenderer implements EmailRenderer, SurveyNoticeRenderer {
+export class HandlebarsRenderer implements EmailRenderer, OperatorAlertRenderer {
   private readonly templates: EmailTemplates;
 
   constructor(private readonly options: RendererOptions) {
@@ -82,7 +87,7 @@ export class HandlebarsRenderer implements EmailRenderer, SurveyNoticeRenderer {
     );
   }
 
-  renderSurveyNotice(exit: Exit, response: SurveyResponse, reasons: string[]): RenderedEmail {
+  renderOperatorAlert(exit: Exit, response: SurveyResponse, reasons: string[]): RenderedEmail {
     const { branding, links, clock } = this.options;
     return renderEmail(
       this.templates,

@@ -52,7 +52,7 @@ export async function startClientHarness(table: string): Promise<ClientHarness> 
       return { messageId: `m-${harness.sent.length}` };
     },
   };
-  const noticeRenderer = new HandlebarsRenderer({
+  const alertRenderer = new HandlebarsRenderer({
     branding: { firmName: 'Acme', signature: 'Grace' },
     links: { publicUrl: 'https://farewell.example', keys: LINK_KEYS },
     clock,
@@ -64,7 +64,7 @@ export async function startClientHarness(table: string): Promise<ClientHarness> 
       ...link,
       scheduler,
       mailer,
-      noticeRenderer,
+      alertRenderer,
       log: silentLog,
       operatorEmail: 'ops@acme.example',
     },

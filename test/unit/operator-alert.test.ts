@@ -28,7 +28,7 @@ describe('the operator alert about survey answers', () => {
   const reasons = ['a score of 4 out of 10', 'they left a testimonial'];
 
   it('says why it was sent and carries the answers, escaped in HTML and literal in text', () => {
-    const email = renderer.renderSurveyNotice(exit, first, reasons);
+    const email = renderer.renderOperatorAlert(exit, first, reasons);
 
     expect(email.html).toMatch(/<li[^>]*>a score of 4 out of 10<\/li>/);
     expect(email.html).toContain('Replies took &lt;b&gt;a week&lt;/b&gt;.');
@@ -39,7 +39,7 @@ describe('the operator alert about survey answers', () => {
   });
 
   it('keeps the subject on one line and offers no unsubscribe', () => {
-    const email = renderer.renderSurveyNotice(exit, first, reasons);
+    const email = renderer.renderOperatorAlert(exit, first, reasons);
 
     expect(email.subject).toBe('Exit survey: Ada Bcc: x scored 4/10');
     expect(email.headers).toBeUndefined();
@@ -47,7 +47,7 @@ describe('the operator alert about survey answers', () => {
   });
 
   it("links to the exit's page in the console and carries no client footer", () => {
-    const email = renderer.renderSurveyNotice(exit, first, reasons);
+    const email = renderer.renderOperatorAlert(exit, first, reasons);
     const url = `https://farewell.example/admin/exits/${exit.id}`;
 
     expect(email.html).toContain(`href="${url}"`);
@@ -62,7 +62,7 @@ describe('the operator alert about survey answers', () => {
     const { publishAs: _, ...withoutConsent } = first.answers;
     const revised = reviseResponse(first, withoutConsent, T2);
 
-    const email = renderer.renderSurveyNotice(exit, revised, [
+    const email = renderer.renderOperatorAlert(exit, revised, [
       'they withdrew consent to publish it',
     ]);
 

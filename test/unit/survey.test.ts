@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../functions/domain/errors.js';
 import type { SurveyResponse } from '../../functions/domain/exit.js';
 import {
-  noticeReasons,
+  alertReasons,
   parseSurveyAnswers,
   reviseResponse,
   sameAnswers,
@@ -121,20 +121,20 @@ describe('reviseResponse', () => {
     const next = reviseResponse(first, rest, T2);
 
     expect(next.consent).toEqual({ scope: 'company', givenAt: T1, withdrawnAt: T2 });
-    expect(noticeReasons(first, next)).toContain('they withdrew consent to publish it');
+    expect(alertReasons(first, next)).toContain('they withdrew consent to publish it');
     expect(surveySummary(first, next)).toContain('consent to publish withdrawn');
   });
 });
 
-describe('noticeReasons', () => {
+describe('alertReasons', () => {
   const response = (answers: SurveyResponse['answers']) => reviseResponse(undefined, answers, T1);
 
   it('says nothing about a happy client with nothing to share', () => {
-    expect(noticeReasons(undefined, response({ score: 9, reason: 'work-complete' }))).toEqual([]);
+    expect(alertReasons(undefined, response({ score: 9, reason: 'work-complete' }))).toEqual([]);
   });
 
   it('flags a score of 6 or less, win-back interest and a testimonial', () => {
-    const reasons = noticeReasons(
+    const reasons = alertReasons(
       undefined,
       response({ score: 6, reason: 'budget', winBack: 'yes', testimonial: 'Kind words' }),
     );
@@ -148,7 +148,7 @@ describe('noticeReasons', () => {
 
   it('does not flag a client who would not come back', () => {
     expect(
-      noticeReasons(undefined, response({ score: 8, reason: 'budget', winBack: 'no' })),
+      alertReasons(undefined, response({ score: 8, reason: 'budget', winBack: 'no' })),
     ).toEqual([]);
   });
 });

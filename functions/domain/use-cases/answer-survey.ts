@@ -2,16 +2,16 @@ import { type FieldProblem, ValidationError } from '../errors.js';
 import type { Exit, SurveyAnswers, SurveyResponse } from '../exit.js';
 import { recordSurvey } from '../exit-changes.js';
 import { deleteSchedules, writeExitChange } from '../exit-writes.js';
-import type { EventLog, Mailer, StepScheduler, SurveyNoticeRenderer } from '../ports.js';
-import { noticeReasons, parseSurveyAnswers } from '../survey.js';
+import type { EventLog, Mailer, OperatorAlertRenderer, StepScheduler } from '../ports.js';
+import { alertReasons, parseSurveyAnswers } from '../survey.js';
 import { type ClientLinkDeps, type LinkProblem, openLink } from './client-link.js';
 
 export interface SurveyDeps extends ClientLinkDeps {
   scheduler: StepScheduler;
   mailer: Mailer;
-  noticeRenderer: SurveyNoticeRenderer;
+  alertRenderer: OperatorAlertRenderer;
   log: EventLog;
-  /** Where notices about notable answers go (`FAREWELL_OPERATOR_EMAIL`); none: no notice. */
+  /** Where alerts about notable answers go (`FAREWELL_OPERATOR_EMAIL`); none: no alert. */
   operatorEmail?: string;
 }
 
@@ -77,7 +77,7 @@ export async function answerSurvey(
 /**
  * Emails the operator when a submission needs attention (a low score, win-back interest, a
  * testimonial, a withdrawn consent). At most once per revision: only the request whose
- * conditional write created the revision sends its notice, and an identical resubmission writes
+ * conditional write created the revision sends its alert, and an identical resubmission writes
  * nothing. A send that fails is not retried (the answers are stored either way); the timeline
  * says what happened, so the console can show it.
  */
@@ -87,7 +87,7 @@ async function notifyOperator(
   previous: SurveyResponse | undefined,
   response: SurveyResponse,
 ): Promise<void> {
-  const reasons = noticeReasons(previous, response);
+  const reasons = alertReasons(previous, response);
   if (reasons.length === 0) return;
   const revision = `revision ${response.revision}`;
   const record = (event: string, detail: string) =>
@@ -100,7 +100,7 @@ async function notifyOperator(
     return;
   }
   try {
-    const email = deps.noticeRenderer.renderSurveyNotice(exit, response, reasons);
+    const email = deps.alertRenderer.renderOperatorAlert(exit, response, reasons);
     const { messageId } = await deps.mailer.send({
       to: deps.operatorEmail,
       ...email,
