@@ -323,6 +323,23 @@ describe('starting an exit from the form', () => {
     return { ...base, previewed: preview.match(/name="previewed" value="([^"]+)"/)?.[1] ?? '' };
   }
 
+  it('refuses an effective date beyond the grace in the past with the form naming the field', async () => {
+    const blank = await (await signedIn.get('/admin/exits/new')).text();
+
+    const response = await signedIn.post('/admin/exits/new', {
+      csrf: ConsoleClient.token(blank, '/admin/exits/new'),
+      key: blank.match(/name="key" value="([^"]+)"/)?.[1] ?? '',
+      ...fields,
+      effectiveOn: '2020-01-01',
+      intent: 'preview',
+    });
+
+    expect(response.status).toBe(422);
+    const page = await response.text();
+    expect(page).toContain('must not be in the past');
+    expect(page).toContain('id="field-effectiveOn"');
+  });
+
   it('warns, without refusing, when the address already has a running exit', async () => {
     const existing = await startedExit();
     const blank = await (await signedIn.get('/admin/exits/new')).text();

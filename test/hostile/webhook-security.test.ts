@@ -1,5 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { ListSchedulesCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
+import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exitIdFromEvent } from '../../functions/domain/ids.js';
 import { apiEvent, bodyOf } from '../support/hostile-http.js';
@@ -162,6 +163,37 @@ describe('a replayed or reordered control event', () => {
     const exit = await stack.harness.stack.store.get(exitId);
     expect(exit?.status).toBe('active');
     expect(exit?.timeline.filter((e) => e.event === 'exit.paused')).toHaveLength(1);
+  });
+});
+
+describe('an effective date in the past', () => {
+  /** The client's today (exitRequested's client is in New York) moved by `days`, by the stack's clock. */
+  function clientDay(days: number): string {
+    const now = stack.deps.web.startExit.clock.now();
+    return DateTime.fromJSDate(now, { zone: 'America/New_York' }).plus({ days }).toISODate() ?? '';
+  }
+
+  it('answers 422 naming data.effectiveOn for a date beyond the grace, starting nothing', async () => {
+    const signed = signWebhook(exitRequested({ effectiveOn: clientDay(-8) }));
+
+    const response = await post(signed);
+
+    expect(response.status).toBe(422);
+    expect(await response.json()).toMatchObject({
+      errors: [
+        { field: 'data.effectiveOn', message: expect.stringMatching(/^must not be in the past/) },
+      ],
+    });
+    const exitId = exitIdFromEvent('webhook', signed.headers['webhook-id'] ?? '');
+    expect(await stack.harness.stack.store.get(exitId)).toBeUndefined();
+  });
+
+  it('starts an exit effective today for a date within the grace', async () => {
+    const response = await post(signWebhook(exitRequested({ effectiveOn: clientDay(-7) })));
+
+    expect(response.status).toBe(202);
+    const { exitId } = (await response.json()) as { exitId: string };
+    expect((await stack.harness.stack.store.get(exitId))?.effectiveOn).toBe(clientDay(0));
   });
 });
 

@@ -4,9 +4,11 @@
  * correctly computed Standard Webhooks headers (so the body validator is reached too).
  */
 import fc from 'fast-check';
+import { DateTime } from 'luxon';
 import { Webhook } from 'standardwebhooks';
 import { exitRequestSchema } from '../../functions/domain/exit-request.js';
 import { exitIdFromEvent } from '../../functions/domain/ids.js';
+import { DEFAULT_RULES } from '../../functions/domain/sequence-rules.js';
 import { exitRequestData, hostileText, PROTOTYPE_KEYS, wrongType } from './hostile-arbitraries.js';
 import { type FuzzFigures, fuzz } from './hostile-fuzz.js';
 import { bodyOf } from './hostile-http.js';
@@ -272,8 +274,41 @@ export function webhookHeaders(
   return headers;
 }
 
+/** What the contract's date rule needs to know: the stack's clock, zone and grace. */
+export interface DateRule {
+  now: () => Date;
+  defaultZone: string;
+  graceDays: number;
+}
+
+/**
+ * Whether a valid request's effective date is refused: more than the grace before the client's
+ * today (a date within it means today and is accepted).
+ */
+function pastBeyondGrace(
+  data: { effectiveOn?: string; client: { timezone?: string } },
+  rule: DateRule,
+): boolean {
+  if (data.effectiveOn === undefined) return false;
+  const zone = data.client.timezone ?? rule.defaultZone;
+  const earliest = DateTime.fromJSDate(rule.now(), { zone })
+    .minus({ days: rule.graceDays })
+    .toISODate();
+  return earliest !== null && data.effectiveOn < earliest;
+}
+
+/** The date rule of a stack. */
+export function dateRuleOf(stack: HostileStack): DateRule {
+  const start = stack.deps.web.startExit;
+  return {
+    now: () => start.clock.now(),
+    defaultZone: start.defaults.timezone,
+    graceDays: (start.rules ?? DEFAULT_RULES).effectiveDate.pastGraceDays,
+  };
+}
+
 /** The statuses the contract allows for a case, and whether it must start (or find) an exit. */
-function expectation(c: WebhookCase): { statuses: number[]; accepted?: boolean } {
+function expectation(c: WebhookCase, rule: DateRule): { statuses: number[]; accepted?: boolean } {
   const bytes =
     typeof c.body.text === 'string' ? Buffer.byteLength(c.body.text, 'utf8') : c.body.text.length;
   if (bytes > MAX_BYTES) return { statuses: [413] };
@@ -303,8 +338,9 @@ function expectation(c: WebhookCase): { statuses: number[]; accepted?: boolean }
     plainObject(event.data) &&
     timestampOk
   ) {
-    const valid = exitRequestSchema.safeParse(event.data).success;
-    return valid ? { statuses: [202], accepted: true } : { statuses: [422] };
+    const parsed = exitRequestSchema.safeParse(event.data);
+    if (!parsed.success || pastBeyondGrace(parsed.data, rule)) return { statuses: [422] };
+    return { statuses: [202], accepted: true };
   }
   if (c.body.kind === 'control') return { statuses: [200, 404, 409, 422] };
   return { statuses: [422] };
@@ -312,6 +348,7 @@ function expectation(c: WebhookCase): { statuses: number[]; accepted?: boolean }
 
 /** Fuzzes the webhook endpoint in process; throws on the first broken invariant. */
 export async function fuzzWebhooks(stack: HostileStack, runs: number): Promise<FuzzFigures> {
+  const rule = dateRuleOf(stack);
   return fuzz('POST /webhooks/exits', webhookCase, runs, async (c, tally) => {
     const response = await stack.call({
       method: 'POST',
@@ -321,7 +358,7 @@ export async function fuzzWebhooks(stack: HostileStack, runs: number): Promise<F
     });
     tally.add(response.statusCode);
     const problems = responseProblems(response);
-    const expected = expectation(c);
+    const expected = expectation(c, rule);
     if (!expected.statuses.includes(response.statusCode)) {
       problems.push(`status ${response.statusCode}, expected ${expected.statuses.join(' or ')}`);
     }

@@ -1,7 +1,6 @@
-import { DateTime } from 'luxon';
 import { ConflictError, ValidationError } from '../errors.js';
 import { pendingSteps } from '../exit.js';
-import { DATE_MESSAGE, isPlausibleDate } from '../exit-request.js';
+import { admitEffectiveDate, DATE_MESSAGE, isPlausibleDate } from '../exit-request.js';
 import { replanForEffectiveDate } from '../replan.js';
 import {
   applyChange,
@@ -24,7 +23,8 @@ export function parseEffectiveDate(value: string, field = 'effectiveOn'): string
  * moved ones are scheduled again (scheduling replaces a schedule for another time), removed ones
  * deleted. A paused exit gets no schedules; resuming it creates them. Once the notice went out,
  * the same write adds a `date-change` step due at once, which tells the client the new date.
- * A date before the client's today is refused.
+ * A date before the client's today is refused, but for the few days of grace a new exit has
+ * (see `admitEffectiveDate`), which mean today.
  */
 export async function changeEffectiveDate(
   deps: ExitControlDeps,
@@ -38,16 +38,15 @@ export async function changeEffectiveDate(
       throw new ConflictError(`A ${exit.status} exit cannot be replanned`);
     }
     if (exit.effectiveOn === date) return { exitId, status: exit.status, changed: false };
-    const today = DateTime.fromJSDate(deps.clock.now(), { zone: exit.client.timezone }).toISODate();
-    if (today && date < today) {
-      throw new ValidationError([
-        {
-          field: 'effectiveOn',
-          message: `must not be in the past (today is ${today} for the client)`,
-        },
-      ]);
-    }
-    return replanForEffectiveDate(exit, date, deps.clock.now(), deps.rules, actor);
+    // The same rule as a new exit's: a few days past means today, further back is refused.
+    const admitted = admitEffectiveDate(
+      date,
+      deps.clock.now(),
+      exit.client.timezone,
+      deps.rules.effectiveDate.pastGraceDays,
+    );
+    if (exit.effectiveOn === admitted) return { exitId, status: exit.status, changed: false };
+    return replanForEffectiveDate(exit, admitted, deps.clock.now(), deps.rules, actor);
   });
   if (before && after) {
     const gone = pendingSteps(before)
