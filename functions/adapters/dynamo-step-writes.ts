@@ -3,7 +3,7 @@
  * status — as DynamoDB command inputs. Each is one conditional UpdateItem on the exit's item.
  */
 import type { UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { Step, TimelineEntry } from '../domain/exit.js';
+import type { ExitStatus, Step, TimelineEntry } from '../domain/exit.js';
 import type { StatusChange, StepOutcome } from '../domain/ports.js';
 import { exitKey, statusPartition } from './dynamo-table.js';
 import { UpdateBuilder } from './dynamo-update.js';
@@ -96,6 +96,25 @@ export function releaseUpdate(
   const step = ['steps', stepId];
   update.set([...step, 'state'], 'scheduled').remove([...step, 'lease']);
   if (entry) update.appendToList(['timeline'], [entry]).set(['updatedAt'], entry.at);
+  return input(tableName, exitId, update);
+}
+
+/**
+ * `lastControlAt` moves forward to `controlAt` while the status is `status`: a control that
+ * found the exit already as it asks still counts as the latest one.
+ */
+export function controlUpdate(
+  tableName: string,
+  exitId: string,
+  status: ExitStatus,
+  controlAt: string,
+): UpdateCommandInput {
+  const update = new UpdateBuilder();
+  const last = update.path(['lastControlAt']);
+  update
+    .condition(`${update.path(['status'])} = ${update.value(status)}`)
+    .condition(`attribute_not_exists(${last}) OR ${last} < ${update.value(controlAt)}`)
+    .set(['lastControlAt'], controlAt);
   return input(tableName, exitId, update);
 }
 

@@ -147,6 +147,12 @@ export interface ExitStore {
   ): Promise<void>;
   /** Applies a status change; returns the exit after it, or undefined when the condition failed. */
   changeStatus(exitId: string, change: StatusChange): Promise<Exit | undefined>;
+  /**
+   * Records a pause or resume sent at `controlAt` (UTC ISO) that found the exit already in the
+   * state it asks for, so that an older opposite control arriving later loses. Writes only while
+   * the status is `status` and no later control was recorded; false when that condition failed.
+   */
+  recordControl(exitId: string, status: ExitStatus, controlAt: string): Promise<boolean>;
   /** Exits in a status, oldest first, a page at a time. */
   listByStatus(status: ExitStatus, page?: ExitPageRequest): Promise<ExitPage>;
   /**

@@ -164,6 +164,34 @@ describe('a replayed or reordered control event', () => {
     expect(exit?.status).toBe('active');
     expect(exit?.timeline.filter((e) => e.event === 'exit.paused')).toHaveLength(1);
   });
+
+  it('does not let an older pause undo a newer resume that found the exit already active', async () => {
+    const exitId = await startedExitId();
+    const t0 = Date.now() - 60_000;
+    const resume = await post(signWebhook(control('exit.resumed', exitId, new Date(t0 + 2_000))));
+    expect(await resume.json()).toEqual({ exits: [{ exitId, status: 'active', changed: false }] });
+
+    const late = await post(signWebhook(control('exit.paused', exitId, new Date(t0 + 1_000))));
+
+    expect(await late.json()).toEqual({ exits: [{ exitId, status: 'active', changed: false }] });
+    const exit = await stack.harness.stack.store.get(exitId);
+    expect(exit?.status).toBe('active');
+    expect(exit?.lastControlAt).toBe(new Date(t0 + 2_000).toISOString());
+    expect(exit?.timeline.filter((e) => e.event === 'exit.paused')).toHaveLength(0);
+  });
+
+  it('does not let an older resume undo a newer pause that found the exit already paused', async () => {
+    const exitId = await startedExitId();
+    const t0 = Date.now() - 60_000;
+    await post(signWebhook(control('exit.paused', exitId, new Date(t0 + 1_000))));
+    await post(signWebhook(control('exit.paused', exitId, new Date(t0 + 3_000))));
+
+    const late = await post(signWebhook(control('exit.resumed', exitId, new Date(t0 + 2_000))));
+
+    expect(await late.json()).toEqual({ exits: [{ exitId, status: 'paused', changed: false }] });
+    expect((await stack.harness.stack.store.get(exitId))?.status).toBe('paused');
+    expect(await schedulesOf(exitId)).toEqual([]);
+  });
 });
 
 describe('an effective date in the past', () => {

@@ -57,6 +57,30 @@ export async function applyChange(
   throw new ConflictError(`Exit ${exitId} kept changing; try again`);
 }
 
+/**
+ * `applyChange` for a pause or resume sent at `controlAt`. One that finds the exit already as it
+ * asks (`wanted`) changes nothing but is still recorded as the latest control, so an older
+ * opposite one arriving later loses; when a concurrent change beats that record, the control
+ * runs again on a fresh read.
+ */
+async function applyControl(
+  deps: ExitControlDeps,
+  exitId: string,
+  { wanted, controlAt }: { wanted: ExitStatus; controlAt: string | undefined },
+  plan: (exit: Exit) => StatusChange | ControlResult,
+): ReturnType<typeof applyChange> {
+  for (let attempt = 0; attempt < ATTEMPTS; attempt += 1) {
+    const outcome = await applyChange(deps, exitId, plan);
+    const seen = outcome.unchanged;
+    const newer =
+      controlAt !== undefined &&
+      seen?.status === wanted &&
+      (seen.lastControlAt === undefined || seen.lastControlAt < controlAt);
+    if (!newer || (await deps.store.recordControl(exitId, wanted, controlAt))) return outcome;
+  }
+  throw new ConflictError(`Exit ${exitId} kept changing; try again`);
+}
+
 /** Deletes schedules; a leftover only finds a step it may no longer send, so failures are logged. */
 export async function deleteSchedules(
   deps: Pick<ExitControlDeps, 'scheduler' | 'log'>,
@@ -108,7 +132,8 @@ export async function pauseExit(
   actor: Actor,
   controlAt?: string,
 ): Promise<ControlResult> {
-  const { result, before } = await applyChange(deps, exitId, (exit) => {
+  const order = { wanted: 'paused', controlAt } as const;
+  const { result, before } = await applyControl(deps, exitId, order, (exit) => {
     if (exit.status === 'paused' || isStale(exit, controlAt)) {
       return { exitId, status: exit.status, changed: false };
     }
@@ -195,7 +220,8 @@ export async function resumeExit(
   actor: Actor,
   controlAt?: string,
 ): Promise<ControlResult> {
-  const { result, after, unchanged } = await applyChange(deps, exitId, (exit) => {
+  const order = { wanted: 'active', controlAt } as const;
+  const { result, after, unchanged } = await applyControl(deps, exitId, order, (exit) => {
     if (isStale(exit, controlAt)) return { exitId, status: exit.status, changed: false };
     if (exit.status === 'active') return { exitId, status: exit.status, changed: false };
     if (exit.status !== 'paused')
