@@ -33,6 +33,7 @@ import {
   controlUpdate,
   finishUpdate,
   releaseUpdate,
+  rescheduleRecordUpdate,
   statusUpdate,
 } from './dynamo-step-writes.js';
 import { controlEventKey, exitKey, healthKey, suppressionKey } from './dynamo-table.js';
@@ -135,6 +136,15 @@ export class DynamoExitStore implements ExitStore {
   async recordControl(exitId: string, status: ExitStatus, controlAt: string): Promise<boolean> {
     const result = await conditional('recordControl', () =>
       this.client.send(new UpdateCommand(controlUpdate(this.tableName, exitId, status, controlAt))),
+    );
+    return result !== CONDITION_FAILED;
+  }
+
+  async recordReschedule(exitId: string, effectiveOn: string, sentAt: string): Promise<boolean> {
+    const result = await conditional('recordReschedule', () =>
+      this.client.send(
+        new UpdateCommand(rescheduleRecordUpdate(this.tableName, exitId, effectiveOn, sentAt)),
+      ),
     );
     return result !== CONDITION_FAILED;
   }

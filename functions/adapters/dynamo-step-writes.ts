@@ -118,6 +118,22 @@ export function controlUpdate(
   return input(tableName, exitId, update);
 }
 
+/** `lastRescheduleAt` moves forward to `sentAt` while the effective date is `effectiveOn`. */
+export function rescheduleRecordUpdate(
+  tableName: string,
+  exitId: string,
+  effectiveOn: string,
+  sentAt: string,
+): UpdateCommandInput {
+  const update = new UpdateBuilder();
+  const last = update.path(['lastRescheduleAt']);
+  update
+    .condition(`${update.path(['effectiveOn'])} = ${update.value(effectiveOn)}`)
+    .condition(`attribute_not_exists(${last}) OR ${last} < ${update.value(sentAt)}`)
+    .set(['lastRescheduleAt'], sentAt);
+  return input(tableName, exitId, update);
+}
+
 /**
  * A status change with the steps it touches. The status must be one of `change.from` and every
  * step named must still be `scheduled`; the byStatus index key moves with the status.
@@ -161,6 +177,13 @@ export function statusUpdate(
     const at = update.value(change.controlAt);
     update.condition(`attribute_not_exists(${last}) OR ${last} <= ${at}`);
     update.set(['lastControlAt'], change.controlAt);
+  }
+  if (change.rescheduleAt) {
+    const last = update.path(['lastRescheduleAt']);
+    update.condition(
+      `attribute_not_exists(${last}) OR ${last} <= ${update.value(change.rescheduleAt)}`,
+    );
+    update.set(['lastRescheduleAt'], change.rescheduleAt);
   }
   update.appendToList(['timeline'], [change.entry]);
   return { ...input(tableName, exitId, update), ReturnValues: 'ALL_NEW' };

@@ -45,6 +45,11 @@ export interface StatusChange {
    * already applied a later one, and records this one as `lastControlAt`.
    */
   controlAt?: string;
+  /**
+   * When the `exit.rescheduled` event behind this change was sent (UTC ISO): the write fails when
+   * the exit already applied a later one, and records this one as `lastRescheduleAt`.
+   */
+  rescheduleAt?: string;
 }
 
 /**
@@ -153,6 +158,11 @@ export interface ExitStore {
    * the status is `status` and no later control was recorded; false when that condition failed.
    */
   recordControl(exitId: string, status: ExitStatus, controlAt: string): Promise<boolean>;
+  /**
+   * Records an `exit.rescheduled` sent at `sentAt` that found the exit already on `effectiveOn`;
+   * writes only while that is still its date and no later one was recorded.
+   */
+  recordReschedule(exitId: string, effectiveOn: string, sentAt: string): Promise<boolean>;
   /** Exits in a status, oldest first, a page at a time. */
   listByStatus(status: ExitStatus, page?: ExitPageRequest): Promise<ExitPage>;
   /**

@@ -3,6 +3,10 @@ import { z } from 'zod';
 import { NotFoundError, ValidationError } from '../domain/errors.js';
 import { parseExitRequest, toValidationError } from '../domain/exit-request.js';
 import {
+  changeEffectiveDate,
+  parseEffectiveDate,
+} from '../domain/use-cases/change-effective-date.js';
+import {
   type ControlAction,
   controlExit,
   type ExitControlDeps,
@@ -29,10 +33,14 @@ export interface WebhookDeps {
   controls: ExitControlDeps;
 }
 
-const CONTROL_TYPES: Record<string, ControlAction> = {
+/** `reschedule`: a new effective date, through the same use case as the console's. */
+type WebhookControl = ControlAction | 'reschedule';
+
+const CONTROL_TYPES: Record<string, WebhookControl> = {
   'exit.cancelled': 'cancel',
   'exit.paused': 'pause',
   'exit.resumed': 'resume',
+  'exit.rescheduled': 'reschedule',
 };
 
 const exitReferenceSchema = z.union(
@@ -54,7 +62,7 @@ const CONTROL_ANSWER_DAYS = 7;
  */
 async function handleControlOnce(
   deps: WebhookDeps,
-  action: ControlAction,
+  action: WebhookControl,
   data: unknown,
   eventId: string,
   sentAt: string,
@@ -76,10 +84,13 @@ async function handleControlOnce(
 
 async function handleControl(
   deps: WebhookDeps,
-  action: ControlAction,
+  action: WebhookControl,
   data: unknown,
   sentAt: string,
 ): Promise<HttpResponse> {
+  // Checked before any exit is looked up or changed; a date too far past is each exit's call.
+  const effectiveOn =
+    action === 'reschedule' ? parseEffectiveDate(dateText(data), 'data.effectiveOn') : '';
   const reference = exitReferenceSchema.safeParse(data);
   if (!reference.success) {
     throw new ValidationError([
@@ -101,9 +112,22 @@ async function handleControl(
   }
   const exits = [];
   for (const exitId of ids) {
-    exits.push(await controlExit(deps.controls, action, exitId, 'webhook', sentAt));
+    exits.push(
+      action === 'reschedule'
+        ? await changeEffectiveDate(deps.controls, exitId, effectiveOn, 'webhook', {
+            field: 'data.effectiveOn',
+            sentAt,
+          })
+        : await controlExit(deps.controls, action, exitId, 'webhook', sentAt),
+    );
   }
   return json(200, { exits });
+}
+
+/** `data.effectiveOn` as text; anything else fails the date check that follows. */
+function dateText(data: unknown): string {
+  const value = (data as { effectiveOn?: unknown }).effectiveOn;
+  return typeof value === 'string' ? value : '';
 }
 
 /**

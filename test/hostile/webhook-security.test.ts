@@ -194,6 +194,51 @@ describe('a replayed or reordered control event', () => {
   });
 });
 
+describe('a replayed or reordered exit.rescheduled', () => {
+  /** A date `days` from now (UTC), well clear of the client's today. */
+  const ahead = (days: number) =>
+    new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+  const reschedule = (exitId: string, effectiveOn: string, at: Date) => ({
+    type: 'exit.rescheduled',
+    timestamp: at.toISOString(),
+    data: { exitId, effectiveOn },
+  });
+
+  it('moves the date once per webhook-id, and an older one delivered late changes nothing', async () => {
+    const response = await post(signWebhook(exitRequested()));
+    const { exitId } = (await response.json()) as { exitId: string };
+    await noticeSent(exitId);
+    const t0 = Date.now() - 60_000;
+    const older = signWebhook(reschedule(exitId, ahead(40), new Date(t0)));
+    const first = await post(older);
+    const firstAnswer = await first.json();
+    expect(firstAnswer).toEqual({ exits: [{ exitId, status: 'active', changed: true }] });
+    await post(signWebhook(reschedule(exitId, ahead(50), new Date(t0 + 1_000))));
+
+    const replay = await post(older);
+    const late = await post(signWebhook(reschedule(exitId, ahead(45), new Date(t0 + 500))));
+
+    expect(await replay.json()).toEqual(firstAnswer);
+    expect(await late.json()).toEqual({ exits: [{ exitId, status: 'active', changed: false }] });
+    const exit = await stack.harness.stack.store.get(exitId);
+    expect(exit?.effectiveOn).toBe(ahead(50));
+    expect(exit?.timeline.filter((e) => e.event === 'exit.replanned')).toHaveLength(2);
+  });
+
+  it('answers 422 naming data.effectiveOn for a past date and 409 for a cancelled exit', async () => {
+    const response = await post(signWebhook(exitRequested()));
+    const { exitId } = (await response.json()) as { exitId: string };
+
+    const past = await post(signWebhook(reschedule(exitId, '2020-01-01', new Date())));
+    await post(signWebhook({ type: 'exit.cancelled', data: { exitId } }));
+    const cancelled = await post(signWebhook(reschedule(exitId, ahead(40), new Date())));
+
+    expect(past.status).toBe(422);
+    expect(await past.json()).toMatchObject({ errors: [{ field: 'data.effectiveOn' }] });
+    expect(cancelled.status).toBe(409);
+  });
+});
+
 describe('an effective date in the past', () => {
   /** The client's today (exitRequested's client is in New York) moved by `days`, by the stack's clock. */
   function clientDay(days: number): string {

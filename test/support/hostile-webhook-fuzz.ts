@@ -9,7 +9,14 @@ import { Webhook } from 'standardwebhooks';
 import { exitRequestSchema } from '../../functions/domain/exit-request.js';
 import { exitIdFromEvent } from '../../functions/domain/ids.js';
 import { DEFAULT_RULES } from '../../functions/domain/sequence-rules.js';
-import { exitRequestData, hostileText, PROTOTYPE_KEYS, wrongType } from './hostile-arbitraries.js';
+import {
+  anyDate,
+  daysFromToday,
+  exitRequestData,
+  hostileText,
+  PROTOTYPE_KEYS,
+  wrongType,
+} from './hostile-arbitraries.js';
 import { type FuzzFigures, fuzz } from './hostile-fuzz.js';
 import { bodyOf } from './hostile-http.js';
 import { responseProblems } from './hostile-invariants.js';
@@ -81,7 +88,14 @@ const envelope = fc
 
 const control = fc
   .record({
-    type: fc.constantFrom('exit.cancelled', 'exit.paused', 'exit.resumed'),
+    type: fc.constantFrom('exit.cancelled', 'exit.paused', 'exit.resumed', 'exit.rescheduled'),
+    // Read by exit.rescheduled only: future, within the grace, beyond it, impossible, hostile.
+    effectiveOn: fc.oneof(
+      daysFromToday(-40, 400),
+      anyDate,
+      fc.oneof(hostileText, wrongType),
+      fc.constant(undefined),
+    ),
     data: fc.oneof(
       fc.record({ exitId: fc.oneof(fc.stringMatching(/^x[0-9a-f]{24}$/), hostileText, wrongType) }),
       fc.record({
@@ -94,7 +108,14 @@ const control = fc
       wrongType,
     ),
   })
-  .map((event): Body => ({ text: JSON.stringify(event), kind: 'control' }));
+  .map(({ effectiveOn, ...event }): Body => {
+    const { data } = event;
+    const dated =
+      effectiveOn !== undefined && typeof data === 'object' && data !== null && !Array.isArray(data)
+        ? { ...event, data: { ...data, effectiveOn } }
+        : event;
+    return { text: JSON.stringify(dated), kind: 'control' };
+  });
 
 const body: fc.Arbitrary<Body> = fc.oneof(
   { weight: 12, arbitrary: envelope },
@@ -308,7 +329,12 @@ export function dateRuleOf(stack: HostileStack): DateRule {
 }
 
 /** The statuses the contract allows for a case, and whether it must start (or find) an exit. */
-function expectation(c: WebhookCase, rule: DateRule): { statuses: number[]; accepted?: boolean } {
+function expectation(
+  c: WebhookCase,
+  rule: DateRule,
+  /** Whether the case's event id already started an exit (a redelivery answers as the first). */
+  started: boolean,
+): { statuses: number[]; accepted?: boolean } {
   const bytes =
     typeof c.body.text === 'string' ? Buffer.byteLength(c.body.text, 'utf8') : c.body.text.length;
   if (bytes > MAX_BYTES) return { statuses: [413] };
@@ -339,7 +365,10 @@ function expectation(c: WebhookCase, rule: DateRule): { statuses: number[]; acce
     timestampOk
   ) {
     const parsed = exitRequestSchema.safeParse(event.data);
-    if (!parsed.success || pastBeyondGrace(parsed.data, rule)) return { statuses: [422] };
+    if (!parsed.success) return { statuses: [422] };
+    // The date rule needs the clock, so it is checked when an exit is built: never for an id
+    // that already started one.
+    if (pastBeyondGrace(parsed.data, rule) && !started) return { statuses: [422] };
     return { statuses: [202], accepted: true };
   }
   if (c.body.kind === 'control') return { statuses: [200, 404, 409, 422] };
@@ -350,6 +379,8 @@ function expectation(c: WebhookCase, rule: DateRule): { statuses: number[]; acce
 export async function fuzzWebhooks(stack: HostileStack, runs: number): Promise<FuzzFigures> {
   const rule = dateRuleOf(stack);
   return fuzz('POST /webhooks/exits', webhookCase, runs, async (c, tally) => {
+    const started =
+      (await stack.harness.stack.store.get(exitIdFromEvent('webhook', c.id))) !== undefined;
     const response = await stack.call({
       method: 'POST',
       path: '/webhooks/exits',
@@ -358,7 +389,7 @@ export async function fuzzWebhooks(stack: HostileStack, runs: number): Promise<F
     });
     tally.add(response.statusCode);
     const problems = responseProblems(response);
-    const expected = expectation(c, rule);
+    const expected = expectation(c, rule, started);
     if (!expected.statuses.includes(response.statusCode)) {
       problems.push(`status ${response.statusCode}, expected ${expected.statuses.join(' or ')}`);
     }
