@@ -2,6 +2,8 @@ import { request as httpRequest } from 'node:http';
 import { ListSchedulesCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scheduleName } from '../../functions/adapters/eventbridge-step-scheduler.js';
+import { pendingSteps } from '../../functions/domain/exit.js';
 import { exitIdFromEvent } from '../../functions/domain/ids.js';
 import { apiEvent, bodyOf } from '../support/hostile-http.js';
 import { type HostileStack, startHostileStack } from '../support/hostile-stack.js';
@@ -192,6 +194,34 @@ describe('a replayed or reordered control event', () => {
     expect((await stack.harness.stack.store.get(exitId))?.status).toBe('paused');
     expect(await schedulesOf(exitId)).toEqual([]);
   });
+});
+
+describe('20 parallel pause and resume webhooks on one exit, over HTTP', () => {
+  it('answers each 200 or 409 and leaves the schedules matching the status', async () => {
+    for (let round = 0; round < 3; round += 1) {
+      const started = await post(signWebhook(exitRequested()));
+      const { exitId } = (await started.json()) as { exitId: string };
+      await noticeSent(exitId);
+
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          post(
+            signWebhook({
+              type: i % 2 === 0 ? 'exit.paused' : 'exit.resumed',
+              data: { exitId },
+            }),
+          ),
+        ),
+      );
+
+      const statuses = answers.map((answer) => answer.status);
+      expect(statuses.filter((status) => status !== 200 && status !== 409)).toEqual([]);
+      const exit = await stack.harness.stack.store.get(exitId);
+      expect(['active', 'paused']).toContain(exit?.status);
+      const pending = exit ? pendingSteps(exit).map((step) => scheduleName(exitId, step.id)) : [];
+      expect(await schedulesOf(exitId)).toEqual(exit?.status === 'paused' ? [] : pending.sort());
+    }
+  }, 60_000);
 });
 
 describe('a replayed or reordered exit.rescheduled', () => {
