@@ -516,7 +516,11 @@ describe('actions on an exit', () => {
       const found = emails.filter((email) => /new date/i.test(email.subject));
       return found.length > 0 ? found : undefined;
     }, 8_000);
-    const after = await harness.stack.store.get(exit.id);
+    // The inbox has the email a moment before the sender commits the step as sent.
+    const after = await waitFor(async () => {
+      const stored = await harness.stack.store.get(exit.id);
+      return stored?.steps['date-change-1']?.state === 'sent' ? stored : undefined;
+    }, 8_000).then(async (sent) => sent ?? (await harness.stack.store.get(exit.id)));
 
     expect(changes).toHaveLength(1);
     // In the client's locale (en-US here), with the old date beside it.
