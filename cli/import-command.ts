@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { DateTime } from 'luxon';
-import { TransientError } from '../functions/domain/errors.js';
+import { TransientError, ValidationError } from '../functions/domain/errors.js';
 import {
   buildExit,
   exitIdFor,
@@ -120,9 +120,19 @@ export async function importExits(
       const exitId = exitIdFor({ source: 'import', key: row.key });
       const exists = seen.has(exitId) || (await deps.web.store.get(exitId)) !== undefined;
       seen.add(exitId);
+      let line: string;
+      try {
+        line = dryRunLine(deps.web.startExit, row, exitId, exists);
+      } catch (error) {
+        // A rule that needs the clock (an effective date too far past) refuses the row here.
+        if (!(error instanceof ValidationError)) throw error;
+        summary.failed += 1;
+        ctx.err(`row ${row.line}: ${describeError(error, false).lines.join('; ')}`);
+        return;
+      }
       if (exists) summary.existed += 1;
       else summary.started += 1;
-      lines.set(row.line, dryRunLine(deps.web.startExit, row, exitId, exists));
+      lines.set(row.line, line);
     });
     for (const line of [...lines.keys()].sort((a, b) => a - b)) ctx.out(lines.get(line) ?? '');
     return summary;

@@ -25,6 +25,11 @@ export const sequence = defineSequence({
     ],
     otherwiseDays: 60,
   },
+  /**
+   * A requested effective date up to `pastGraceDays` (0–60) before the client's today is taken
+   * as today (the exit starts now); one further back is refused.
+   */
+  effectiveDate: { pastGraceDays: 7 },
   /** The thank-you email goes on the effective date (the next business day if it is not one). */
   gratitude: { onEffectiveDate: true },
   /** The survey invitation, this many business days after the effective date. */

@@ -28,7 +28,14 @@ import { surveyUpdate, timelineUpdate, unsuppressDelete } from './dynamo-client-
 import { eraseUpdate } from './dynamo-console-writes.js';
 import { exitToItem, itemToExit, searchForm } from './dynamo-exit-mapping.js';
 import { byExternalIdQuery, byStatusQuery, cursorAfter, encodeCursor } from './dynamo-queries.js';
-import { claimUpdate, finishUpdate, releaseUpdate, statusUpdate } from './dynamo-step-writes.js';
+import {
+  claimUpdate,
+  controlUpdate,
+  finishUpdate,
+  releaseUpdate,
+  rescheduleRecordUpdate,
+  statusUpdate,
+} from './dynamo-step-writes.js';
 import { controlEventKey, exitKey, healthKey, suppressionKey } from './dynamo-table.js';
 
 /**
@@ -124,6 +131,22 @@ export class DynamoExitStore implements ExitStore {
     );
     if (result === CONDITION_FAILED || !result.Attributes) return undefined;
     return itemToExit(result.Attributes);
+  }
+
+  async recordControl(exitId: string, status: ExitStatus, controlAt: string): Promise<boolean> {
+    const result = await conditional('recordControl', () =>
+      this.client.send(new UpdateCommand(controlUpdate(this.tableName, exitId, status, controlAt))),
+    );
+    return result !== CONDITION_FAILED;
+  }
+
+  async recordReschedule(exitId: string, effectiveOn: string, sentAt: string): Promise<boolean> {
+    const result = await conditional('recordReschedule', () =>
+      this.client.send(
+        new UpdateCommand(rescheduleRecordUpdate(this.tableName, exitId, effectiveOn, sentAt)),
+      ),
+    );
+    return result !== CONDITION_FAILED;
   }
 
   async listByStatus(status: ExitStatus, page: ExitPageRequest = {}): Promise<ExitPage> {

@@ -5,7 +5,7 @@
  * the step machine (see `dynamo-step-conditions.ts`).
  */
 import type { UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { Step, TimelineEntry } from '../domain/exit.js';
+import type { ExitStatus, Step, TimelineEntry } from '../domain/exit.js';
 import type { StatusChange, StepOutcome } from '../domain/ports.js';
 import { stepIsPending, stepMayMove } from './dynamo-step-conditions.js';
 import { exitKey, statusPartition } from './dynamo-table.js';
@@ -91,6 +91,41 @@ export function releaseUpdate(
 }
 
 /**
+ * `lastControlAt` moves forward to `controlAt` while the status is `status`: a control that
+ * found the exit already as it asks still counts as the latest one.
+ */
+export function controlUpdate(
+  tableName: string,
+  exitId: string,
+  status: ExitStatus,
+  controlAt: string,
+): UpdateCommandInput {
+  const update = new UpdateBuilder();
+  const last = update.path(['lastControlAt']);
+  update
+    .condition(`${update.path(['status'])} = ${update.value(status)}`)
+    .condition(`attribute_not_exists(${last}) OR ${last} < ${update.value(controlAt)}`)
+    .set(['lastControlAt'], controlAt);
+  return input(tableName, exitId, update);
+}
+
+/** `lastRescheduleAt` moves forward to `sentAt` while the effective date is `effectiveOn`. */
+export function rescheduleRecordUpdate(
+  tableName: string,
+  exitId: string,
+  effectiveOn: string,
+  sentAt: string,
+): UpdateCommandInput {
+  const update = new UpdateBuilder();
+  const last = update.path(['lastRescheduleAt']);
+  update
+    .condition(`${update.path(['effectiveOn'])} = ${update.value(effectiveOn)}`)
+    .condition(`attribute_not_exists(${last}) OR ${last} < ${update.value(sentAt)}`)
+    .set(['lastRescheduleAt'], sentAt);
+  return input(tableName, exitId, update);
+}
+
+/**
  * A status change with the steps it touches. The status must be one of `change.from`; every step
  * it skips must be one the step machine lets any writer skip, and every step it moves or removes
  * still pending (`pendingStates`); the byStatus index key moves with the status.
@@ -131,6 +166,13 @@ export function statusUpdate(
     const at = update.value(change.controlAt);
     update.condition(`attribute_not_exists(${last}) OR ${last} <= ${at}`);
     update.set(['lastControlAt'], change.controlAt);
+  }
+  if (change.rescheduleAt) {
+    const last = update.path(['lastRescheduleAt']);
+    update.condition(
+      `attribute_not_exists(${last}) OR ${last} <= ${update.value(change.rescheduleAt)}`,
+    );
+    update.set(['lastRescheduleAt'], change.rescheduleAt);
   }
   update.appendToList(['timeline'], [change.entry]);
   return { ...input(tableName, exitId, update), ReturnValues: 'ALL_NEW' };

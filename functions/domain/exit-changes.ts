@@ -6,11 +6,10 @@
  * look after schedules and mail. The store checks every step the change touches against the
  * step machine, so a change decided from a stale read fails and is decided again.
  */
-import { DateTime } from 'luxon';
 import { erasureOf } from './erasure.js';
-import { ValidationError } from './errors.js';
 import type { Exit, Step, StepKind, SurveyAnswers, TimelineEntry } from './exit.js';
 import { checkInInput, orderedSteps, pendingSteps } from './exit.js';
+import { admitEffectiveDate } from './exit-request.js';
 import { type CheckInSlot, nextCheckIn, nextSendSlot } from './plan.js';
 import type { Erasure, StatusChange, SurveyWrite } from './ports.js';
 import { replanForEffectiveDate, resumePlan } from './replan.js';
@@ -98,7 +97,9 @@ export function resume(
 /**
  * Move a running exit to a new effective date (`YYYY-MM-DD`), its steps still ahead replanned
  * (see `replanForEffectiveDate`). Only an active or paused exit can be replanned; the same date
- * changes nothing; a date before the client's today is a `ValidationError`.
+ * changes nothing; a date before the client's today is a `ValidationError`, but for the grace a
+ * new exit has (`admitEffectiveDate`), which means today. A webhook's change older than the last
+ * date change recorded (`sentAt` before `lastRescheduleAt`) changes nothing.
  */
 export function changeDate(
   exit: Exit,
@@ -106,21 +107,27 @@ export function changeDate(
   now: Date,
   rules: SequenceRules,
   actor: string,
+  /** `field`: how the caller names the date in a `ValidationError`; `sentAt`: a webhook's time. */
+  options: { field?: string; sentAt?: string } = {},
 ): Decision<StatusChange> {
   if (exit.status !== 'active' && exit.status !== 'paused') {
     return refuse(`A ${exit.status} exit cannot be replanned`);
   }
-  if (exit.effectiveOn === effectiveOn) return UNCHANGED;
-  const today = DateTime.fromJSDate(now, { zone: exit.client.timezone }).toISODate();
-  if (today && effectiveOn < today) {
-    throw new ValidationError([
-      {
-        field: 'effectiveOn',
-        message: `must not be in the past (today is ${today} for the client)`,
-      },
-    ]);
-  }
-  return write(replanForEffectiveDate(exit, effectiveOn, now, rules, actor));
+  const { field = 'effectiveOn', sentAt } = options;
+  const stale =
+    sentAt !== undefined && exit.lastRescheduleAt !== undefined && sentAt < exit.lastRescheduleAt;
+  if (stale || exit.effectiveOn === effectiveOn) return UNCHANGED;
+  // The same rule as a new exit's: a few days past means today, further back is refused.
+  const admitted = admitEffectiveDate(
+    effectiveOn,
+    now,
+    exit.client.timezone,
+    rules.effectiveDate.pastGraceDays,
+    field,
+  );
+  if (exit.effectiveOn === admitted) return UNCHANGED;
+  const change = replanForEffectiveDate(exit, admitted, now, rules, actor);
+  return write(sentAt ? { ...change, rescheduleAt: sentAt } : change);
 }
 
 /** Whether nothing is left to send: no step other than `except` is scheduled or being sent. */

@@ -28,6 +28,35 @@ export function isPlausibleDate(value: string): boolean {
   return date.isValid && date.year >= FIRST_YEAR && date.year <= LAST_YEAR;
 }
 
+/**
+ * The effective date an exit keeps for a date someone asked for, as of `now` in the client's
+ * zone: the date itself from the client's today on; today for a date at most `graceDays` before
+ * it (the exit starts now, and says so); further back a `ValidationError` naming `field`. One
+ * rule for a new exit and for a changed date.
+ */
+export function admitEffectiveDate(
+  date: string,
+  now: Date,
+  timezone: string,
+  graceDays: number,
+  field = 'effectiveOn',
+): string {
+  const day = DateTime.fromJSDate(now, { zone: timezone });
+  const today = day.toISODate();
+  const earliest = day.minus({ days: graceDays }).toISODate();
+  if (!today || !earliest) throw new RangeError(`Invalid time zone ${timezone}`);
+  // ISO dates compare as text.
+  if (date >= today) return date;
+  if (date >= earliest) return today;
+  const grace =
+    graceDays > 0
+      ? `; up to ${graceDays} day${graceDays === 1 ? '' : 's'} before counts as today`
+      : '';
+  throw new ValidationError([
+    { field, message: `must not be in the past (today is ${today} for the client${grace})` },
+  ]);
+}
+
 const isoDate = z
   .string({ error: 'must be a date as YYYY-MM-DD' })
   .refine(isPlausibleDate, { message: DATE_MESSAGE });

@@ -141,6 +141,8 @@ export interface Exit {
   updatedAt: string;
   /** When the last applied pause or resume event was sent (its envelope time); older ones lose. */
   lastControlAt?: string;
+  /** When the last applied `exit.rescheduled` event was sent; older ones lose. */
+  lastRescheduleAt?: string;
   steps: Record<string, Step>;
   timeline: TimelineEntry[];
   survey?: SurveyResponse;

@@ -46,6 +46,11 @@ export interface StatusChange {
    * already applied a later one, and records this one as `lastControlAt`.
    */
   controlAt?: string;
+  /**
+   * When the `exit.rescheduled` event behind this change was sent (UTC ISO): the write fails when
+   * the exit already applied a later one, and records this one as `lastRescheduleAt`.
+   */
+  rescheduleAt?: string;
 }
 
 /**
@@ -148,6 +153,17 @@ export interface ExitStore {
   ): Promise<void>;
   /** Applies a status change; returns the exit after it, or undefined when the condition failed. */
   changeStatus(exitId: string, change: StatusChange): Promise<Exit | undefined>;
+  /**
+   * Records a pause or resume sent at `controlAt` (UTC ISO) that found the exit already in the
+   * state it asks for, so that an older opposite control arriving later loses. Writes only while
+   * the status is `status` and no later control was recorded; false when that condition failed.
+   */
+  recordControl(exitId: string, status: ExitStatus, controlAt: string): Promise<boolean>;
+  /**
+   * Records an `exit.rescheduled` sent at `sentAt` that found the exit already on `effectiveOn`;
+   * writes only while that is still its date and no later one was recorded.
+   */
+  recordReschedule(exitId: string, effectiveOn: string, sentAt: string): Promise<boolean>;
   /** Exits in a status, oldest first, a page at a time. */
   listByStatus(status: ExitStatus, page?: ExitPageRequest): Promise<ExitPage>;
   /**

@@ -49,6 +49,16 @@ const sequenceSchema = z.strictObject({
       otherwiseDays: wholeNumber(0, 365).default(60),
     })
     .prefault({}),
+  effectiveDate: z
+    .strictObject({
+      /**
+       * How many days before the client's today a requested effective date may lie and still be
+       * taken as today (a CRM that reports an exit a few days late means "now"); further back
+       * is refused.
+       */
+      pastGraceDays: wholeNumber(0, 60).default(7),
+    })
+    .prefault({}),
   gratitude: z
     .strictObject({
       // The only supported placement today; the key exists so the file reads as the sequence does.

@@ -2,6 +2,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
 import { ValidationError } from '../domain/errors.js';
 import { parseExitRequest, toValidationError } from '../domain/exit-request.js';
+import { parseEffectiveDate, rescheduleExits } from '../domain/use-cases/change-effective-date.js';
 import {
   type ControlAction,
   controlExits,
@@ -29,10 +30,14 @@ export interface WebhookDeps {
   controls: ExitControlDeps;
 }
 
-const CONTROL_TYPES: Record<string, ControlAction> = {
+/** `reschedule`: a new effective date, through the same use case as the console's. */
+type WebhookControl = ControlAction | 'reschedule';
+
+const CONTROL_TYPES: Record<string, WebhookControl> = {
   'exit.cancelled': 'cancel',
   'exit.paused': 'pause',
   'exit.resumed': 'resume',
+  'exit.rescheduled': 'reschedule',
 };
 
 const exitReferenceSchema = z.union(
@@ -53,7 +58,7 @@ const CONTROL_ANSWER_DAYS = 7;
  */
 async function handleControlOnce(
   deps: WebhookDeps,
-  action: ControlAction,
+  action: WebhookControl,
   data: unknown,
   eventId: string,
   sentAt: string,
@@ -76,17 +81,23 @@ async function handleControlOnce(
 /** Applies a control event to the exit it names, or to every exit started with that external id. */
 async function handleControl(
   deps: WebhookDeps,
-  action: ControlAction,
+  action: WebhookControl,
   data: unknown,
   sentAt: string,
 ): Promise<HttpResponse> {
+  // Checked before any exit is looked up or changed; a date too far past is each exit's call.
+  const effectiveOn =
+    action === 'reschedule' ? parseEffectiveDate(dateText(data), 'data.effectiveOn') : '';
   const reference = exitReferenceSchema.safeParse(data);
   if (!reference.success) {
     throw new ValidationError([
       { field: 'data', message: 'must name the exit by exitId or externalId' },
     ]);
   }
-  const result = await controlExits(deps.controls, action, reference.data, 'webhook', sentAt);
+  const result =
+    action === 'reschedule'
+      ? await rescheduleExits(deps.controls, reference.data, effectiveOn, sentAt)
+      : await controlExits(deps.controls, action, reference.data, 'webhook', sentAt);
   if (result.outcome === 'too-many-exits') {
     throw new ValidationError([
       {
@@ -97,6 +108,12 @@ async function handleControl(
   }
   const { exits } = result;
   return json(200, { exits });
+}
+
+/** `data.effectiveOn` as text; anything else fails the date check that follows. */
+function dateText(data: unknown): string {
+  const value = (data as { effectiveOn?: unknown }).effectiveOn;
+  return typeof value === 'string' ? value : '';
 }
 
 /**

@@ -45,6 +45,8 @@ export interface CommonView {
 
 export interface NoticeFirmView extends CommonView {
   effectiveDate: string;
+  /** The effective date is the client's today (a date a few days past is taken as today). */
+  endsToday: boolean;
   /** "28 days", or null when the effective date is today or past. */
   noticePeriod: string | null;
   reason: string | null;
@@ -53,6 +55,8 @@ export interface NoticeFirmView extends CommonView {
 
 export interface NoticeClientView extends CommonView {
   effectiveDate: string;
+  /** The effective date is the client's today. */
+  endsToday: boolean;
   handover: string[];
 }
 
@@ -232,14 +236,17 @@ export function prepareEmail(exit: Exit, step: Step, context: ViewContext): Prep
         view: {
           ...common,
           effectiveDate,
+          endsToday: days === 0,
           noticePeriod: days > 0 ? periodInWords(days) : null,
           reason: exit.reason ?? null,
           handover: exit.handover,
         },
       };
     }
-    case 'notice-client':
-      return { name, view: { ...common, effectiveDate, handover: exit.handover } };
+    case 'notice-client': {
+      const endsToday = daysUntil(exit.effectiveOn, context.now, exit.client.timezone) === 0;
+      return { name, view: { ...common, effectiveDate, endsToday, handover: exit.handover } };
+    }
     case 'gratitude':
       return {
         name,

@@ -116,6 +116,23 @@ describe('farewell import', () => {
     expect(notices).toHaveLength(2);
   });
 
+  it('refuses a row whose effectiveOn lies beyond the grace in the past, in a dry run too', async () => {
+    const late = `late+${tag}@client.example`;
+    const file = csvFile('past.csv', `${HEADER}\nLate Client,${late},,,,,firm,,2020-01-01,,,,`);
+
+    const dry = await inProcess(['--local', 'import', '--dry-run', file]);
+    const run = await farewell(['--local', 'import', file]);
+
+    for (const answer of [dry, run]) {
+      expect(answer.stderr).toMatch(/row 2: effectiveOn: must not be in the past \(today is /);
+      expect(answer.stdout.trim()).toMatch(
+        /0 (would start|started), 0 already exist(ed)?, 1 failed$/,
+      );
+      expect(answer.code).toBe(1);
+    }
+    expect(await exitIdOf(late).catch(() => 'absent')).toBe('absent');
+  });
+
   it('starts nothing new when the same file is imported again', async () => {
     const run = await farewell(['--local', 'import', csvFile('again.csv', GOOD_AND_BAD)]);
 

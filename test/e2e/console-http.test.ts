@@ -319,6 +319,23 @@ describe('starting an exit from the form', () => {
     return { ...base, previewed: preview.match(/name="previewed" value="([^"]+)"/)?.[1] ?? '' };
   }
 
+  it('refuses an effective date beyond the grace in the past with the form naming the field', async () => {
+    const blank = await (await signedIn.get('/admin/exits/new')).text();
+
+    const response = await signedIn.post('/admin/exits/new', {
+      csrf: ConsoleClient.token(blank, '/admin/exits/new'),
+      key: blank.match(/name="key" value="([^"]+)"/)?.[1] ?? '',
+      ...fields,
+      effectiveOn: '2020-01-01',
+      intent: 'preview',
+    });
+
+    expect(response.status).toBe(422);
+    const page = await response.text();
+    expect(page).toContain('must not be in the past');
+    expect(page).toContain('id="field-effectiveOn"');
+  });
+
   it('warns, without refusing, when the address already has a running exit', async () => {
     const existing = await startedExit();
     const blank = await (await signedIn.get('/admin/exits/new')).text();
@@ -495,7 +512,11 @@ describe('actions on an exit', () => {
       const found = emails.filter((email) => /new date/i.test(email.subject));
       return found.length > 0 ? found : undefined;
     }, 8_000);
-    const after = await harness.stack.store.get(exit.id);
+    // The inbox has the email a moment before the sender commits the step as sent.
+    const after = await waitFor(async () => {
+      const stored = await harness.stack.store.get(exit.id);
+      return stored?.steps['date-change-1']?.state === 'sent' ? stored : undefined;
+    }, 8_000).then(async (sent) => sent ?? (await harness.stack.store.get(exit.id)));
 
     expect(changes).toHaveLength(1);
     // In the client's locale (en-US here), with the old date beside it.

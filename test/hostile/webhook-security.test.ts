@@ -1,6 +1,9 @@
 import { request as httpRequest } from 'node:http';
 import { ListSchedulesCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
+import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scheduleName } from '../../functions/adapters/eventbridge-step-scheduler.js';
+import { pendingSteps } from '../../functions/domain/exit.js';
 import { exitIdFromEvent } from '../../functions/domain/ids.js';
 import { apiEvent, bodyOf } from '../support/hostile-http.js';
 import { type HostileStack, startHostileStack } from '../support/hostile-stack.js';
@@ -162,6 +165,138 @@ describe('a replayed or reordered control event', () => {
     const exit = await stack.harness.stack.store.get(exitId);
     expect(exit?.status).toBe('active');
     expect(exit?.timeline.filter((e) => e.event === 'exit.paused')).toHaveLength(1);
+  });
+
+  it('does not let an older pause undo a newer resume that found the exit already active', async () => {
+    const exitId = await startedExitId();
+    const t0 = Date.now() - 60_000;
+    const resume = await post(signWebhook(control('exit.resumed', exitId, new Date(t0 + 2_000))));
+    expect(await resume.json()).toEqual({ exits: [{ exitId, status: 'active', changed: false }] });
+
+    const late = await post(signWebhook(control('exit.paused', exitId, new Date(t0 + 1_000))));
+
+    expect(await late.json()).toEqual({ exits: [{ exitId, status: 'active', changed: false }] });
+    const exit = await stack.harness.stack.store.get(exitId);
+    expect(exit?.status).toBe('active');
+    expect(exit?.lastControlAt).toBe(new Date(t0 + 2_000).toISOString());
+    expect(exit?.timeline.filter((e) => e.event === 'exit.paused')).toHaveLength(0);
+  });
+
+  it('does not let an older resume undo a newer pause that found the exit already paused', async () => {
+    const exitId = await startedExitId();
+    const t0 = Date.now() - 60_000;
+    await post(signWebhook(control('exit.paused', exitId, new Date(t0 + 1_000))));
+    await post(signWebhook(control('exit.paused', exitId, new Date(t0 + 3_000))));
+
+    const late = await post(signWebhook(control('exit.resumed', exitId, new Date(t0 + 2_000))));
+
+    expect(await late.json()).toEqual({ exits: [{ exitId, status: 'paused', changed: false }] });
+    expect((await stack.harness.stack.store.get(exitId))?.status).toBe('paused');
+    expect(await schedulesOf(exitId)).toEqual([]);
+  });
+});
+
+describe('20 parallel pause and resume webhooks on one exit, over HTTP', () => {
+  it('answers each 200 or 409 and leaves the schedules matching the status', async () => {
+    for (let round = 0; round < 3; round += 1) {
+      const started = await post(signWebhook(exitRequested()));
+      const { exitId } = (await started.json()) as { exitId: string };
+      await noticeSent(exitId);
+
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          post(
+            signWebhook({
+              type: i % 2 === 0 ? 'exit.paused' : 'exit.resumed',
+              data: { exitId },
+            }),
+          ),
+        ),
+      );
+
+      const statuses = answers.map((answer) => answer.status);
+      expect(statuses.filter((status) => status !== 200 && status !== 409)).toEqual([]);
+      const exit = await stack.harness.stack.store.get(exitId);
+      expect(['active', 'paused']).toContain(exit?.status);
+      const pending = exit ? pendingSteps(exit).map((step) => scheduleName(exitId, step.id)) : [];
+      expect(await schedulesOf(exitId)).toEqual(exit?.status === 'paused' ? [] : pending.sort());
+    }
+  }, 60_000);
+});
+
+describe('a replayed or reordered exit.rescheduled', () => {
+  /** A date `days` from now (UTC), well clear of the client's today. */
+  const ahead = (days: number) =>
+    new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+  const reschedule = (exitId: string, effectiveOn: string, at: Date) => ({
+    type: 'exit.rescheduled',
+    timestamp: at.toISOString(),
+    data: { exitId, effectiveOn },
+  });
+
+  it('moves the date once per webhook-id, and an older one delivered late changes nothing', async () => {
+    const response = await post(signWebhook(exitRequested()));
+    const { exitId } = (await response.json()) as { exitId: string };
+    await noticeSent(exitId);
+    const t0 = Date.now() - 60_000;
+    const older = signWebhook(reschedule(exitId, ahead(40), new Date(t0)));
+    const first = await post(older);
+    const firstAnswer = await first.json();
+    expect(firstAnswer).toEqual({ exits: [{ exitId, status: 'active', changed: true }] });
+    await post(signWebhook(reschedule(exitId, ahead(50), new Date(t0 + 1_000))));
+
+    const replay = await post(older);
+    const late = await post(signWebhook(reschedule(exitId, ahead(45), new Date(t0 + 500))));
+
+    expect(await replay.json()).toEqual(firstAnswer);
+    expect(await late.json()).toEqual({ exits: [{ exitId, status: 'active', changed: false }] });
+    const exit = await stack.harness.stack.store.get(exitId);
+    expect(exit?.effectiveOn).toBe(ahead(50));
+    expect(exit?.timeline.filter((e) => e.event === 'exit.replanned')).toHaveLength(2);
+  });
+
+  it('answers 422 naming data.effectiveOn for a past date and 409 for a cancelled exit', async () => {
+    const response = await post(signWebhook(exitRequested()));
+    const { exitId } = (await response.json()) as { exitId: string };
+
+    const past = await post(signWebhook(reschedule(exitId, '2020-01-01', new Date())));
+    await post(signWebhook({ type: 'exit.cancelled', data: { exitId } }));
+    const cancelled = await post(signWebhook(reschedule(exitId, ahead(40), new Date())));
+
+    expect(past.status).toBe(422);
+    expect(await past.json()).toMatchObject({ errors: [{ field: 'data.effectiveOn' }] });
+    expect(cancelled.status).toBe(409);
+  });
+});
+
+describe('an effective date in the past', () => {
+  /** The client's today (exitRequested's client is in New York) moved by `days`, by the stack's clock. */
+  function clientDay(days: number): string {
+    const now = stack.deps.web.startExit.clock.now();
+    return DateTime.fromJSDate(now, { zone: 'America/New_York' }).plus({ days }).toISODate() ?? '';
+  }
+
+  it('answers 422 naming data.effectiveOn for a date beyond the grace, starting nothing', async () => {
+    const signed = signWebhook(exitRequested({ effectiveOn: clientDay(-8) }));
+
+    const response = await post(signed);
+
+    expect(response.status).toBe(422);
+    expect(await response.json()).toMatchObject({
+      errors: [
+        { field: 'data.effectiveOn', message: expect.stringMatching(/^must not be in the past/) },
+      ],
+    });
+    const exitId = exitIdFromEvent('webhook', signed.headers['webhook-id'] ?? '');
+    expect(await stack.harness.stack.store.get(exitId)).toBeUndefined();
+  });
+
+  it('starts an exit effective today for a date within the grace', async () => {
+    const response = await post(signWebhook(exitRequested({ effectiveOn: clientDay(-7) })));
+
+    expect(response.status).toBe(202);
+    const { exitId } = (await response.json()) as { exitId: string };
+    expect((await stack.harness.stack.store.get(exitId))?.effectiveOn).toBe(clientDay(0));
   });
 });
 

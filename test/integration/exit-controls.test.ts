@@ -403,6 +403,112 @@ describe('conflict kinds', () => {
   });
 });
 
+describe('exit.rescheduled', () => {
+  const answerOf = (response: { body?: string }) => JSON.parse(String(response.body));
+  const rescheduled = (
+    data: Record<string, unknown>,
+    options: { id?: string; timestamp?: string } = {},
+  ) => handleExitWebhook(webhookDeps(), controlEvent('exit.rescheduled', data, options));
+  /** An exit whose notice went out, so a new date is the client's to know. */
+  const toldExit = (overrides: Partial<Exit> = {}) => {
+    const { steps } = buildExit();
+    const notice = { ...steps.notice, state: 'sent', sentAt: START.toISOString() } as Step;
+    return startedExit({ steps: { ...steps, notice }, ...overrides });
+  };
+
+  it('moves the steps ahead to the new date, schedules them and tells the client', async () => {
+    const exit = await toldExit();
+
+    const response = await rescheduled({ exitId: exit.id, effectiveOn: '2025-04-30' });
+
+    expect(response.statusCode).toBe(200);
+    expect(answerOf(response)).toEqual({
+      exits: [{ exitId: exit.id, status: 'active', changed: true }],
+    });
+    const after = await store.get(exit.id);
+    expect(after?.effectiveOn).toBe('2025-04-30');
+    expect(after?.steps.gratitude?.dueAt).toBe('2025-04-30T08:00:00Z');
+    expect(after?.steps['date-change-1']).toMatchObject({
+      kind: 'date-change',
+      state: 'scheduled',
+    });
+    expect(after?.timeline.at(-1)?.detail).toMatch(/from the webhook/);
+    expect(scheduledAt(exit, 'gratitude')).toBe('at(2025-04-30T08:00:00)');
+    expect(scheduledStepIds(exit)).toContain('date-change-1');
+  });
+
+  it('moves every exit started with the externalId', async () => {
+    const externalId = `crm-${randomUUID()}`;
+    const exits = [await startedExit({ externalId }), await startedExit({ externalId })];
+
+    const response = await rescheduled({ externalId, effectiveOn: '2025-05-02' });
+
+    expect(answerOf(response).exits).toHaveLength(2);
+    for (const exit of exits) expect((await store.get(exit.id))?.effectiveOn).toBe('2025-05-02');
+  });
+
+  it.each([
+    ['an impossible date', '2025-02-30', /^must be a real calendar date/],
+    ['no date', undefined, /^must be a real calendar date/],
+    ['a date beyond the grace in the past', '2025-02-01', /^must not be in the past/],
+  ])('answers 422 naming data.effectiveOn for %s, changing nothing', async (_, date, message) => {
+    const exit = await startedExit();
+
+    const error = await rescheduled({ exitId: exit.id, effectiveOn: date }).catch((e) => e);
+
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).problems).toEqual([
+      { field: 'data.effectiveOn', message: expect.stringMatching(message) },
+    ]);
+    expect((await store.get(exit.id))?.effectiveOn).toBe(exit.effectiveOn);
+  });
+
+  it.each(['cancelled', 'completed'] as const)(
+    'refuses a %s exit with a conflict',
+    async (status) => {
+      const exit = await storedExit({ status });
+
+      await expect(rescheduled({ exitId: exit.id, effectiveOn: '2025-04-30' })).rejects.toThrow(
+        ConflictError,
+      );
+    },
+  );
+
+  it('applies one webhook-id once, and answers a redelivery as the first time', async () => {
+    const exit = await toldExit();
+    const id = `msg_reschedule_${exit.id}`;
+
+    const first = await rescheduled({ exitId: exit.id, effectiveOn: '2025-04-30' }, { id });
+    await rescheduled({ exitId: exit.id, effectiveOn: '2025-05-30' });
+    const again = await rescheduled({ exitId: exit.id, effectiveOn: '2025-04-30' }, { id });
+
+    expect(answerOf(again)).toEqual(answerOf(first));
+    const after = await store.get(exit.id);
+    expect(after?.effectiveOn).toBe('2025-05-30');
+    expect(Object.keys(after?.steps ?? {}).filter((s) => s.startsWith('date-change'))).toHaveLength(
+      2,
+    );
+  });
+
+  it('lets no older date override a newer one, even one that found its date already set', async () => {
+    const exit = await startedExit();
+    const at = (second: number) => new Date(Date.UTC(2025, 2, 3, 9, 0, second)).toISOString();
+
+    await rescheduled({ exitId: exit.id, effectiveOn: '2025-05-30' }, { timestamp: at(3) });
+    const older = await rescheduled(
+      { exitId: exit.id, effectiveOn: '2025-04-30' },
+      { timestamp: at(1) },
+    );
+    const moved = await startedExit({ effectiveOn: '2025-05-30' });
+    await rescheduled({ exitId: moved.id, effectiveOn: '2025-05-30' }, { timestamp: at(3) });
+    await rescheduled({ exitId: moved.id, effectiveOn: '2025-04-30' }, { timestamp: at(1) });
+
+    expect(answerOf(older).exits).toEqual([{ exitId: exit.id, status: 'active', changed: false }]);
+    expect((await store.get(exit.id))?.effectiveOn).toBe('2025-05-30');
+    expect((await store.get(moved.id))?.effectiveOn).toBe('2025-05-30');
+  });
+});
+
 describe('concurrent pause and resume', () => {
   it('answers each control or conflicts, and leaves schedules matching the status', async () => {
     for (let round = 0; round < 5; round++) {

@@ -282,6 +282,29 @@ describe('DynamoExitStore', () => {
     });
   });
 
+  describe('recordControl', () => {
+    it('records a later control while the status matches, and refuses an older or equal one', async () => {
+      const exit = await storedExit();
+
+      const later = await store.recordControl(exit.id, 'active', '2025-03-04T10:00:00.000Z');
+      const older = await store.recordControl(exit.id, 'active', '2025-03-04T09:00:00.000Z');
+      const same = await store.recordControl(exit.id, 'active', '2025-03-04T10:00:00.000Z');
+
+      expect([later, older, same]).toEqual([true, false, false]);
+      const after = await store.get(exit.id);
+      expect(after?.lastControlAt).toBe('2025-03-04T10:00:00.000Z');
+      expect(after?.updatedAt).toBe(exit.updatedAt);
+      expect(after?.timeline).toEqual(exit.timeline);
+    });
+
+    it('writes nothing when the status is not the one the control found', async () => {
+      const exit = await storedExit({ status: 'cancelled' });
+
+      expect(await store.recordControl(exit.id, 'active', '2025-03-04T10:00:00.000Z')).toBe(false);
+      expect((await store.get(exit.id))?.lastControlAt).toBeUndefined();
+    });
+  });
+
   describe('releaseStep', () => {
     it('returns the step to scheduled so it can be claimed again', async () => {
       const exit = await storedExit();

@@ -258,6 +258,21 @@ export function acceptedLine(max: number): fc.Arbitrary<string> {
   });
 }
 
+/**
+ * A date `min`…`max` days from today (UTC, when the module loads): the tests' clocks start at
+ * the real time, and an effective date's validity depends on it.
+ */
+export function daysFromToday(min: number, max: number): fc.Arbitrary<string> {
+  const today = Date.UTC(
+    new Date().getUTCFullYear(),
+    new Date().getUTCMonth(),
+    new Date().getUTCDate(),
+  );
+  return fc
+    .integer({ min, max })
+    .map((days) => new Date(today + days * 86_400_000).toISOString().slice(0, 10));
+}
+
 /** `exit.requested` data that Farewell accepts, with values as odd as it still accepts. */
 export const validExitData = fc.record(
   {
@@ -277,9 +292,8 @@ export const validExitData = fc.record(
     reason: hostileText.filter(
       (text) => text.trim().length <= 2000 && !CONTROL_BUT_LINES.test(text.trim()),
     ),
-    effectiveOn: fc
-      .date({ min: new Date('2020-01-01'), max: new Date('2031-12-31'), noInvalidDate: true })
-      .map((d) => d.toISOString().slice(0, 10)),
+    // From six days past (inside the grace in every zone, taken as today) to five years ahead.
+    effectiveOn: daysFromToday(-6, 5 * 366),
     // Before every generated effectiveOn: a relationship cannot start after its exit.
     relationshipStartedOn: fc.constantFrom('2016-02-29', '2018-06-01', '2019-02-28'),
     handover: fc.array(acceptedLine(500), { maxLength: 3 }),
@@ -347,6 +361,13 @@ export const exitRequestData: fc.Arbitrary<Record<string, unknown>> = fc.oneof(
     }),
   },
   { weight: 2, arbitrary: anyExitData },
+  {
+    // An effective date in the past: within the grace it means today, beyond it a 422.
+    weight: 1,
+    arbitrary: fc
+      .tuple(validExitData, daysFromToday(-40, -1))
+      .map(([valid, effectiveOn]) => ({ ...valid, effectiveOn })),
+  },
   {
     // A relationship that starts after the exit takes effect (refused) or on its day (accepted).
     weight: 1,

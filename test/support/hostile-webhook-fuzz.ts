@@ -4,10 +4,19 @@
  * correctly computed Standard Webhooks headers (so the body validator is reached too).
  */
 import fc from 'fast-check';
+import { DateTime } from 'luxon';
 import { Webhook } from 'standardwebhooks';
 import { exitRequestSchema } from '../../functions/domain/exit-request.js';
 import { exitIdFromEvent } from '../../functions/domain/ids.js';
-import { exitRequestData, hostileText, PROTOTYPE_KEYS, wrongType } from './hostile-arbitraries.js';
+import { DEFAULT_RULES } from '../../functions/domain/sequence-rules.js';
+import {
+  anyDate,
+  daysFromToday,
+  exitRequestData,
+  hostileText,
+  PROTOTYPE_KEYS,
+  wrongType,
+} from './hostile-arbitraries.js';
 import { type FuzzFigures, fuzz } from './hostile-fuzz.js';
 import { bodyOf } from './hostile-http.js';
 import { responseProblems } from './hostile-invariants.js';
@@ -79,7 +88,14 @@ const envelope = fc
 
 const control = fc
   .record({
-    type: fc.constantFrom('exit.cancelled', 'exit.paused', 'exit.resumed'),
+    type: fc.constantFrom('exit.cancelled', 'exit.paused', 'exit.resumed', 'exit.rescheduled'),
+    // Read by exit.rescheduled only: future, within the grace, beyond it, impossible, hostile.
+    effectiveOn: fc.oneof(
+      daysFromToday(-40, 400),
+      anyDate,
+      fc.oneof(hostileText, wrongType),
+      fc.constant(undefined),
+    ),
     data: fc.oneof(
       fc.record({ exitId: fc.oneof(fc.stringMatching(/^x[0-9a-f]{24}$/), hostileText, wrongType) }),
       fc.record({
@@ -92,7 +108,14 @@ const control = fc
       wrongType,
     ),
   })
-  .map((event): Body => ({ text: JSON.stringify(event), kind: 'control' }));
+  .map(({ effectiveOn, ...event }): Body => {
+    const { data } = event;
+    const dated =
+      effectiveOn !== undefined && typeof data === 'object' && data !== null && !Array.isArray(data)
+        ? { ...event, data: { ...data, effectiveOn } }
+        : event;
+    return { text: JSON.stringify(dated), kind: 'control' };
+  });
 
 const body: fc.Arbitrary<Body> = fc.oneof(
   { weight: 12, arbitrary: envelope },
@@ -272,8 +295,46 @@ export function webhookHeaders(
   return headers;
 }
 
+/** What the contract's date rule needs to know: the stack's clock, zone and grace. */
+export interface DateRule {
+  now: () => Date;
+  defaultZone: string;
+  graceDays: number;
+}
+
+/**
+ * Whether a valid request's effective date is refused: more than the grace before the client's
+ * today (a date within it means today and is accepted).
+ */
+function pastBeyondGrace(
+  data: { effectiveOn?: string; client: { timezone?: string } },
+  rule: DateRule,
+): boolean {
+  if (data.effectiveOn === undefined) return false;
+  const zone = data.client.timezone ?? rule.defaultZone;
+  const earliest = DateTime.fromJSDate(rule.now(), { zone })
+    .minus({ days: rule.graceDays })
+    .toISODate();
+  return earliest !== null && data.effectiveOn < earliest;
+}
+
+/** The date rule of a stack. */
+export function dateRuleOf(stack: HostileStack): DateRule {
+  const start = stack.deps.web.startExit;
+  return {
+    now: () => start.clock.now(),
+    defaultZone: start.defaults.timezone,
+    graceDays: (start.rules ?? DEFAULT_RULES).effectiveDate.pastGraceDays,
+  };
+}
+
 /** The statuses the contract allows for a case, and whether it must start (or find) an exit. */
-function expectation(c: WebhookCase): { statuses: number[]; accepted?: boolean } {
+function expectation(
+  c: WebhookCase,
+  rule: DateRule,
+  /** Whether the case's event id already started an exit (a redelivery answers as the first). */
+  started: boolean,
+): { statuses: number[]; accepted?: boolean } {
   const bytes =
     typeof c.body.text === 'string' ? Buffer.byteLength(c.body.text, 'utf8') : c.body.text.length;
   if (bytes > MAX_BYTES) return { statuses: [413] };
@@ -303,8 +364,12 @@ function expectation(c: WebhookCase): { statuses: number[]; accepted?: boolean }
     plainObject(event.data) &&
     timestampOk
   ) {
-    const valid = exitRequestSchema.safeParse(event.data).success;
-    return valid ? { statuses: [202], accepted: true } : { statuses: [422] };
+    const parsed = exitRequestSchema.safeParse(event.data);
+    if (!parsed.success) return { statuses: [422] };
+    // The date rule needs the clock, so it is checked when an exit is built: never for an id
+    // that already started one.
+    if (pastBeyondGrace(parsed.data, rule) && !started) return { statuses: [422] };
+    return { statuses: [202], accepted: true };
   }
   if (c.body.kind === 'control') return { statuses: [200, 404, 409, 422] };
   return { statuses: [422] };
@@ -312,7 +377,10 @@ function expectation(c: WebhookCase): { statuses: number[]; accepted?: boolean }
 
 /** Fuzzes the webhook endpoint in process; throws on the first broken invariant. */
 export async function fuzzWebhooks(stack: HostileStack, runs: number): Promise<FuzzFigures> {
+  const rule = dateRuleOf(stack);
   return fuzz('POST /webhooks/exits', webhookCase, runs, async (c, tally) => {
+    const started =
+      (await stack.harness.stack.store.get(exitIdFromEvent('webhook', c.id))) !== undefined;
     const response = await stack.call({
       method: 'POST',
       path: '/webhooks/exits',
@@ -321,7 +389,7 @@ export async function fuzzWebhooks(stack: HostileStack, runs: number): Promise<F
     });
     tally.add(response.statusCode);
     const problems = responseProblems(response);
-    const expected = expectation(c);
+    const expected = expectation(c, rule, started);
     if (!expected.statuses.includes(response.statusCode)) {
       problems.push(`status ${response.statusCode}, expected ${expected.statuses.join(' or ')}`);
     }
@@ -363,29 +431,42 @@ export interface ControlRun {
   deliveries: number[];
 }
 
-export const controlRun: fc.Arbitrary<ControlRun> = fc
-  .array(fc.constantFrom<'exit.paused' | 'exit.resumed'>('exit.paused', 'exit.resumed'), {
-    minLength: 1,
-    maxLength: 6,
-  })
-  .chain((events) =>
-    fc
-      .tuple(
-        fc.shuffledSubarray(
-          events.map((_, i) => i),
-          { minLength: events.length, maxLength: events.length },
-        ),
-        fc.array(fc.nat({ max: events.length - 1 }), { maxLength: 4 }),
-        fc.array(fc.nat(), { minLength: 4, maxLength: 4 }),
-      )
-      .map(([order, replays, spots]) => {
-        const deliveries = [...order];
-        replays.forEach((index, k) => {
-          deliveries.splice((spots[k] ?? 0) % (deliveries.length + 1), 0, index);
-        });
-        return { events, deliveries };
-      }),
-  );
+export const controlRun: fc.Arbitrary<ControlRun> = fc.oneof(
+  // Resume on an active exit, then an older pause (sent first, delivered last).
+  {
+    weight: 1,
+    arbitrary: fc.constant<ControlRun>({
+      events: ['exit.paused', 'exit.resumed'],
+      deliveries: [1, 0],
+    }),
+  },
+  {
+    weight: 7,
+    arbitrary: fc
+      .array(fc.constantFrom<'exit.paused' | 'exit.resumed'>('exit.paused', 'exit.resumed'), {
+        minLength: 1,
+        maxLength: 6,
+      })
+      .chain((events) =>
+        fc
+          .tuple(
+            fc.shuffledSubarray(
+              events.map((_, i) => i),
+              { minLength: events.length, maxLength: events.length },
+            ),
+            fc.array(fc.nat({ max: events.length - 1 }), { maxLength: 4 }),
+            fc.array(fc.nat(), { minLength: 4, maxLength: 4 }),
+          )
+          .map(([order, replays, spots]) => {
+            const deliveries = [...order];
+            replays.forEach((index, k) => {
+              deliveries.splice((spots[k] ?? 0) % (deliveries.length + 1), 0, index);
+            });
+            return { events, deliveries };
+          }),
+      ),
+  },
+);
 
 /**
  * Fuzzes the order of control events: whatever the delivery order and replays, an exit ends in
@@ -436,16 +517,16 @@ export async function fuzzControlOrder(
       answers.set(index, answer);
     }
     // The contract as a model: an id applies once; a change sent before the last applied one is
-    // ignored; an event asking for the state the exit is in changes nothing.
+    // ignored; an event asking for the state the exit is in changes nothing but still counts as
+    // the last one (a resume that found the exit active outranks an older pause arriving later).
     let wanted = 'active';
     let last = -1;
     const seen = new Set<number>();
     for (const index of run.deliveries) {
       if (seen.has(index)) continue;
       seen.add(index);
-      const asks = run.events[index] === 'exit.paused' ? 'paused' : 'active';
-      if (index < last || asks === wanted) continue;
-      wanted = asks;
+      if (index < last) continue;
+      wanted = run.events[index] === 'exit.paused' ? 'paused' : 'active';
       last = index;
     }
     const exit = await stack.harness.stack.store.get(exitId);

@@ -147,6 +147,22 @@ describe('the notice', () => {
     expect(text).not.toContain('from today');
   });
 
+  it('says the work ends today, not that there is time to plan, when the date is today', () => {
+    const firm = buildExit({ effectiveOn: '2025-03-03' });
+    const client = buildExit({ effectiveOn: '2025-03-03', initiatedBy: 'client' });
+
+    const toFirm = renderer().render(firm, stepOf(firm, 'notice'));
+    const toClient = renderer().render(client, stepOf(client, 'notice'));
+
+    expect(toFirm.subject).toMatch(/^Our work together ends today, Monday,? 3 March 2025$/);
+    expect(toFirm.text).toMatch(/Our last working day for you: today, Monday,? 3 March 2025\./);
+    expect(toFirm.text).toContain('Before the day ends, we will hand over:');
+    expect(toFirm.text).not.toMatch(/early enough to plan|Until then/);
+    expect(toFirm.html).toContain('<strong>today, ');
+    expect(toClient.text).toMatch(/Our work for you ends today, Monday,? 3 March 2025\./);
+    expect(toClient.text).toContain('Before the day ends, we will hand over:');
+  });
+
   // ICU versions differ on the comma after the English weekday.
   it.each([
     ['firm', 'en-GB', 'Monday,? 31 March 2025'],

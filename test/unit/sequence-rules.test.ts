@@ -26,6 +26,7 @@ describe('DEFAULT_RULES', () => {
         ],
         otherwiseDays: 60,
       },
+      effectiveDate: { pastGraceDays: 7 },
       gratitude: { onEffectiveDate: true },
       survey: { businessDaysAfterEffective: 3 },
       reminder: { daysAfterSurvey: 7, enabled: true },
@@ -58,6 +59,12 @@ describe('defineSequence', () => {
 });
 
 describe('parseSequenceRules: messages name the bad field', () => {
+  it('names a grace for past effective dates outside 0 to 60 days', () => {
+    expect(failure({ effectiveDate: { pastGraceDays: -1 } })).toContain(
+      'effectiveDate.pastGraceDays: must be a whole number from 0 to 60',
+    );
+  });
+
   it('names a check-in interval of 0 months with its allowed range', () => {
     expect(failure({ checkIns: { everyMonths: 0 } })).toContain(
       'checkIns.everyMonths: must be a whole number from 1 to 24',

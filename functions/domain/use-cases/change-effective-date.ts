@@ -2,8 +2,15 @@ import { ValidationError } from '../errors.js';
 import { pendingSteps } from '../exit.js';
 import { changeDate } from '../exit-changes.js';
 import { DATE_MESSAGE, isPlausibleDate } from '../exit-request.js';
-import { deleteSchedules } from '../exit-writes.js';
-import { type ControlResult, type ExitControlDeps, writeControl } from './exit-controls.js';
+import { ATTEMPTS, deleteSchedules } from '../exit-writes.js';
+import {
+  type ControlExitsResult,
+  type ControlResult,
+  type ExitControlDeps,
+  type ExitReference,
+  forEachReferenced,
+  writeControl,
+} from './exit-controls.js';
 
 /** A plausible calendar date as `YYYY-MM-DD`, or a `ValidationError` naming `field`. */
 export function parseEffectiveDate(value: string, field = 'effectiveOn'): string {
@@ -19,9 +26,11 @@ export function parseEffectiveDate(value: string, field = 'effectiveOn'): string
  * 2. Load the exit and decide the replan (`changeDate`): steps already sent stay; those still
  *    ahead are replanned from the new date (see `replanForEffectiveDate`); once the notice went
  *    out, a `date-change` step due at once tells the client the new date. A date before the
- *    client's today is refused.
+ *    client's today is refused, but for the few days of grace a new exit has (they mean today).
  * 3. Write it in one conditional write, deciding again from a fresh read when a concurrent
- *    write got there first.
+ *    write got there first. A webhook's change carries when it was sent (`sentAt`): one older
+ *    than the last date change recorded loses, and one that finds the date already set is still
+ *    recorded, so that an older one arriving later loses too.
  * 4. The schedules follow: removed steps' are deleted; an active exit's pending steps are
  *    scheduled again (scheduling replaces a schedule for another time). A paused exit gets no
  *    schedules; resuming it creates them.
@@ -30,12 +39,24 @@ export async function changeEffectiveDate(
   deps: ExitControlDeps,
   exitId: string,
   effectiveOn: string,
-  actor: 'console' | 'cli',
+  actor: 'console' | 'cli' | 'webhook',
+  options: { field?: string; sentAt?: string } = {},
 ): Promise<ControlResult> {
-  const date = parseEffectiveDate(effectiveOn);
-  const { result, before, after } = await writeControl(deps, exitId, (exit) =>
-    changeDate(exit, date, deps.clock.now(), deps.rules, actor),
-  );
+  const { field = 'effectiveOn', sentAt } = options;
+  const date = parseEffectiveDate(effectiveOn, field);
+  const decide = (exit: Parameters<typeof changeDate>[0]) =>
+    changeDate(exit, date, deps.clock.now(), deps.rules, actor, { field, sentAt });
+  let outcome = await writeControl(deps, exitId, decide);
+  for (let attempt = 1; sentAt && attempt < ATTEMPTS; attempt += 1) {
+    // Unchanged and not stale: the exit already has the date this change asks for.
+    const seen = outcome.unchanged;
+    const newer = seen && (!seen.lastRescheduleAt || seen.lastRescheduleAt < sentAt);
+    if (!seen || !newer) break;
+    if (await deps.store.recordReschedule(exitId, seen.effectiveOn, sentAt)) break;
+    // A concurrent change beat the record: decide again on a fresh read.
+    outcome = await writeControl(deps, exitId, decide);
+  }
+  const { result, before, after } = outcome;
   if (before && after) {
     const gone = pendingSteps(before)
       .filter((step) => after.steps[step.id]?.state !== 'scheduled')
@@ -49,4 +70,23 @@ export async function changeEffectiveDate(
     deps.log.info('exit replanned', { exitId });
   }
   return result;
+}
+
+/**
+ * A webhook's `exit.rescheduled`:
+ * 1. Resolve the reference to every exit it names (see `forEachReferenced`).
+ * 2. Move each to the new date in turn (`changeEffectiveDate`, ordered by `sentAt`).
+ */
+export function rescheduleExits(
+  deps: ExitControlDeps,
+  reference: ExitReference,
+  effectiveOn: string,
+  sentAt: string,
+): Promise<ControlExitsResult> {
+  return forEachReferenced(deps.store, reference, (exitId) =>
+    changeEffectiveDate(deps, exitId, effectiveOn, 'webhook', {
+      field: 'data.effectiveOn',
+      sentAt,
+    }),
+  );
 }

@@ -1,4 +1,4 @@
-import { NotFoundError, StateConflictError } from '../errors.js';
+import { ConcurrentWriteError, NotFoundError, StateConflictError } from '../errors.js';
 import type { Exit, ExitStatus } from '../exit.js';
 import { pendingSteps } from '../exit.js';
 import { cancel, type Decision, pause, resume } from '../exit-changes.js';
@@ -48,6 +48,30 @@ export async function writeControl(
 }
 
 /**
+ * `writeControl` for a pause or resume sent at `controlAt`. One that finds the exit already as it
+ * asks (`wanted`) changes nothing but is still recorded as the latest control, so an older
+ * opposite one arriving later loses; when a concurrent change beats that record, the control
+ * runs again on a fresh read.
+ */
+async function writeOrderedControl(
+  deps: ExitControlDeps,
+  exitId: string,
+  { wanted, controlAt }: { wanted: ExitStatus; controlAt: string | undefined },
+  decide: (exit: Exit) => Decision<StatusChange>,
+): ReturnType<typeof writeControl> {
+  for (let attempt = 0; attempt < ATTEMPTS; attempt += 1) {
+    const outcome = await writeControl(deps, exitId, decide);
+    const seen = outcome.unchanged;
+    const newer =
+      controlAt !== undefined &&
+      seen?.status === wanted &&
+      (seen.lastControlAt === undefined || seen.lastControlAt < controlAt);
+    if (!newer || (await deps.store.recordControl(exitId, wanted, controlAt))) return outcome;
+  }
+  throw new ConcurrentWriteError(`Exit ${exitId} kept changing; try again`);
+}
+
+/**
  * Cancels an exit (the client stayed, or it was started by mistake):
  * 1. Load the exit and decide the cancel (`cancel`: every pending step skipped).
  * 2. Write it, deciding again from a fresh read when a concurrent write got there first.
@@ -82,7 +106,8 @@ export async function pauseExit(
   actor: Actor,
   controlAt?: string,
 ): Promise<ControlResult> {
-  const { result, before } = await writeControl(deps, exitId, (exit) =>
+  const order = { wanted: 'paused', controlAt } as const;
+  const { result, before } = await writeOrderedControl(deps, exitId, order, (exit) =>
     pause(exit, deps.clock.now().toISOString(), actor, controlAt),
   );
   if (before) await settleSchedules(deps, exitId);
@@ -106,7 +131,8 @@ export async function resumeExit(
   actor: Actor,
   controlAt?: string,
 ): Promise<ControlResult> {
-  const { result, after, unchanged } = await writeControl(deps, exitId, (exit) =>
+  const order = { wanted: 'active', controlAt } as const;
+  const { result, after, unchanged } = await writeOrderedControl(deps, exitId, order, (exit) =>
     resume(exit, deps.clock.now(), deps.rules, actor, controlAt),
   );
   if (unchanged?.status === 'active' || after) await settleSchedules(deps, exitId);
@@ -194,13 +220,28 @@ export async function controlExits(
   actor: Actor,
   controlAt?: string,
 ): Promise<ControlExitsResult> {
+  return forEachReferenced(deps.store, reference, (exitId) =>
+    controlExit(deps, action, exitId, actor, controlAt),
+  );
+}
+
+/**
+ * Steps 1–3 of `controlExits` for any control: resolves the reference (`NotFoundError` when it
+ * names no exit; `too-many-exits`, changing nothing, above `MAX_CONTROL_EXITS`), then runs `act`
+ * on each exit in turn.
+ */
+export async function forEachReferenced(
+  store: ExitStore,
+  reference: ExitReference,
+  act: (exitId: string) => Promise<ControlResult>,
+): Promise<ControlExitsResult> {
   const ids =
     'exitId' in reference
       ? [reference.exitId]
-      : await deps.store.findByExternalId(reference.externalId, MAX_CONTROL_EXITS);
+      : await store.findByExternalId(reference.externalId, MAX_CONTROL_EXITS);
   if (ids.length === 0) throw new NotFoundError('No exit matches that reference.');
   if (ids.length > MAX_CONTROL_EXITS) return { outcome: 'too-many-exits', max: MAX_CONTROL_EXITS };
   const exits: ControlResult[] = [];
-  for (const exitId of ids) exits.push(await controlExit(deps, action, exitId, actor, controlAt));
+  for (const exitId of ids) exits.push(await act(exitId));
   return { outcome: 'applied', exits };
 }

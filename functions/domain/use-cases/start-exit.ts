@@ -1,6 +1,6 @@
 import type { Exit } from '../exit.js';
 import { pendingSteps } from '../exit.js';
-import type { ExitRequest } from '../exit-request.js';
+import { admitEffectiveDate, type ExitRequest } from '../exit-request.js';
 import { exitIdFromEvent, newExitId } from '../ids.js';
 import { DEFAULT_RULES, planExit, type SequenceRules } from '../plan.js';
 import type { Clock, ExitStore, StepScheduler } from '../ports.js';
@@ -46,7 +46,12 @@ export interface StartExitResult {
   created: boolean;
 }
 
-/** Builds the exit aggregate for a request: plans every step in the client's time zone. */
+/**
+ * Builds the exit aggregate for a request: plans every step in the client's time zone. A
+ * requested effective date a few days past (within `effectiveDate.pastGraceDays`) is taken as
+ * the client's today; one further back is refused with a `ValidationError` naming the field as
+ * the origin does (`data.effectiveOn` for a webhook, `effectiveOn` for the form and the CSV).
+ */
 export function buildExit(
   request: ExitRequest,
   exitId: string,
@@ -56,12 +61,23 @@ export function buildExit(
   rules: SequenceRules = DEFAULT_RULES,
 ): Exit {
   const timezone = request.client.timezone ?? defaults.timezone;
+  const field = origin.source === 'webhook' ? 'data.effectiveOn' : 'effectiveOn';
+  const effectiveOn =
+    request.effectiveOn === undefined
+      ? undefined
+      : admitEffectiveDate(
+          request.effectiveOn,
+          now,
+          timezone,
+          rules.effectiveDate.pastGraceDays,
+          field,
+        );
   const plan = planExit(
     {
       now,
       timezone,
       country: request.client.country,
-      effectiveOn: request.effectiveOn,
+      effectiveOn,
       relationshipStartedOn: request.relationshipStartedOn,
     },
     rules,
@@ -96,7 +112,11 @@ export function buildExit(
       {
         at,
         event: 'exit.created',
-        detail: `Started from ${ORIGIN_WORDS[origin.source]}; ${request.initiatedBy}-initiated, effective ${plan.effectiveOn}.`,
+        detail: `Started from ${ORIGIN_WORDS[origin.source]}; ${request.initiatedBy}-initiated, effective ${plan.effectiveOn}${
+          effectiveOn !== request.effectiveOn
+            ? ` (asked for ${request.effectiveOn}, a few days past: taken as today)`
+            : ''
+        }.`,
       },
     ],
   };

@@ -1,4 +1,4 @@
-import type { FieldProblem } from '../../domain/errors.js';
+import { type FieldProblem, ValidationError } from '../../domain/errors.js';
 import { previewExit, runningExitsFor } from '../../domain/use-cases/preview-exit.js';
 import { startExit } from '../../domain/use-cases/start-exit.js';
 import { exitPreview, newExitView } from '../../rendering/console/exit-form.js';
@@ -82,39 +82,51 @@ export async function submitNewExit(ctx: Signed): Promise<HttpResponse> {
       origin,
     );
   const fingerprint = requestFingerprint(parsed.request);
-  if (intent === 'email') {
-    return htmlPage(200, (await preview()).notice.html, {
-      csp: EMAIL_PREVIEW_CONTENT_SECURITY_POLICY,
-    });
-  }
-  if (intent === 'confirm' && isFormKey(rawKey) && previewed === fingerprint) {
-    const result = await startExit(start, parsed.request, origin);
-    ctx.deps.log.info('exit started from the console', { exitId: result.exitId });
-    // `#top`: the form's own fragment (its preview) would otherwise carry over to the exit's page.
-    const done = result.created ? 'started' : 'exists';
-    return redirect(`/admin/exits/${result.exitId}?done=${done}#top`);
-  }
-  const shown = await preview();
-  const running = await runningExitsFor(ctx.deps.store, parsed.request.client.email);
-  return formPage(ctx, 200, {
-    key,
-    fields,
-    preview: {
-      view: {
-        ...exitPreview(shown.exit, shown.notice, {
-          rules,
-          effectiveGiven: Boolean(parsed.request.effectiveOn),
-          ...(shown.warning ? { warning: shown.warning } : {}),
-        }),
-        running: running.map((exit) => ({ href: `/admin/exits/${exit.id}`, status: exit.status })),
+  const previewOrStart = async (): Promise<HttpResponse> => {
+    if (intent === 'email') {
+      return htmlPage(200, (await preview()).notice.html, {
+        csp: EMAIL_PREVIEW_CONTENT_SECURITY_POLICY,
+      });
+    }
+    if (intent === 'confirm' && isFormKey(rawKey) && previewed === fingerprint) {
+      const result = await startExit(start, parsed.request, origin);
+      ctx.deps.log.info('exit started from the console', { exitId: result.exitId });
+      // `#top`: the form's own fragment (its preview) would otherwise carry over to the exit's page.
+      const done = result.created ? 'started' : 'exists';
+      return redirect(`/admin/exits/${result.exitId}?done=${done}#top`);
+    }
+    const shown = await preview();
+    const running = await runningExitsFor(ctx.deps.store, parsed.request.client.email);
+    return formPage(ctx, 200, {
+      key,
+      fields,
+      preview: {
+        view: {
+          ...exitPreview(shown.exit, shown.notice, {
+            rules,
+            effectiveGiven: Boolean(parsed.request.effectiveOn),
+            ...(shown.warning ? { warning: shown.warning } : {}),
+          }),
+          running: running.map((exit) => ({
+            href: `/admin/exits/${exit.id}`,
+            status: exit.status,
+          })),
+        },
+        fingerprint,
       },
-      fingerprint,
-    },
-    ...(intent === 'confirm'
-      ? {
-          formProblem:
-            'The form changed since the preview, so nothing was started yet. Check the preview below, then start the exit.',
-        }
-      : {}),
-  });
+      ...(intent === 'confirm'
+        ? {
+            formProblem:
+              'The form changed since the preview, so nothing was started yet. Check the preview below, then start the exit.',
+          }
+        : {}),
+    });
+  };
+  try {
+    return await previewOrStart();
+  } catch (error) {
+    // A rule that needs the clock (an effective date too far past) is only known here.
+    if (!(error instanceof ValidationError)) throw error;
+    return formPage(ctx, 422, { key, fields, problems: error.problems });
+  }
 }
