@@ -57,8 +57,27 @@ const stageSchema = z
     replyTo: z.email(),
     /** Receives alarm notifications and DMARC reports. */
     operatorEmail: z.email(),
-    /** The public base URL when a custom domain fronts the API; the API's own URL otherwise. */
-    publicUrl: httpsUrl.optional(),
+    /**
+     * A production stage (the default) may not deploy without `appDomain`: a stage marks itself
+     * `production: false` to send links on the API's own URL, which dies with the stateless stack.
+     */
+    production: z.boolean().default(true),
+    /**
+     * The app's own domain, e.g. app.firm.example: emailed links, the console and webhooks use
+     * `https://<appDomain>`, owned by the stateful stack, so a redeployed API keeps every link sent.
+     */
+    appDomain: hostname.optional(),
+    /**
+     * An ACM certificate for `appDomain` in the stage region; unset, the stateful stack requests
+     * one validated by DNS (its deploy waits until the validation CNAME is in place).
+     */
+    certificateArn: z
+      .string()
+      .regex(
+        /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]+$/,
+        'must be an ACM certificate ARN',
+      )
+      .optional(),
     /** Time zone of clients whose exit gives none (overrides the sequence file's). */
     defaultTimezone: timezone,
     defaultLocale: z.string().min(2).default('en-GB'),
@@ -97,6 +116,25 @@ const stageSchema = z
   .refine((stage) => stage.sender.email.toLowerCase().endsWith(`@${stage.domain}`), {
     message: 'must be an address on the stage domain',
     path: ['sender', 'email'],
+  })
+  .refine((stage) => !stage.production || stage.appDomain !== undefined, {
+    message:
+      'is required for a production stage (or set production: false): links already emailed must not die with a redeployed API',
+    path: ['appDomain'],
+  })
+  .refine((stage) => stage.certificateArn === undefined || stage.appDomain !== undefined, {
+    message: 'is required with certificateArn',
+    path: ['appDomain'],
+  })
+  .superRefine((stage, context) => {
+    // A regional API domain name takes a certificate from its own region only.
+    if (stage.certificateArn !== undefined && stage.certificateArn.split(':')[3] !== stage.region) {
+      context.addIssue({
+        code: 'custom',
+        message: `must be in the stage region ${stage.region}`,
+        path: ['certificateArn'],
+      });
+    }
   });
 
 /** What a stage entry must give (defaults filled in when it is read). */
@@ -113,6 +151,8 @@ export type StageSettings = Omit<z.output<typeof stageSchema>, 'sequence'> & {
  */
 export const stages: Record<string, StageInput> = {
   dev: {
+    // Links on the API's own URL: fine for trying Farewell, not for links a client keeps.
+    production: false,
     region: 'eu-west-1',
     domain: 'farewell.example.com',
     sender: { email: 'hello@farewell.example.com', name: 'Example Consulting' },

@@ -1,4 +1,10 @@
 import { CfnOutput, CustomResource, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { DomainName, EndpointType, SecurityPolicy } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  Certificate,
+  CertificateValidation,
+  type ICertificate,
+} from 'aws-cdk-lib/aws-certificatemanager';
 import {
   AttributeType,
   Billing,
@@ -49,6 +55,13 @@ export class StatefulStack extends Stack {
   readonly configurationSet: ConfigurationSet;
   readonly scheduleGroup: ScheduleGroup;
   readonly secret: Secret;
+  /** The app's custom domain, when the stage names one; the stateless stack maps the API to it. */
+  readonly domainName: DomainName | undefined;
+  /**
+   * The base of every emailed link: `https://<appDomain>`, a literal owned by this stack, so it
+   * outlives any stateless redeploy. Undefined without a custom domain (non-production stages).
+   */
+  readonly linkBaseUrl: string | undefined;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -110,7 +123,40 @@ export class StatefulStack extends Stack {
     });
 
     this.secret = this.keys(stage);
+    this.domainName = stage.appDomain ? this.appDomain(stage.appDomain, stage) : undefined;
+    this.linkBaseUrl = stage.appDomain ? `https://${stage.appDomain}` : undefined;
     this.dnsOutputs(stage, mailFromDomain);
+  }
+
+  /**
+   * The certificate (the stage's, or one requested here and validated by DNS) and the regional
+   * API Gateway domain name, both retained: links already emailed name this domain.
+   */
+  private appDomain(appDomain: string, stage: StageSettings): DomainName {
+    let certificate: ICertificate;
+    if (stage.certificateArn) {
+      certificate = Certificate.fromCertificateArn(this, 'AppCertificate', stage.certificateArn);
+    } else {
+      const requested = new Certificate(this, 'AppCertificate', {
+        domainName: appDomain,
+        // No hosted zone: the validation CNAME is added at the DNS host by hand (ACM shows it).
+        validation: CertificateValidation.fromDns(),
+      });
+      requested.applyRemovalPolicy(RemovalPolicy.RETAIN);
+      certificate = requested;
+    }
+    const domainName = new DomainName(this, 'AppDomain', {
+      domainName: appDomain,
+      certificate,
+      endpointType: EndpointType.REGIONAL,
+      securityPolicy: SecurityPolicy.TLS_1_2,
+    });
+    domainName.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    new CfnOutput(this, 'AppDomainCname', {
+      description: 'App domain: CNAME record (or an alias to this target) for emailed links',
+      value: `${appDomain} CNAME ${domainName.regionalDomainName}`,
+    });
+    return domainName;
   }
 
   /**

@@ -1,4 +1,5 @@
 import { ArnFormat, CfnOutput, Duration, Stack, type StackProps, TimeZone } from 'aws-cdk-lib';
+import { ApiMapping, type IDomainName } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -31,6 +32,10 @@ export interface StatefulResources {
   configurationSet: IConfigurationSet;
   scheduleGroup: IScheduleGroup;
   secret: ISecret;
+  /** The app's custom domain: the HTTP API is mapped to it here. */
+  domainName?: IDomainName | undefined;
+  /** `https://<appDomain>`, the base of emailed links; the API's own URL when undefined. */
+  linkBaseUrl?: string | undefined;
 }
 
 export interface StatelessStackProps extends StackProps {
@@ -105,7 +110,16 @@ export class StatelessStack extends Stack {
       throttle: stage.throttle,
       logRetention: LOG_RETENTION,
     });
-    const publicUrl = stage.publicUrl ?? this.api.url;
+    // Links name the stateful stack's domain, never this stack's execute-api URL, which a replaced
+    // stack would change under every link already emailed (stages.ts requires one in production).
+    if (stateful.domainName) {
+      new ApiMapping(this, 'AppDomainMapping', {
+        api: this.api.api,
+        domainName: stateful.domainName,
+        stage: this.api.stage,
+      });
+    }
+    const publicUrl = stateful.linkBaseUrl ?? this.api.url;
 
     const environment = this.settings(stage, publicUrl, stateful.configurationSet);
     for (const fn of Object.values(this.functions)) {

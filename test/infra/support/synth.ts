@@ -13,20 +13,27 @@ export interface Synthesized {
   remove(): void;
 }
 
+export interface SynthOptions {
+  full: boolean;
+  /** The stage to synthesize (default dev) and the settings to read it from (config/stages.ts). */
+  stage?: string;
+  stages?: Record<string, unknown>;
+}
+
 /**
- * Synthesizes the dev stage into a fresh folder, cdk-nag included (synth throws on an error-level
- * finding). `full: false` skips esbuild (the templates are the same but for asset hashes) and
- * CDK's built-in CloudFormation schema validation, which alone takes most of a synth's time;
- * `full: true` is what `npm run synth` does.
+ * Synthesizes a stage (dev unless named) into a fresh folder, cdk-nag included (synth throws on an
+ * error-level finding). `full: false` skips esbuild (the templates are the same but for asset
+ * hashes) and CDK's built-in CloudFormation schema validation, which alone takes most of a synth's
+ * time; `full: true` is what `npm run synth` does.
  */
-export function synthFarewell(options: { full: boolean }): Synthesized {
+export function synthFarewell(options: SynthOptions): Synthesized {
   const outdir = mkdtempSync(join(tmpdir(), 'farewell-cdk-'));
   const app = new App({
     outdir,
     builtinCloudFormationValidation: options.full,
     ...(options.full ? {} : { context: { 'aws:cdk:bundling-stacks': [] } }),
   });
-  const farewell = addFarewell(app, 'dev');
+  const farewell = addFarewell(app, options.stage ?? 'dev', options.stages);
   app.synth();
   return {
     farewell,
