@@ -1,7 +1,15 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 
-/** Namespace and service come from POWERTOOLS_METRICS_NAMESPACE / POWERTOOLS_SERVICE_NAME. */
-const metrics = new Metrics({ namespace: 'Farewell', serviceName: 'farewell' });
+/**
+ * Namespace and service come from POWERTOOLS_METRICS_NAMESPACE / POWERTOOLS_SERVICE_NAME, which
+ * the CDK sets per stage (`farewell-<stage>`), so two stages in one account count apart. A value
+ * given here would win over them (Powertools prefers its constructor options), so these are
+ * only the fallbacks for where nothing sets them (local runs, tests).
+ */
+const metrics = new Metrics({
+  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE || 'Farewell',
+  serviceName: process.env.POWERTOOLS_SERVICE_NAME || 'farewell',
+});
 
 /** Counts to publish for one invocation, by metric name. */
 export type Counts = Record<string, number>;
