@@ -92,6 +92,17 @@ const stageSchema = z
       /** Set it in production: anti-spam laws ask for a postal address in check-in emails. */
       postalAddress: z.string().min(1).max(300).optional(),
     }),
+    /**
+     * Stay on this exact Lambda runtime version (e.g. to step back from a runtime patch that broke
+     * something); unset, each deploy takes the newest patch of the pinned Node.js major version.
+     */
+    runtimeVersionArn: z
+      .string()
+      .regex(
+        /^arn:aws[a-z-]*:lambda:[a-z0-9-]+::runtime:[0-9a-f]{64}$/,
+        'must be a Lambda runtime version ARN (arn:aws:lambda:REGION::runtime:…)',
+      )
+      .optional(),
     /** API Gateway default-stage throttling (requests per second and burst). */
     throttle: z
       .strictObject({

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { AssetHashType } from 'aws-cdk-lib';
-import { Code, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Code, Runtime, RuntimeManagementMode } from 'aws-cdk-lib/aws-lambda';
 
 /**
  * How every Farewell function is bundled. One place, shared by the function construct, the test
@@ -18,6 +18,21 @@ export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
  */
 export const RUNTIME = Runtime.NODEJS_24_X;
 export const ESBUILD_TARGET = 'node24';
+
+/**
+ * When Lambda may change the runtime under a function. Not AUTO (Lambda's default), which rolls a
+ * new runtime version onto a deployed function at a time nobody chose, with no deploy to roll
+ * back. FUNCTION_UPDATE takes the newest runtime version with each deploy only, so a patch ships
+ * with a deploy that ran `npm test` and can be rolled back with it, and still arrives: a team that
+ * deploys stays patched, which MANUAL on its own does not. MANUAL pins one exact version (the
+ * stage's `runtimeVersionArn`, shown in each function's runtime settings), for the rare patch that
+ * breaks something: pin the version before it until the fix, then unset it.
+ */
+export function runtimeManagement(versionArn: string | undefined): RuntimeManagementMode {
+  return versionArn
+    ? RuntimeManagementMode.manual(versionArn)
+    : RuntimeManagementMode.FUNCTION_UPDATE;
+}
 
 /**
  * ESM output still meets CommonJS code that calls `require` (Handlebars, the runtime's AWS SDK):

@@ -186,6 +186,7 @@ export class StatefulStack extends Stack {
       description: 'Fills missing keys of the Farewell secret on deploy (custom resource)',
       serviceName: `farewell-${stage.name}`,
       logRetention: RetentionDays.ONE_MONTH,
+      runtimeVersionArn: stage.runtimeVersionArn,
     });
     completer.role.addToPrincipalPolicy(
       new PolicyStatement({

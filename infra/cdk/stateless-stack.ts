@@ -20,7 +20,11 @@ import type { Construct } from 'constructs';
 import type { StageSettings } from '../../config/stages.js';
 import { EXTERNAL_ID_INDEX, STATUS_INDEX } from '../../functions/adapters/dynamo-table.js';
 import { FarewellAlarms } from './constructs/alarms.js';
-import { FarewellFunction, type FarewellFunctionProps } from './constructs/farewell-function.js';
+import {
+  FarewellFunction,
+  type FarewellFunctionProps,
+  TABLE_ACTIONS,
+} from './constructs/farewell-function.js';
 import { FarewellHttpApi } from './constructs/http-api.js';
 import { StepScheduling } from './constructs/step-scheduling.js';
 import { acknowledge } from './nag.js';
@@ -89,6 +93,7 @@ export class StatelessStack extends Stack {
         description,
         serviceName,
         logRetention: LOG_RETENTION,
+        runtimeVersionArn: stage.runtimeVersionArn,
         ...extra,
       });
     const web = make('web', 'Farewell HTTP API: webhooks, client pages, console');
@@ -174,6 +179,14 @@ export class StatelessStack extends Stack {
       operatorEmail: stage.operatorEmail,
       deadLetterQueue: deadLetters,
       functions: { Web: web, SendStep: sendStep, SesEvents: sesEvents, Reconciler: reconciler },
+      // Not send-step: its reserved concurrency throttles a burst on purpose, and Lambda keeps
+      // and retries throttled async events; how long they wait is what matters (eventAge).
+      throttles: { Web: web, SesEvents: sesEvents, Reconciler: reconciler },
+      // Longer than the send window: a step may wait that long by design.
+      eventAge: { SendStep: { fn: sendStep, threshold: Duration.minutes(30) } },
+      httpApi: this.api.api,
+      table: stateful.table,
+      tableActions: TABLE_ACTIONS,
       bounceRate: stage.alarms.bounceRate,
       complaintRate: stage.alarms.complaintRate,
     });

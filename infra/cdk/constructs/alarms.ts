@@ -1,25 +1,47 @@
 import { Duration } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  Alarm,
+  ComparisonOperator,
+  type IMetric,
+  MathExpression,
+  Metric,
+  TreatMissingData,
+  Unit,
+} from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { FarewellFunction } from './farewell-function.js';
+import type { FarewellFunction, TableAction } from './farewell-function.js';
 
 export interface FarewellAlarmsProps {
   operatorEmail: string;
   deadLetterQueue: IQueue;
   functions: Record<string, FarewellFunction>;
+  /** Functions whose throttles mean a caller was refused or a run was lost. */
+  throttles: Record<string, FarewellFunction>;
+  /**
+   * Functions invoked asynchronously, with how long an event may wait in Lambda's queue (throttled
+   * or retried) before someone should look.
+   */
+  eventAge: Record<string, { fn: FarewellFunction; threshold: Duration }>;
+  httpApi: IHttpApi;
+  table: TableV2;
+  /** Every operation the functions make on the table. */
+  tableActions: readonly TableAction[];
   /** Fractions: 0.05 is 5 %. */
   bounceRate: number;
   complaintRate: number;
 }
 
 /**
- * What wakes the operator: anything in the dead-letter queue, any function error, and the SES
- * account's bounce and complaint rates nearing the levels at which SES reviews or pauses sending.
- * Each alarm emails the operator through one topic.
+ * What wakes the operator: anything in the dead-letter queue, any function error or throttle,
+ * send-step events waiting long, API 5xx, DynamoDB throttling, and the SES account's bounce and
+ * complaint rates nearing the levels at which SES reviews or pauses sending. Each alarm emails the
+ * operator through the stage's one topic.
  */
 export class FarewellAlarms extends Construct {
   readonly topic: Topic;
@@ -32,7 +54,7 @@ export class FarewellAlarms extends Construct {
     this.topic.addSubscription(new EmailSubscription(props.operatorEmail));
     const action = new SnsAction(this.topic);
 
-    const alarm = (name: string, metric: Metric, threshold: number, description: string) => {
+    const alarm = (name: string, metric: IMetric, threshold: number, description: string) => {
       const created = new Alarm(this, name, {
         metric,
         threshold,
@@ -62,6 +84,57 @@ export class FarewellAlarms extends Construct {
         `The ${name} function failed.`,
       );
     }
+    for (const [name, fn] of Object.entries(props.throttles)) {
+      alarm(
+        `${name}Throttles`,
+        fn.function.metricThrottles({ period: Duration.minutes(5), statistic: 'Sum' }),
+        1,
+        `The ${name} function was throttled: the account's Lambda concurrency is used up elsewhere.`,
+      );
+    }
+    for (const [name, { fn, threshold }] of Object.entries(props.eventAge)) {
+      alarm(
+        `${name}EventAge`,
+        fn.function.metric('AsyncEventAge', {
+          period: Duration.minutes(5),
+          statistic: 'Maximum',
+          unit: Unit.MILLISECONDS,
+        }),
+        threshold.toMilliseconds(),
+        `${name} events waited over ${threshold.toMinutes()} minutes to run (throttled or failing and retried): emails go out late.`,
+      );
+    }
+    alarm(
+      'ApiServerErrors',
+      props.httpApi.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }),
+      1,
+      'The HTTP API answered 5xx: a webhook, client page or console request failed.',
+    );
+    // One alarm over every operation: each throttled request counts once, whether the table or an
+    // index refused it. FILL: an operation without requests in a period counts 0, not missing.
+    const operations = props.tableActions.map((action) => action.replace('dynamodb:', ''));
+    const throttled = Object.fromEntries(
+      operations.map((operation) => [
+        operation.toLowerCase(),
+        props.table.metricThrottledRequestsForOperation(operation, {
+          period: Duration.minutes(5),
+          statistic: 'Sum',
+        }),
+      ]),
+    );
+    alarm(
+      'TableThrottles',
+      new MathExpression({
+        expression: `SUM([${Object.keys(throttled)
+          .map((id) => `FILL(${id}, 0)`)
+          .join(', ')}])`,
+        usingMetrics: throttled,
+        label: 'Throttled requests, all operations',
+        period: Duration.minutes(5),
+      }),
+      1,
+      'DynamoDB throttled requests to the exits table: writes are retried, but a hot key or a burst is outrunning on-demand capacity.',
+    );
     const reputation = (metricName: string) =>
       new Metric({
         namespace: 'AWS/SES',

@@ -7,15 +7,17 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { functionCode, RUNTIME } from '../bundling.js';
+import { functionCode, RUNTIME, runtimeManagement } from '../bundling.js';
 
 /** The DynamoDB calls Farewell's adapters make; a function is granted only the ones it uses. */
-export type TableAction =
-  | 'dynamodb:GetItem'
-  | 'dynamodb:PutItem'
-  | 'dynamodb:UpdateItem'
-  | 'dynamodb:DeleteItem'
-  | 'dynamodb:Query';
+export const TABLE_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:Query',
+] as const;
+export type TableAction = (typeof TABLE_ACTIONS)[number];
 
 export interface FarewellFunctionProps {
   /** File name under `functions/lambda/`, e.g. `send-step`. */
@@ -29,6 +31,8 @@ export interface FarewellFunctionProps {
   timeout?: Duration;
   memorySize?: number;
   logRetention: RetentionDays;
+  /** An exact runtime version to stay on (stage `runtimeVersionArn`); see `runtimeManagement`. */
+  runtimeVersionArn?: string | undefined;
   /**
    * For functions invoked asynchronously (Scheduler, EventBridge): retries, then this queue keeps
    * the event. Lambda's own retries come on top of the caller's.
@@ -37,7 +41,7 @@ export interface FarewellFunctionProps {
 }
 
 /**
- * A Farewell Lambda with the house defaults: arm64, the newest Node.js runtime, a minified ESM
+ * A Farewell Lambda with the house defaults: arm64, the newest Node.js runtime (patched on deploy), a minified ESM
  * bundle with source maps (`bundling.ts`), its own log group with a retention, Powertools settings, and a role of
  * its own that starts empty but for writing to that log group (no managed policy). Resources are
  * bound with `bind*`, which set the environment variable and the grant together.
@@ -64,6 +68,7 @@ export class FarewellFunction extends Construct {
       description: props.description,
       ...(props.functionName ? { functionName: props.functionName } : {}),
       runtime: RUNTIME,
+      runtimeManagementMode: runtimeManagement(props.runtimeVersionArn),
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(30),
