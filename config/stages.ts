@@ -103,6 +103,18 @@ const stageSchema = z
         'must be a Lambda runtime version ARN (arn:aws:lambda:REGION::runtime:…)',
       )
       .optional(),
+    /**
+     * Minutes after its planned time within which each step but the notice may be sent
+     * (EventBridge Scheduler's flexible time window), so a morning's steps reach SES spread out.
+     * 0 sends every step at its exact time.
+     */
+    sendWindowMinutes: z.number().int().min(0).max(1440).default(20),
+    /**
+     * The most send-step instances at once (reserved concurrency): about the account's SES rate
+     * times the seconds one send takes. Reserving it needs the account's Lambda concurrency quota
+     * to leave 100 unreserved beside it.
+     */
+    sendConcurrency: z.number().int().min(1).max(1000).default(10),
     /** API Gateway default-stage throttling (requests per second and burst). */
     throttle: z
       .strictObject({

@@ -73,6 +73,9 @@ export function buildDependencies(config: Config, overrides: Overrides = {}): De
       : {}),
     maximumRetryAttempts: config.FAREWELL_SCHEDULE_MAX_RETRIES,
     maximumEventAgeInSeconds: config.FAREWELL_SCHEDULE_MAX_EVENT_AGE_SECONDS,
+    ...(config.FAREWELL_SEND_WINDOW_MINUTES
+      ? { sendWindowMinutes: config.FAREWELL_SEND_WINDOW_MINUTES }
+      : {}),
     clock,
   });
   const senderName = config.FAREWELL_SENDER_NAME ?? config.FAREWELL_FIRM_NAME;

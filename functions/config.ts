@@ -90,6 +90,8 @@ export const configSchema = z.object({
   FAREWELL_SEND_STEP_ARN: z.string().startsWith('arn:'),
   FAREWELL_SCHEDULER_ROLE_ARN: z.string().startsWith('arn:'),
   FAREWELL_SCHEDULER_DLQ_ARN: z.string().startsWith('arn:').optional(),
+  /** Minutes after its time within which a planned step may fire (Scheduler's flexible window). */
+  FAREWELL_SEND_WINDOW_MINUTES: z.coerce.number().int().min(0).max(1440).optional(),
   FAREWELL_SCHEDULE_MAX_RETRIES: z.coerce.number().int().min(0).max(185).default(20),
   FAREWELL_SCHEDULE_MAX_EVENT_AGE_SECONDS: z.coerce
     .number()

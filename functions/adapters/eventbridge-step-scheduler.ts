@@ -22,6 +22,12 @@ export interface EventBridgeStepSchedulerOptions {
   deadLetterArn?: string;
   maximumRetryAttempts: number;
   maximumEventAgeInSeconds: number;
+  /**
+   * Scheduler's flexible time window: a planned step fires at some moment within this many
+   * minutes after its time, so the steps all planned for 10:00 reach SES spread out instead of in
+   * one burst. Unset or 0: every step fires at its exact time.
+   */
+  sendWindowMinutes?: number;
   clock: Clock;
 }
 
@@ -53,8 +59,14 @@ export function parseScheduleName(name: string): { exitId: string; stepId: strin
  */
 const MINIMUM_LEAD_MS = 2_000;
 
-/** A one-time schedule this far past its time has not fired and will not: it needs repair. */
+/**
+ * A one-time schedule this far past the end of its window has not fired and will not: it needs
+ * repair.
+ */
 const STUCK_AFTER_MS = 10 * 60_000;
+
+/** The first email says the engagement ends: it goes at the time it was asked for, never later. */
+const EXACT_STEP = 'notice';
 
 /** The time an `at(yyyy-mm-ddThh:mm:ss)` expression names, read as UTC (we only write UTC). */
 function parseAt(expression: string | undefined): number | undefined {
@@ -85,13 +97,20 @@ export class EventBridgeStepScheduler implements StepScheduler {
     const now = options.clock.now().getTime();
     const time = new Date(Math.floor(Math.max(at.getTime(), now + MINIMUM_LEAD_MS) / 1000) * 1000);
     const event: StepEvent = { exitId, stepId, dueAt: at.toISOString() };
+    // Only a step planned ahead is spread: one asked for now (send now, a repair of an overdue
+    // step) was already moved to now on purpose and goes at once.
+    const windowMinutes = options.sendWindowMinutes ?? 0;
+    const spread =
+      windowMinutes > 0 && stepId !== EXACT_STEP && at.getTime() > now + MINIMUM_LEAD_MS;
     const definition = {
       Name: name,
       GroupName: options.groupName,
       Description: `Farewell step ${stepId}`,
       ScheduleExpression: atExpression(time),
       ScheduleExpressionTimezone: 'UTC',
-      FlexibleTimeWindow: { Mode: 'OFF' as const },
+      FlexibleTimeWindow: spread
+        ? { Mode: 'FLEXIBLE' as const, MaximumWindowInMinutes: windowMinutes }
+        : { Mode: 'OFF' as const },
       ActionAfterCompletion: 'DELETE' as const,
       Target: {
         Arn: options.targetArn,
@@ -122,7 +141,8 @@ export class EventBridgeStepScheduler implements StepScheduler {
           new GetScheduleCommand({ Name: name, GroupName: options.groupName }),
         );
         const existingAt = parseAt(existing.ScheduleExpression);
-        const stuck = existingAt !== undefined && existingAt < now - STUCK_AFTER_MS;
+        const window = (existing.FlexibleTimeWindow?.MaximumWindowInMinutes ?? 0) * 60_000;
+        const stuck = existingAt !== undefined && existingAt + window < now - STUCK_AFTER_MS;
         if (existing.Target?.Input === definition.Target.Input && !stuck) return 'unchanged';
         await this.client.send(new UpdateScheduleCommand(definition));
         return 'updated';

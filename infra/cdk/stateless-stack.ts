@@ -100,6 +100,8 @@ export class StatelessStack extends Stack {
     const sendStep = make('send-step', 'Sends one step of an exit when its schedule fires', {
       functionName: sendStepName,
       onFailure: deadLetters,
+      // Caps the send rate at what SES accepts: past it, Lambda holds and retries the events.
+      reservedConcurrency: stage.sendConcurrency,
     });
     const sesEvents = make('ses-events', 'Records SES bounces, complaints and deliveries', {
       onFailure: deadLetters,
@@ -182,7 +184,8 @@ export class StatelessStack extends Stack {
       // Not send-step: its reserved concurrency throttles a burst on purpose, and Lambda keeps
       // and retries throttled async events; how long they wait is what matters (eventAge).
       throttles: { Web: web, SesEvents: sesEvents, Reconciler: reconciler },
-      // Longer than the send window: a step may wait that long by design.
+      // Measured from Scheduler's delivery: events wait in Lambda's queue only while throttled or
+      // retried, so half an hour means the sends outrun the concurrency cap or keep failing.
       eventAge: { SendStep: { fn: sendStep, threshold: Duration.minutes(30) } },
       httpApi: this.api.api,
       table: stateful.table,
@@ -226,6 +229,9 @@ export class StatelessStack extends Stack {
       FAREWELL_SES_CONFIGURATION_SET: configurationSet.configurationSetName,
       FAREWELL_DEFAULT_LOCALE: stage.defaultLocale,
       FAREWELL_SEQUENCE: JSON.stringify(stage.sequence),
+      ...(stage.sendWindowMinutes > 0
+        ? { FAREWELL_SEND_WINDOW_MINUTES: String(stage.sendWindowMinutes) }
+        : {}),
       ...optional('FAREWELL_SIGNATURE', stage.firm.signature),
       ...optional('FAREWELL_BRAND_LOGO_URL', stage.firm.logoUrl),
       ...optional('FAREWELL_BRAND_ACCENT', stage.firm.accent),

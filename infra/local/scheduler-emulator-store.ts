@@ -155,6 +155,10 @@ function atTime(expression: string, zone: string): Date | undefined {
  * When a schedule should fire next, if ever. Only one-time `at()` schedules fire here; `rate()`
  * and `cron()` are stored but never fired (Farewell schedules steps with `at()`). Recurring ones
  * would compute their next occurrence here and stay pending instead of completing.
+ *
+ * A FLEXIBLE window fires at its start, the earliest moment Scheduler may: local runs and time
+ * travel stay deterministic, and a step is never later locally than it was planned. The spread
+ * itself (and a late send inside the window) is Scheduler's to do, not something to emulate.
  */
 export function dueAt(record: ScheduleRecord): Date | undefined {
   if (record.State !== 'ENABLED' || record.completedAt !== undefined) return undefined;

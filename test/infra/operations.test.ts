@@ -127,3 +127,55 @@ describe('alarms', () => {
     stateless.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmActions: Match.anyValue() });
   });
 });
+
+describe('sending rate', () => {
+  /** Reserved concurrency and send window of each application function, by description. */
+  function sending(
+    template: Template,
+  ): { description: string; reserved: unknown; window: unknown }[] {
+    return Object.values(template.findResources('AWS::Lambda::Function'))
+      .filter((fn) => fn.Properties?.Environment?.Variables?.FAREWELL_SECRET_ARN !== undefined)
+      .map((fn) => ({
+        description: String(fn.Properties.Description),
+        reserved: fn.Properties.ReservedConcurrentExecutions,
+        window: fn.Properties.Environment.Variables.FAREWELL_SEND_WINDOW_MINUTES,
+      }));
+  }
+
+  it('caps send-step at the stage send concurrency, 10 by default, and only send-step', () => {
+    const functions = sending(stateless);
+
+    expect(functions).toHaveLength(4);
+    for (const fn of functions) {
+      expect(fn.reserved).toBe(/^Sends one step/.test(fn.description) ? 10 : undefined);
+    }
+  });
+
+  it('spreads planned steps over the stage send window, 20 minutes by default', () => {
+    for (const fn of sending(stateless)) expect(fn.window).toBe('20');
+  });
+
+  it('takes both from the stage settings; a window of 0 sends at the exact time', () => {
+    const custom = synthFarewell({
+      full: false,
+      stage: 'slow',
+      stages: { slow: { ...stages.dev, sendConcurrency: 4, sendWindowMinutes: 0 } },
+    });
+    try {
+      const functions = sending(custom.stateless);
+      const sendStep = functions.find((fn) => /^Sends one step/.test(fn.description));
+      expect(sendStep?.reserved).toBe(4);
+      for (const fn of functions) expect(fn.window).toBeUndefined();
+    } finally {
+      custom.remove();
+    }
+  });
+
+  it('refuses a send window Scheduler does not take', () => {
+    const message = thrownBy(StageSettingsError, () =>
+      resolveStage('dev', { dev: { ...stages.dev, sendWindowMinutes: 2000 } }),
+    ).message;
+
+    expect(message).toContain('stages.dev.sendWindowMinutes');
+  });
+});

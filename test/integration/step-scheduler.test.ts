@@ -264,6 +264,73 @@ describe('EventBridgeStepScheduler', () => {
 });
 
 describe('scheduler emulator firing', () => {
+  describe('with a send window', () => {
+    const windowed = { sendWindowMinutes: 20 };
+    const windowOf = async (client: SchedulerClient, stepId: string) =>
+      (
+        await client.send(
+          new GetScheduleCommand({ Name: `fw-${EXIT_ID}-${stepId}`, GroupName: GROUP }),
+        )
+      ).FlexibleTimeWindow;
+
+    it('lets Scheduler spread a planned step over the window after its time', async () => {
+      const { client, scheduler } = await startHarness({}, windowed);
+
+      await scheduler.schedule(EXIT_ID, 'gratitude', new Date('2030-02-01T10:00:00.000Z'));
+
+      expect(await windowOf(client, 'gratitude')).toEqual({
+        Mode: 'FLEXIBLE',
+        MaximumWindowInMinutes: 20,
+      });
+    });
+
+    it('keeps the notice exact', async () => {
+      const { client, scheduler } = await startHarness({}, windowed);
+
+      await scheduler.schedule(EXIT_ID, 'notice', minutesAfterStart(60));
+
+      expect(await windowOf(client, 'notice')).toEqual({ Mode: 'OFF' });
+    });
+
+    it('keeps a step asked for now (send now, a repair) exact', async () => {
+      const { client, scheduler } = await startHarness({}, windowed);
+
+      await scheduler.schedule(EXIT_ID, 'survey', now);
+
+      expect(await windowOf(client, 'survey')).toEqual({ Mode: 'OFF' });
+    });
+
+    it('is off unless configured', async () => {
+      const { client, scheduler } = await startHarness();
+
+      await scheduler.schedule(EXIT_ID, 'gratitude', minutesAfterStart(60));
+
+      expect(await windowOf(client, 'gratitude')).toEqual({ Mode: 'OFF' });
+    });
+
+    it('fires locally at the start of the window', async () => {
+      const { emulator, scheduler, invoked } = await startHarness({}, windowed);
+      await scheduler.schedule(EXIT_ID, 'gratitude', minutesAfterStart(60));
+
+      expect(await emulator.fireDue(minutesAfterStart(59))).toBe(0);
+      expect(await emulator.fireDue(minutesAfterStart(60))).toBe(1);
+      expect(invoked).toHaveLength(1);
+    });
+
+    it('does not call a schedule stuck while it may still fire inside its window', async () => {
+      const { scheduler } = await startHarness({}, windowed);
+      await scheduler.schedule(EXIT_ID, 'gratitude', minutesAfterStart(60));
+
+      now = minutesAfterStart(60 + 25);
+      const inWindow = await scheduler.schedule(EXIT_ID, 'gratitude', minutesAfterStart(60));
+      now = minutesAfterStart(60 + 31);
+      const past = await scheduler.schedule(EXIT_ID, 'gratitude', minutesAfterStart(60));
+
+      expect(inWindow).toBe('unchanged');
+      expect(past).toBe('updated');
+    });
+  });
+
   it('fires a due schedule once with its target and input, then deletes it', async () => {
     const { emulator, scheduler, invoked } = await startHarness();
     await scheduler.schedule(EXIT_ID, 'gratitude', minutesAfterStart(60));

@@ -33,6 +33,8 @@ export interface FarewellFunctionProps {
   logRetention: RetentionDays;
   /** An exact runtime version to stay on (stage `runtimeVersionArn`); see `runtimeManagement`. */
   runtimeVersionArn?: string | undefined;
+  /** Reserved concurrency: at most this many instances at once, kept free of other functions. */
+  reservedConcurrency?: number;
   /**
    * For functions invoked asynchronously (Scheduler, EventBridge): retries, then this queue keeps
    * the event. Lambda's own retries come on top of the caller's.
@@ -69,6 +71,9 @@ export class FarewellFunction extends Construct {
       ...(props.functionName ? { functionName: props.functionName } : {}),
       runtime: RUNTIME,
       runtimeManagementMode: runtimeManagement(props.runtimeVersionArn),
+      ...(props.reservedConcurrency === undefined
+        ? {}
+        : { reservedConcurrentExecutions: props.reservedConcurrency }),
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(30),
