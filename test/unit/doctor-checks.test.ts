@@ -330,6 +330,26 @@ describe('the SES checks of a deployed stage', () => {
     expect(named(checks, 'SES account').fix).toMatch(/^check the AWS credentials/);
     expect(named(checks, 'Sending identity').ok).toBe(true);
   });
+
+  it('prints an SDK error on one short line, and a timeout as such with its own advice', async () => {
+    const noisy = Object.assign(new Error(`first line ${'x'.repeat(300)}\n  second line`), {
+      name: 'InternalFailure',
+    });
+    const timedOut = Object.assign(new Error('a request has exceeded the configured timeout'), {
+      name: 'TimeoutError',
+    });
+    const checks = await checksFor({ account: noisy, identity: timedOut });
+
+    const account = named(checks, 'SES account').detail;
+    expect(account).not.toContain('\n');
+    expect(account).not.toContain('second line');
+    expect(account.length).toBeLessThan(260);
+    expect(named(checks, 'Sending identity')).toMatchObject({
+      detail:
+        'could not ask SES for the identity firm.example in eu-west-1 (TimeoutError: no answer in time)',
+      fix: 'check the network and the SES endpoint (AWS_ENDPOINT_URL_SESV2, when set), or try again with a longer --timeout',
+    });
+  });
 });
 
 describe('the link base URL check', () => {
