@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { type CliContext, type CliIo, createContext, type GlobalOptions } from './context.js';
+import { registerDoctor } from './doctor.js';
 import { registerEmails } from './email-commands.js';
 import { describeError } from './errors.js';
 import { registerExits } from './exits-commands.js';
@@ -43,6 +44,7 @@ function buildProgram(io: CliIo, context: () => CliContext): Command {
   registerExits(program, context);
   registerImport(program, context);
   registerEmails(program, context);
+  registerDoctor(program, context);
   // Every sub-command reports usage errors the same way and lets this function decide the exit.
   for (const command of program.commands.flatMap((c) => [c, ...c.commands])) {
     command.exitOverride().configureOutput(program.configureOutput());
