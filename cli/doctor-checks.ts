@@ -335,8 +335,8 @@ const LOOPBACK = /^(127\.0\.0\.1|localhost|\[::1\])$/;
 export function linkBaseCheck(target: DoctorTarget): Check {
   const name = 'Link base URL';
   const where = target.local
-    ? 'the local stack settings'
-    : `publicUrl of stage ${target.stage} in config/stages.ts, or FAREWELL_PUBLIC_URL`;
+    ? 'the local stack settings to an https URL'
+    : `appDomain of stage ${target.stage} in config/stages.ts (links then go to https://<appDomain>), or FAREWELL_PUBLIC_URL to an https URL`;
   if (!target.publicUrl) {
     return todo(
       name,
@@ -348,11 +348,11 @@ export function linkBaseCheck(target: DoctorTarget): Check {
   try {
     url = new URL(target.publicUrl);
   } catch {
-    return todo(name, `${target.publicUrl} is not a URL`, `set ${where} to an https URL`);
+    return todo(name, `${target.publicUrl} is not a URL`, `set ${where}`);
   }
   const loopback = url.protocol === 'http:' && LOOPBACK.test(url.hostname);
   if (url.protocol !== 'https:' && !(target.local && loopback)) {
-    return todo(name, `${url.origin} is not https`, `set ${where} to an https URL`);
+    return todo(name, `${url.origin} is not https`, `set ${where}`);
   }
   if (url.hostname.endsWith('.amazonaws.com') && url.hostname.includes('.execute-api.')) {
     const detail = `${url.origin} is the API's own execute-api address, which changes when the Stateless stack is replaced and breaks every link already emailed`;
@@ -360,7 +360,7 @@ export function linkBaseCheck(target: DoctorTarget): Check {
       return todo(
         name,
         detail,
-        `give stage ${target.stage} a custom domain (publicUrl in config/stages.ts) and deploy again`,
+        `give stage ${target.stage} a custom domain (appDomain in config/stages.ts) and deploy again`,
       );
     }
     return ok(name, `${detail} (acceptable for ${target.stage}, not for production)`);

@@ -26,9 +26,6 @@ import { UserError } from './errors.js';
 /** Short, because a person waits; a hung endpoint is itself the finding. */
 const TIMEOUT_MS = 5_000;
 
-/** Every stage but `dev` is treated as production, as the stacks' termination protection is. */
-const NON_PRODUCTION = new Set(['dev']);
-
 /** `--timeout` in seconds, as milliseconds. */
 function parseTimeout(value: string): number {
   const seconds = Number(value);
@@ -74,11 +71,13 @@ function awsTarget(ctx: CliContext, options: DoctorOptions) {
     if (error instanceof StageSettingsError) throw new UserError(error.message, { cause: error });
     throw error;
   }
-  const publicUrl = ctx.io.env.FAREWELL_PUBLIC_URL || stage.publicUrl;
+  // The stacks send links on the app's own domain (`appDomain`), which outlives a redeploy.
+  const publicUrl =
+    ctx.io.env.FAREWELL_PUBLIC_URL || (stage.appDomain ? `https://${stage.appDomain}` : undefined);
   const target: DoctorTarget = {
     local: false,
     stage: stage.name,
-    production: !NON_PRODUCTION.has(stage.name),
+    production: stage.production,
     region: stage.region,
     domain: stage.domain,
     mailFromDomain: `${stage.mailFromSubdomain}.${stage.domain}`,

@@ -59,7 +59,8 @@ export function buildDependencies(config: Config, overrides: Overrides = {}): De
   });
   // aws-ses-v2-local never answers actions it does not know: a timeout keeps a send from hanging.
   const ses = new SESv2Client({
-    requestHandler: { requestTimeout: config.FAREWELL_SES_TIMEOUT_MS },
+    // Without throwOnRequestTimeout this SDK only warns and keeps waiting on a hung send.
+    requestHandler: { requestTimeout: config.FAREWELL_SES_TIMEOUT_MS, throwOnRequestTimeout: true },
   });
   const scheduler = new SchedulerClient({});
 

@@ -178,7 +178,7 @@ describe('farewell doctor against a stage', () => {
         /^to do {2}SES account \(blocks sending\): could not ask SES for the account \(sandbox, quotas\) in eu-west-1 \(.*Bad Request Exception\)\. To do: check the AWS credentials/,
       ),
       'to do  Configuration set: not checked: the identity, which names it, could not be read. To do: fix the sending identity first, then run the doctor again.',
-      `to do  Link base URL (blocks sending): ${test.stack.appUrl} is not https. To do: set publicUrl of stage dev in config/stages.ts, or FAREWELL_PUBLIC_URL to an https URL.`,
+      `to do  Link base URL (blocks sending): ${test.stack.appUrl} is not https. To do: set appDomain of stage dev in config/stages.ts (links then go to https://<appDomain>), or FAREWELL_PUBLIC_URL to an https URL.`,
       `ok     App health: ${test.stack.appUrl}/healthz answered 200`,
       '4 things to do; sending is blocked until 3 of them are done: Sending identity, SES account, Link base URL.',
     ]);

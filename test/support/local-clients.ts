@@ -35,7 +35,7 @@ export function localSesClient(endpoint: string): SESv2Client {
     endpoint,
     region: localRegion,
     credentials: localCredentials,
-    requestHandler: { requestTimeout: 2_000 },
+    requestHandler: { requestTimeout: 2_000, throwOnRequestTimeout: true },
     maxAttempts: 1,
   });
 }

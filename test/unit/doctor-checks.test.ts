@@ -361,7 +361,7 @@ describe('the link base URL check', () => {
 
     expect(check).toMatchObject({ ok: false, blocks: true });
     expect(check.fix).toBe(
-      'give stage prod a custom domain (publicUrl in config/stages.ts) and deploy again',
+      'give stage prod a custom domain (appDomain in config/stages.ts) and deploy again',
     );
   });
 
@@ -394,7 +394,7 @@ describe('the link base URL check', () => {
     expect(linkBaseCheck(target)).toMatchObject({
       ok: false,
       blocks: true,
-      fix: 'set publicUrl of stage prod in config/stages.ts, or FAREWELL_PUBLIC_URL (the Stateless stack prints it as AppUrl)',
+      fix: 'set appDomain of stage prod in config/stages.ts (links then go to https://<appDomain>), or FAREWELL_PUBLIC_URL to an https URL (the Stateless stack prints it as AppUrl)',
     });
   });
 
