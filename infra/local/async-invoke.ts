@@ -38,6 +38,11 @@ export interface AsyncInvoker<T> {
   runDue(until: Date): Promise<number>;
   /** Whether a retry is running now. */
   busy(): boolean;
+  /**
+   * When (on the clock) an invocation last failed its final attempt, if ever: on AWS the event
+   * then waits in the dead-letter queue for the daily reconciler.
+   */
+  lastGaveUpAt(): Date | undefined;
   /** Resolves once no retry is running (waiting ones may remain). */
   idle(): Promise<void>;
   /** Resolves once no retry is waiting or running. */
@@ -65,9 +70,11 @@ export function asyncInvoker<T>(
   const waiting = new Set<Retry<T>>();
   const running = new Set<Promise<void>>();
   let stopped = false;
+  let gaveUpAt: number | undefined;
 
   function failed(error: unknown, payload: T, attempt: number): void {
     const final = attempt > options.retryDelaysMs.length;
+    if (final) gaveUpAt = clock.now().getTime();
     options.onFailure?.(error, attempt, final, payload);
     if (!final) planRetry(payload, attempt);
   }
@@ -137,6 +144,7 @@ export function asyncInvoker<T>(
       return ran;
     },
     busy: () => running.size > 0,
+    lastGaveUpAt: () => (gaveUpAt === undefined ? undefined : new Date(gaveUpAt)),
     idle,
     async settled() {
       while (waiting.size + running.size > 0) {

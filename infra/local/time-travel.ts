@@ -13,10 +13,19 @@ export interface TimeTravelResult {
 }
 
 /** Lambda's retries of failed invocations, as time travel drives them. */
-export type PendingRetries = Pick<AsyncInvoker<unknown>, 'nextDueAt' | 'runDue' | 'busy' | 'idle'>;
+export type PendingRetries = Pick<
+  AsyncInvoker<unknown>,
+  'nextDueAt' | 'runDue' | 'busy' | 'idle' | 'lastGaveUpAt'
+>;
 
 /** Covers the lead the scheduler adapter adds to a schedule created for a time already past. */
 const REPAIR_LEAD_MS = 5_000;
+
+/**
+ * How long after an invocation gave up the reconciler repairs its step: on AWS it runs daily, so
+ * a step whose retries all failed is sent again within a day, not at the end of a long jump.
+ */
+const RECONCILE_AFTER_GIVING_UP_MS = 86_400_000;
 
 /** The largest jump one request may ask for: ten years. */
 const MAX_DAYS = 3660;
@@ -60,22 +69,37 @@ export async function timeTravel(
   const target = new Date(clock.now().getTime() + days * 86_400_000);
   const fireAt = async (at: Date) =>
     (await scheduler.fireDue(at)) + ((await retries?.runDue(at)) ?? 0);
+  let reconciledAt = clock.now().getTime();
+  let repaired = 0;
+  /** When the reconciler is due on the way: a day after a send gave up, as on AWS. */
+  const reconcileDue = () => {
+    const gaveUpAt = retries?.lastGaveUpAt()?.getTime();
+    return gaveUpAt !== undefined && gaveUpAt >= reconciledAt
+      ? new Date(gaveUpAt + RECONCILE_AFTER_GIVING_UP_MS)
+      : undefined;
+  };
+  const nextStop = () => earliest(scheduler.nextDueAt(), retries?.nextDueAt(), reconcileDue());
   let fired = await fireAt(clock.now());
-  for (let next = earliest(scheduler.nextDueAt(), retries?.nextDueAt()); next && next <= target; ) {
+  for (let next = nextStop(); next && next <= target; ) {
     await settle(scheduler, retries);
     clock.advanceTo(next);
+    const due = reconcileDue();
+    const reconciling = due !== undefined && due <= next;
+    if (reconciling) {
+      reconciledAt = next.getTime();
+      repaired += await reconcile();
+    }
     const count = await fireAt(next);
     fired += count;
-    const after = earliest(scheduler.nextDueAt(), retries?.nextDueAt());
+    const after = nextStop();
     // A schedule that is due but does not fire would loop forever: stop and let the timer retry.
-    if (count === 0 && after?.getTime() === next.getTime()) break;
+    if (!reconciling && count === 0 && after?.getTime() === next.getTime()) break;
     next = after;
   }
   await settle(scheduler, retries);
   clock.advanceTo(target);
   fired += await fireAt(target);
   // As the daily reconciler would on AWS: repair what lost its schedule, then send what is due.
-  let repaired = 0;
   for (let round = 0; round < 3; round += 1) {
     const count = await reconcile();
     repaired += count;

@@ -126,4 +126,53 @@ describe('time travel and sends in flight', () => {
     expect(sixty.fired + threeHundred.fired).toBe(20);
     expect(Math.max(...overlaps)).toBe(1);
   });
+
+  it('runs the reconciler a virtual day after a send gave up, not at the end of the jump', async () => {
+    const clock = new VirtualClock();
+    const attempts: number[] = [];
+    const retries = asyncInvoker(
+      async () => {
+        attempts.push(clock.now().getTime());
+        if (attempts.length <= 3) throw new Error('SES down');
+      },
+      { retryDelaysMs: [60_000, 120_000], clock },
+    );
+    const emulator = await startSchedulerEmulator({
+      clock,
+      invoke: (_arn, input) => retries.invoke(input),
+      tickMs: 60_000,
+      onError: () => undefined,
+    });
+    scheduler = emulator;
+    const create = async (name: string, at: Date) =>
+      fetch(`${emulator.endpoint}/schedules/${name}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          ScheduleExpression: `at(${at.toISOString().slice(0, 19)})`,
+          FlexibleTimeWindow: { Mode: 'OFF' },
+          ActionAfterCompletion: 'DELETE',
+          Target: { Arn: 'arn:aws:lambda:us-east-1:000000000000:function:f', RoleArn: 'r' },
+        }),
+      });
+    const dueAt = new Date(clock.now().getTime() + 10 * DAY_MS);
+    await create('step', dueAt);
+    const reconciled: number[] = [];
+    // The reconciler finds the step without a schedule and creates it again, a moment ahead.
+    const reconcile = async () => {
+      reconciled.push(clock.now().getTime());
+      if (reconciled.length > 1) return 0;
+      await create('step', new Date(clock.now().getTime() + 2_000));
+      return 1;
+    };
+
+    await timeTravel(clock, emulator, 300, reconcile, retries);
+
+    expect(attempts).toHaveLength(4);
+    const resent = (attempts[3] ?? 0) - dueAt.getTime();
+    expect(resent).toBeGreaterThan(DAY_MS);
+    expect(resent).toBeLessThan(DAY_MS + 10 * 60_000);
+    expect((reconciled[0] ?? 0) - dueAt.getTime()).toBeLessThan(DAY_MS + 10 * 60_000);
+    await retries.stop();
+  });
 });
