@@ -23,6 +23,7 @@ import type {
   Suppression,
   SurveyWrite,
 } from '../domain/ports.js';
+import { UNSUBSCRIBED } from '../domain/use-cases/unsubscribe.js';
 import { CONDITION_FAILED, call, conditional } from './dynamo-calls.js';
 import { surveyUpdate, timelineUpdate, unsuppressDelete } from './dynamo-client-writes.js';
 import { eraseUpdate } from './dynamo-console-writes.js';
@@ -265,12 +266,28 @@ export class DynamoExitStore implements ExitStore {
     return (await this.controlAnswer(eventId)) ?? answer;
   }
 
+  /**
+   * Keeps the first suppression of an address, so a late write never loses an earlier reason:
+   * an unsubscribe racing a bounce must not turn the bounce into an unsubscribe the client could
+   * then undo. Only an unsubscribe gives way, to a stronger reason (bounce, complaint, rejection,
+   * erasure). A refused write is the answer "already suppressed", not an error.
+   */
   async suppress(emailHash: string, reason: string, at: string): Promise<void> {
-    await call('suppress', () =>
+    const stronger = reason !== UNSUBSCRIBED;
+    await conditional('suppress', () =>
       this.client.send(
         new PutCommand({
           TableName: this.tableName,
           Item: { ...suppressionKey(emailHash), reason, suppressedAt: at },
+          ConditionExpression: stronger
+            ? 'attribute_not_exists(pk) OR #reason = :unsubscribed'
+            : 'attribute_not_exists(pk)',
+          ...(stronger
+            ? {
+                ExpressionAttributeNames: { '#reason': 'reason' },
+                ExpressionAttributeValues: { ':unsubscribed': UNSUBSCRIBED },
+              }
+            : {}),
         }),
       ),
     );

@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import type { IncomingMessage, Server } from 'node:http';
+import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -11,7 +11,6 @@ import type { ScryptParams } from '../../functions/domain/passwords.js';
 import type { ExitStore } from '../../functions/domain/ports.js';
 import { reconcile } from '../../functions/domain/use-cases/reconcile.js';
 import { previewRoute } from '../../functions/handlers/email-previews.js';
-import { json, problem } from '../../functions/handlers/http/responses.js';
 import { createSendStepHandler } from '../../functions/handlers/send-step.js';
 import { createWebHandler } from '../../functions/handlers/web.js';
 import { asyncInvoker, LAMBDA_RETRY_DELAYS_MS } from './async-invoke.js';
@@ -21,21 +20,10 @@ import { startGateway } from './http-gateway.js';
 import { ensureLocalOperator, type LocalOperator } from './local-operator.js';
 import { type LocalSecrets, localSecrets } from './local-secrets.js';
 import { startSchedulerEmulator } from './scheduler-emulator.js';
-import { timeTravel } from './time-travel.js';
+import { oneAtATime, timeTravel, timeTravelRoute } from './time-travel.js';
 import { VirtualClock } from './virtual-clock.js';
 
 const require = createRequire(import.meta.url);
-
-/** Whether Host (and Origin, when sent) name this gateway itself on a loopback name. */
-function sameHost(request: IncomingMessage, listensOn: string): boolean {
-  const port = request.socket.localPort;
-  const names = ['127.0.0.1', 'localhost', '[::1]', listensOn.toLowerCase()];
-  const own = new Set(names.map((name) => `${name}:${port}`));
-  if (!own.has((request.headers.host ?? '').toLowerCase())) return false;
-  const origin = request.headers.origin;
-  if (origin === undefined) return true;
-  return [...own].some((host) => origin.toLowerCase() === `http://${host}`);
-}
 
 export interface LocalStackOptions {
   host?: string;
@@ -45,6 +33,11 @@ export interface LocalStackOptions {
   env: Record<string, string | undefined>;
   /** Cheaper scrypt parameters for tests. */
   passwordParams?: ScryptParams;
+  /**
+   * The SES endpoint the functions call, when not the local inbox itself: a test puts a
+   * fault-injecting proxy in front of the inbox here.
+   */
+  sesEndpoint?: string;
 }
 
 export interface LocalStack {
@@ -122,6 +115,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       },
       {
         retryDelaysMs: LAMBDA_RETRY_DELAYS_MS,
+        // A minute after the failure in the sequence's time: time travel runs retries on its way.
+        clock,
         // The event names the exit and step only; it is still kept out of the log, as on AWS.
         // The first failure is the emulator's to report (it names the schedule).
         onFailure: (_error, attempt, final) => {
@@ -151,7 +146,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',
       AWS_ENDPOINT_URL_DYNAMODB: `http://${host}:${dynamoPort}`,
-      AWS_ENDPOINT_URL_SESV2: sesUrl,
+      AWS_ENDPOINT_URL_SESV2: options.sesEndpoint ?? sesUrl,
       AWS_ENDPOINT_URL_SCHEDULER: scheduler.endpoint,
       // Local mode supports the Node it runs on; the Lambdas run on the newest runtime.
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
@@ -189,7 +184,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     operator.catch(() => undefined);
     sendStep = createSendStepHandler(deps.sendStep);
     const runReconciler = async () => (await reconcile(deps.reconcile)).schedulesRepaired;
-    const travel = (days: number) => timeTravel(clock, scheduler, days, runReconciler);
+    const travel = oneAtATime((days: number) =>
+      timeTravel(clock, scheduler, days, runReconciler, sendStepAsync),
+    );
     // The console's local tools: only here, never in the Lambda's dependencies.
     const web = createWebHandler({
       ...deps.web,
@@ -207,35 +204,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       handler: web,
       localRoutes: {
         '/__local/previews': previewRoute(deps.sendStep.renderer, clock),
-        '/__local/time-travel': async (request, body) => {
-          if (request.method !== 'POST') return problem(405, 'Use POST.');
-          // A page open in the developer's browser may post here: a simple text/plain request
-          // needs no preflight, and a rebound DNS name reaches 127.0.0.1. Only JSON from our own
-          // host and origin moves the clock (curl sends no Origin).
-          if (!sameHost(request, gatewayHost))
-            return problem(403, 'Time travel answers only its own host.');
-          if (!/^application\/json\s*(;|$)/i.test(request.headers['content-type'] ?? '')) {
-            return problem(415, 'Send the body as application/json.');
-          }
-          let days: unknown;
-          try {
-            days = (JSON.parse(body.toString('utf8') || '{}') as { days?: unknown }).days;
-          } catch {
-            return problem(400, 'The body is not valid JSON.');
-          }
-          if (typeof days !== 'number' || !Number.isFinite(days) || days < 0 || days > 3660) {
-            return problem(422, 'Invalid time travel.', [
-              { field: 'days', message: 'must be a number of days from 0 to 3660' },
-            ]);
-          }
-          try {
-            return json(200, await travel(days));
-          } catch {
-            // A dependency failed on the way (the store, the emulator): nothing is lost — the
-            // clock moved and the reconciler repairs on the next travel or start.
-            return problem(503, 'Time travel could not finish; try again.');
-          }
-        },
+        '/__local/time-travel': timeTravelRoute(travel, gatewayHost),
       },
     });
     stops.push(() => close(gateway.server));

@@ -38,6 +38,10 @@ export interface SchedulerEmulator {
   fireDue(until?: Date): Promise<number>;
   /** The earliest time a pending one-time schedule is due, if any. */
   nextDueAt(): Date | undefined;
+  /** Whether a firing is running or waiting to run (its targets may be sending). */
+  firing(): boolean;
+  /** Resolves once the firings started so far are done. */
+  idle(): Promise<void>;
   /** A copy of every stored schedule, for tests and tooling. */
   list(): ScheduleRecord[];
   /** Stops the background timer, waits for a firing in progress and closes the server. */
@@ -114,6 +118,8 @@ export async function startSchedulerEmulator(
     endpoint: `http://${host}:${address.port}`,
     fireDue,
     nextDueAt: () => store.nextDueTime(),
+    firing: () => running > 0,
+    idle: () => queue.then(() => undefined),
     list: () => structuredClone(store.list()),
     async stop() {
       clearInterval(timer);
