@@ -53,3 +53,32 @@ export class TransientError extends FarewellError {}
 
 /** Configuration is missing or invalid; names what. */
 export class ConfigError extends FarewellError {}
+
+/**
+ * Why the SES account cannot send at all (not this message's fault): the sandbox, an identity or
+ * MAIL FROM domain not verified, sending paused or suspended, the daily quota, a missing
+ * configuration set.
+ */
+export type SendingBlockedReason =
+  | 'sandbox'
+  | 'identity-not-verified'
+  | 'mail-from-not-verified'
+  | 'sending-paused'
+  | 'account-suspended'
+  | 'daily-quota'
+  | 'configuration-set-missing';
+
+/** The account cannot send for now (`reason`, `fix` for the operator): the step waits, not fails. */
+export class SendingBlockedError extends FarewellError {
+  constructor(
+    readonly reason: SendingBlockedReason,
+    readonly fix: string,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/** SES refused for the sending rate: retried with backoff, never recorded as a failure. */
+export class SendThrottledError extends TransientError {}
