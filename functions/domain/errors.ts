@@ -68,15 +68,19 @@ export type SendingBlockedReason =
   | 'daily-quota'
   | 'configuration-set-missing';
 
-/** The account cannot send for now (`reason`, `fix` for the operator): the step waits, not fails. */
+/** The account cannot send for now (`reason`; `why`, `fix` for the operator): the step waits. */
 export class SendingBlockedError extends FarewellError {
+  readonly why: string;
+  readonly fix: string;
+
   constructor(
     readonly reason: SendingBlockedReason,
-    readonly fix: string,
-    message: string,
+    words: { why: string; fix: string },
     options?: ErrorOptions,
   ) {
-    super(message, options);
+    super(`Sending is blocked: ${words.why}.`, options);
+    this.why = words.why;
+    this.fix = words.fix;
   }
 }
 

@@ -48,6 +48,5 @@ export function sendingBlocked(
   reason: SendingBlockedReason,
   options?: ErrorOptions,
 ): SendingBlockedError {
-  const words = BLOCKED_WORDS[reason];
-  return new SendingBlockedError(reason, words.fix, `Sending is blocked: ${words.why}.`, options);
+  return new SendingBlockedError(reason, BLOCKED_WORDS[reason], options);
 }
