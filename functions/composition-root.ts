@@ -116,7 +116,15 @@ export function buildDependencies(config: Config, overrides: Overrides = {}): De
       verifier: new WebhookVerifier(config.FAREWELL_WEBHOOK_SECRETS),
       startExit,
       controls,
-      console: buildConsole(config, { operators, controls, startExit, renderer, clock, log }),
+      console: buildConsole(config, {
+        operators,
+        controls,
+        startExit,
+        renderer,
+        clock,
+        log,
+        sendingStatus,
+      }),
       clientPages: buildClientPages(config, {
         store,
         scheduler: stepScheduler,

@@ -3,8 +3,10 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ListSchedulesCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DynamoSendingStatus } from '../../functions/adapters/dynamo-sending-status.js';
 import type { Exit, SurveyAnswers } from '../../functions/domain/exit.js';
 import { emailHash } from '../../functions/domain/ids.js';
+import { sendingBlocked } from '../../functions/domain/sending-blocked.js';
 import { ConsoleClient } from '../support/console-client.js';
 import { buildExit } from '../support/exit-fixture.js';
 import { waitFor } from '../support/ports.js';
@@ -628,5 +630,39 @@ describe('erasing an exit', () => {
     const html = await (await signedIn.get(page)).text();
     expect(html).toContain('Erased client');
     expect(html).not.toContain(marker);
+  });
+});
+
+describe('while the SES account cannot send', () => {
+  it('shows one banner with the reason and the fix on every page, gone after the next send', async () => {
+    // A blocked send as send-step records it (the blocking itself is in send-step.test.ts: a
+    // local SES cannot refuse at account level).
+    const status = new DynamoSendingStatus(
+      DynamoDBDocumentClient.from(new DynamoDBClient({})),
+      'farewell-local',
+    );
+    const block = sendingBlocked('sandbox');
+    await status.blocked({
+      reason: block.reason,
+      why: block.why,
+      fix: block.fix,
+      at: new Date().toISOString(),
+    });
+
+    for (const page of ['/admin/exits', '/admin/insights', '/admin/exits/new']) {
+      const html = await (await signedIn.get(page)).text();
+      expect(html.match(/class="sending-blocked"/g)).toHaveLength(1);
+      expect(html).toContain(
+        'Sending is blocked:</strong> the SES account is still in the sandbox',
+      );
+      expect(html).toContain('<strong>Fix:</strong> request production access');
+    }
+
+    // The account can send again: the next email that goes out clears it.
+    await startedExit();
+
+    const html = await (await signedIn.get('/admin/exits')).text();
+    expect(html).not.toContain('sending-blocked');
+    expect(await status.current()).toBeUndefined();
   });
 });
