@@ -1,7 +1,7 @@
 /**
  * `SendingStatus` as one small item of the Farewell table: it holds a reason while sending is
- * blocked, and the first send that goes through removes it (an update, not a delete: send-step
- * may only get, put and update). It has no index attributes, so no exit listing ever sees it.
+ * blocked, and the first waiting step that goes out removes it (an update, not a delete:
+ * send-step may only get, put and update). It has no index attributes, so no exit listing ever sees it.
  */
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SendingBlockedReason } from '../domain/errors.js';
@@ -39,21 +39,16 @@ export class DynamoSendingStatus implements SendingStatus {
   }
 
   async sent(at: string): Promise<void> {
-    // A cheap read first: while nothing is blocked (nearly always), a send costs no write.
-    const { Item } = await call('sendingStatus.get', () =>
-      this.client.send(new GetCommand({ TableName: this.tableName, Key: sendingStatusKey })),
-    );
-    if (!Item?.reason || typeof Item.at !== 'string' || Item.at > at) return;
-    // Only the block we read: one recorded after it (a send refused meanwhile) stays.
+    // A block recorded after this send (another send refused meanwhile) stays.
     await conditional('sendingStatus.clear', () =>
       this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: sendingStatusKey,
           UpdateExpression: 'REMOVE reason, why, fix, since',
-          ConditionExpression: '#at = :seen',
+          ConditionExpression: 'attribute_exists(reason) AND #at <= :sent',
           ExpressionAttributeNames: { '#at': 'at' },
-          ExpressionAttributeValues: { ':seen': Item.at },
+          ExpressionAttributeValues: { ':sent': at },
         }),
       ),
     );

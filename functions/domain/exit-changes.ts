@@ -13,6 +13,7 @@ import { admitEffectiveDate } from './exit-request.js';
 import { type CheckInSlot, nextCheckIn, nextSendSlot } from './plan.js';
 import type { Erasure, StatusChange, StepDeferral, SurveyWrite } from './ports.js';
 import { replanForEffectiveDate, resumePlan } from './replan.js';
+import { BLOCKED_RETRY_MS } from './sending-blocked.js';
 import type { SequenceRules } from './sequence-rules.js';
 import { MAX_SURVEY_REVISIONS, reviseResponse, sameAnswers, surveySummary } from './survey.js';
 
@@ -403,12 +404,14 @@ export function planCheckInAgain(
 /** The timeline event of a step waiting because the account cannot send. */
 export const STEP_WAITING = 'step.waiting';
 
-/** How long a blocked step waits before the next try: the account may be fixed any time. */
-export const BLOCKED_RETRY_MS = 60 * 60_000;
-
 /** Whole seconds, as every planned due time. */
 function wholeSeconds(ms: number): string {
   return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+/** Whether the step waited because the account could not send (its timeline says so). */
+export function waitedForAccount(exit: Pick<Exit, 'timeline'>, stepId: string): boolean {
+  return exit.timeline.some((entry) => entry.event === STEP_WAITING && entry.stepId === stepId);
 }
 
 /**

@@ -76,12 +76,14 @@ export interface SendingBlock {
 
 /**
  * Whether the account can send, as the last sends found it: one small item, written when a send
- * is blocked and cleared by the next one that goes out, read by the console's frame.
+ * is blocked (each hourly try of a waiting step renews it), cleared when a waiting step goes
+ * out, read by the console's frame (see `currentBlock` for when an unrenewed one is over).
+ * Ordinary sends never touch it.
  */
 export interface SendingStatus {
   /** Records a blocked send; a block already recorded keeps its `since`. */
   blocked(block: Omit<SendingBlock, 'since'>): Promise<void>;
-  /** A send went through: clears a recorded block. Costs one read when nothing is blocked. */
+  /** A step that had waited went out at `at`: clears a block recorded no later. One write. */
   sent(at: string): Promise<void>;
   /** The recorded block, if sending is blocked. */
   current(): Promise<SendingBlock | undefined>;

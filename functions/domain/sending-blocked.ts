@@ -43,6 +43,25 @@ export const BLOCKED_WORDS: Record<SendingBlockedReason, BlockedWords> = {
   },
 };
 
+/** How long a blocked step waits before the next try: the account may be fixed any time. */
+export const BLOCKED_RETRY_MS = 60 * 60_000;
+
+/**
+ * A recorded block no blocked try has renewed for this long is over: every waiting step tries
+ * again each `BLOCKED_RETRY_MS` and renews it while the account still cannot send, so an old
+ * one means none is left waiting (they went out, or their exits were cancelled).
+ */
+export const BLOCK_STALE_MS = 2 * BLOCKED_RETRY_MS + 10 * 60_000;
+
+/** The block the console shows at `now`: the recorded one, unless no try renewed it lately. */
+export function currentBlock<B extends { at: string }>(
+  block: B | undefined,
+  now: Date,
+): B | undefined {
+  if (!block) return undefined;
+  return now.getTime() - Date.parse(block.at) < BLOCK_STALE_MS ? block : undefined;
+}
+
 /** The error a mailer throws when the account cannot send, with the words above. */
 export function sendingBlocked(
   reason: SendingBlockedReason,

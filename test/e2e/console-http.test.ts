@@ -5,6 +5,7 @@ import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoSendingStatus } from '../../functions/adapters/dynamo-sending-status.js';
 import type { Exit, SurveyAnswers } from '../../functions/domain/exit.js';
+import { deferBlockedStep } from '../../functions/domain/exit-changes.js';
 import { emailHash } from '../../functions/domain/ids.js';
 import { sendingBlocked } from '../../functions/domain/sending-blocked.js';
 import { ConsoleClient } from '../support/console-client.js';
@@ -634,22 +635,23 @@ describe('erasing an exit', () => {
 });
 
 describe('while the SES account cannot send', () => {
-  it('shows one banner with the reason and the fix on every page, gone after the next send', async () => {
-    // A blocked send as send-step records it (the blocking itself is in send-step.test.ts: a
-    // local SES cannot refuse at account level).
+  it('shows one banner with the reason and the fix on every page, gone once a waiting email goes out', async () => {
+    const exit = await startedExit();
+    // The gratitude was refused at account level, as send-step records it: a timeline note and
+    // the sending-status item (the refusal itself is in send-step.test.ts: a local SES cannot
+    // refuse at account level). Stamped with Farewell's own (virtual) clock.
+    const at = exit.createdAt;
+    const block = sendingBlocked('sandbox');
+    const words = deferBlockedStep(exit, { id: 'gratitude' }, block, new Date(at));
+    if (!words.entry) throw new Error('expected a timeline note');
+    await harness.stack.store.addToTimeline(exit.id, words.entry);
     const status = new DynamoSendingStatus(
       DynamoDBDocumentClient.from(new DynamoDBClient({})),
       'farewell-local',
     );
-    const block = sendingBlocked('sandbox');
-    await status.blocked({
-      reason: block.reason,
-      why: block.why,
-      fix: block.fix,
-      at: new Date().toISOString(),
-    });
+    await status.blocked({ reason: block.reason, why: block.why, fix: block.fix, at });
 
-    for (const page of ['/admin/exits', '/admin/insights', '/admin/exits/new']) {
+    for (const page of ['/admin/exits', '/admin/insights', `/admin/exits/${exit.id}`]) {
       const html = await (await signedIn.get(page)).text();
       expect(html.match(/class="sending-blocked"/g)).toHaveLength(1);
       expect(html).toContain(
@@ -658,8 +660,13 @@ describe('while the SES account cannot send', () => {
       expect(html).toContain('<strong>Fix:</strong> request production access');
     }
 
-    // The account can send again: the next email that goes out clears it.
-    await startedExit();
+    // The account can send again: the waiting email goes out (here sent now) and clears it.
+    const page = `/admin/exits/${exit.id}`;
+    await signedIn.submit(page, `${page}/send-now`, { step: 'gratitude' });
+    await waitFor(async () => {
+      const after = await harness.stack.store.get(exit.id);
+      return after?.steps.gratitude?.state === 'sent' ? after : undefined;
+    }, 8_000);
 
     const html = await (await signedIn.get('/admin/exits')).text();
     expect(html).not.toContain('sending-blocked');

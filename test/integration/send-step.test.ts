@@ -589,6 +589,22 @@ describe('sendStep while the SES account cannot send', () => {
     expect(await status().current()).toBeUndefined();
   });
 
+  it('leaves a recorded block alone when a step that never waited goes out', async () => {
+    const exit = await storedExit();
+    await status().blocked({ reason: 'sandbox', why: 'w', fix: 'f', at: NOW.toISOString() });
+
+    const result = await sendStep(
+      { ...deps, sendingStatus: status() },
+      { exitId: exit.id, stepId: 'notice' },
+    );
+
+    expect(result.outcome).toBe('sent');
+    // Ordinary sends cost no extra call; the waiting steps' own sends clear it.
+    expect(await status().current()).toMatchObject({ reason: 'sandbox' });
+    await status().sent(NOW.toISOString());
+    expect(await status().current()).toBeUndefined();
+  });
+
   it('notes a new entry when the reason changes, and never fails the step', async () => {
     const exit = await storedExit();
     let now = NOW;

@@ -7,7 +7,12 @@ import {
 } from '../errors.js';
 import type { Exit, Step } from '../exit.js';
 import { checkInInput } from '../exit.js';
-import { deferBlockedStep, deferThrottledStep, nothingLeftToSend } from '../exit-changes.js';
+import {
+  deferBlockedStep,
+  deferThrottledStep,
+  nothingLeftToSend,
+  waitedForAccount,
+} from '../exit-changes.js';
 import { completeExit } from '../exit-writes.js';
 import { emailHash } from '../ids.js';
 import { nextCheckIn } from '../plan.js';
@@ -37,7 +42,7 @@ export interface SendStepDeps {
   rules: SequenceRules;
   suppressionKey: string;
   leaseSeconds: number;
-  /** Where a blocked send is recorded for the console's banner, and cleared by the next sent. */
+  /** Where a blocked send is recorded for the console's banner, cleared when a waiting step goes out. */
   sendingStatus?: SendingStatus;
 }
 
@@ -179,7 +184,7 @@ async function completeIfDone(deps: SendStepDeps, exit: Exit, finished: Step, ne
  * identity, a paused account, the daily quota) the step is not failed: the claim is given back
  * with the step moved an hour on and scheduled again (`deferBlockedStep`), the timeline says why
  * once per blocked period, and `sendingStatus` records the block for the console's banner until
- * the next send goes out. A send SES still throttles after the mailer's backoff is deferred
+ * a waiting step goes out. A send SES still throttles after the mailer's backoff is deferred
  * the same way, a few minutes on (`deferThrottledStep`), rather than thrown towards the
  * dead-letter queue.
  *
@@ -328,7 +333,10 @@ export async function sendStep(deps: SendStepDeps, event: StepEvent): Promise<Se
 
   const at = deps.clock.now().toISOString();
   await finish({ state: 'sent', at, messageId }, followingCheckIn(deps, exit, step));
-  await recordStatus(deps.log, () => deps.sendingStatus?.sent(at));
+  // Only a step that waited can end a block: ordinary sends cost no extra call.
+  if (waitedForAccount(exit, step.id)) {
+    await recordStatus(deps.log, () => deps.sendingStatus?.sent(at));
+  }
   deps.log.info('step sent', fields);
   return { outcome: 'sent', messageId };
 }

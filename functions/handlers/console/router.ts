@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { SendingBlock } from '../../domain/ports.js';
+import { currentBlock } from '../../domain/sending-blocked.js';
 import { clearedSessionCookie } from '../http/cookies.js';
 import type { HttpResponse } from '../http/responses.js';
 import type { ConsoleDeps, Signed } from './context.js';
@@ -75,12 +76,12 @@ function toSignIn(deps: ConsoleDeps, event: APIGatewayProxyEventV2, stale: boole
 }
 
 /**
- * Whether sending is blocked, for the banner. One small read; a failure to read it only hides
- * the banner, never the page.
+ * Whether sending is blocked, for the banner: the recorded block unless no try renewed it lately.
+ * One small read; a failure to read it only hides the banner, never the page.
  */
-async function currentBlock(deps: ConsoleDeps): Promise<SendingBlock | undefined> {
+async function readBlock(deps: ConsoleDeps): Promise<SendingBlock | undefined> {
   try {
-    return await deps.sendingStatus?.current();
+    return currentBlock(await deps.sendingStatus?.current(), deps.clock.now());
   } catch (error) {
     deps.log.warn('sending status not read', {
       error: error instanceof Error ? error.name : 'unknown',
@@ -107,7 +108,7 @@ export async function handleConsole(
   }
   const session = await currentSession(deps, event);
   if (!session.ok) return toSignIn(deps, event, session.reason !== 'missing');
-  const sendingBlock = await currentBlock(deps);
+  const sendingBlock = await readBlock(deps);
   const ctx: Signed = {
     deps,
     event,
