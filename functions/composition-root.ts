@@ -5,6 +5,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { sequence } from '../config/sequence.js';
 import { DynamoExitStore } from './adapters/dynamo-exit-store.js';
 import { DynamoOperatorStore } from './adapters/dynamo-operator-store.js';
+import { DynamoSendingStatus } from './adapters/dynamo-sending-status.js';
 import { EventBridgeStepScheduler } from './adapters/eventbridge-step-scheduler.js';
 import { PowertoolsLog } from './adapters/powertools-log.js';
 import { SesMailer } from './adapters/ses-mailer.js';
@@ -65,6 +66,7 @@ export function buildDependencies(config: Config, overrides: Overrides = {}): De
   const scheduler = new SchedulerClient({});
 
   const store = new DynamoExitStore(documents, config.FAREWELL_TABLE_NAME);
+  const sendingStatus = new DynamoSendingStatus(documents, config.FAREWELL_TABLE_NAME);
   const stepScheduler = new EventBridgeStepScheduler(scheduler, {
     groupName: config.FAREWELL_SCHEDULE_GROUP,
     targetArn: config.FAREWELL_SEND_STEP_ARN,
@@ -118,7 +120,15 @@ export function buildDependencies(config: Config, overrides: Overrides = {}): De
       verifier: new WebhookVerifier(config.FAREWELL_WEBHOOK_SECRETS),
       startExit,
       controls,
-      console: buildConsole(config, { operators, controls, startExit, renderer, clock, log }),
+      console: buildConsole(config, {
+        operators,
+        controls,
+        startExit,
+        renderer,
+        clock,
+        log,
+        sendingStatus,
+      }),
       clientPages: buildClientPages(config, {
         store,
         scheduler: stepScheduler,
@@ -139,6 +149,7 @@ export function buildDependencies(config: Config, overrides: Overrides = {}): De
       rules,
       suppressionKey: config.FAREWELL_SUPPRESSION_KEY,
       leaseSeconds: config.FAREWELL_SEND_LEASE_SECONDS,
+      sendingStatus,
     },
     reconcile: { store, scheduler: stepScheduler, clock, log },
     operators,

@@ -1,5 +1,5 @@
 import type { Config } from './config.js';
-import type { Clock, EmailRenderer, EventLog } from './domain/ports.js';
+import type { Clock, EmailRenderer, EventLog, SendingStatus } from './domain/ports.js';
 import type { ExitControlDeps } from './domain/use-cases/exit-controls.js';
 import type { OperatorDeps } from './domain/use-cases/operators.js';
 import type { StartExitDeps } from './domain/use-cases/start-exit.js';
@@ -17,6 +17,7 @@ export interface ConsoleAdapters {
   renderer: EmailRenderer;
   clock: Clock;
   log: EventLog;
+  sendingStatus?: SendingStatus;
 }
 
 /**
@@ -45,5 +46,6 @@ export function buildConsole(config: Config, shared: ConsoleAdapters): ConsoleDe
     clock,
     log,
     rules: controls.rules,
+    ...(shared.sendingStatus ? { sendingStatus: shared.sendingStatus } : {}),
   };
 }

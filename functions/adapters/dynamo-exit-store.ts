@@ -19,6 +19,7 @@ import type {
   ExitPageRequest,
   ExitStore,
   StatusChange,
+  StepDeferral,
   StepOutcome,
   Suppression,
   SurveyWrite,
@@ -32,6 +33,7 @@ import { byExternalIdQuery, byStatusQuery, cursorAfter, encodeCursor } from './d
 import {
   claimUpdate,
   controlUpdate,
+  deferUpdate,
   finishUpdate,
   releaseUpdate,
   rescheduleRecordUpdate,
@@ -124,6 +126,20 @@ export class DynamoExitStore implements ExitStore {
         new UpdateCommand(releaseUpdate(this.tableName, exitId, stepId, leaseToken, entry)),
       ),
     );
+  }
+
+  async deferStep(
+    exitId: string,
+    stepId: string,
+    leaseToken: string,
+    deferral: StepDeferral,
+  ): Promise<boolean> {
+    const result = await conditional('deferStep', () =>
+      this.client.send(
+        new UpdateCommand(deferUpdate(this.tableName, exitId, stepId, leaseToken, deferral)),
+      ),
+    );
+    return result !== CONDITION_FAILED;
   }
 
   async changeStatus(exitId: string, change: StatusChange): Promise<Exit | undefined> {

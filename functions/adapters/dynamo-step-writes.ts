@@ -6,7 +6,7 @@
  */
 import type { UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { ExitStatus, Step, TimelineEntry } from '../domain/exit.js';
-import type { StatusChange, StepOutcome } from '../domain/ports.js';
+import type { StatusChange, StepDeferral, StepOutcome } from '../domain/ports.js';
 import { stepIsPending, stepMayMove } from './dynamo-step-conditions.js';
 import { exitKey, statusPartition } from './dynamo-table.js';
 import { UpdateBuilder } from './dynamo-update.js';
@@ -87,6 +87,28 @@ export function releaseUpdate(
   const step = ['steps', stepId];
   update.set([...step, 'state'], 'scheduled').remove([...step, 'lease']);
   if (entry) update.appendToList(['timeline'], [entry]).set(['updatedAt'], entry.at);
+  return input(tableName, exitId, update);
+}
+
+/**
+ * `sending → scheduled` while our lease holds, the step moved to `deferral.dueAt`: a send the
+ * account or SES's rate refused, tried again later. `deferral.entry`, when given, records why.
+ */
+export function deferUpdate(
+  tableName: string,
+  exitId: string,
+  stepId: string,
+  leaseToken: string,
+  deferral: StepDeferral,
+): UpdateCommandInput {
+  const update = stepMayMove(new UpdateBuilder(), stepId, 'scheduled', 'holder', { leaseToken });
+  const step = ['steps', stepId];
+  update
+    .set([...step, 'state'], 'scheduled')
+    .set([...step, 'dueAt'], deferral.dueAt)
+    .remove([...step, 'lease'])
+    .set(['updatedAt'], deferral.at);
+  if (deferral.entry) update.appendToList(['timeline'], [deferral.entry]);
   return input(tableName, exitId, update);
 }
 

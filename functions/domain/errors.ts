@@ -53,3 +53,36 @@ export class TransientError extends FarewellError {}
 
 /** Configuration is missing or invalid; names what. */
 export class ConfigError extends FarewellError {}
+
+/**
+ * Why the SES account cannot send at all (not this message's fault): the sandbox, an identity or
+ * MAIL FROM domain not verified, sending paused or suspended, the daily quota, a missing
+ * configuration set.
+ */
+export type SendingBlockedReason =
+  | 'sandbox'
+  | 'identity-not-verified'
+  | 'mail-from-not-verified'
+  | 'sending-paused'
+  | 'account-suspended'
+  | 'daily-quota'
+  | 'configuration-set-missing';
+
+/** The account cannot send for now (`reason`; `why`, `fix` for the operator): the step waits. */
+export class SendingBlockedError extends FarewellError {
+  readonly why: string;
+  readonly fix: string;
+
+  constructor(
+    readonly reason: SendingBlockedReason,
+    words: { why: string; fix: string },
+    options?: ErrorOptions,
+  ) {
+    super(`Sending is blocked: ${words.why}.`, options);
+    this.why = words.why;
+    this.fix = words.fix;
+  }
+}
+
+/** SES refused for the sending rate: retried with backoff, never recorded as a failure. */
+export class SendThrottledError extends TransientError {}

@@ -11,8 +11,9 @@ import type { Exit, Step, StepKind, SurveyAnswers, TimelineEntry } from './exit.
 import { checkInInput, orderedSteps, pendingSteps } from './exit.js';
 import { admitEffectiveDate } from './exit-request.js';
 import { type CheckInSlot, nextCheckIn, nextSendSlot } from './plan.js';
-import type { Erasure, StatusChange, SurveyWrite } from './ports.js';
+import type { Erasure, StatusChange, StepDeferral, SurveyWrite } from './ports.js';
 import { replanForEffectiveDate, resumePlan } from './replan.js';
+import { BLOCKED_RETRY_MS } from './sending-blocked.js';
 import type { SequenceRules } from './sequence-rules.js';
 import { MAX_SURVEY_REVISIONS, reviseResponse, sameAnswers, surveySummary } from './survey.js';
 
@@ -398,4 +399,69 @@ export function planCheckInAgain(
     },
     add: [step],
   });
+}
+
+/** The timeline event of a step waiting because the account cannot send. */
+export const STEP_WAITING = 'step.waiting';
+
+/** Whole seconds, as every planned due time. */
+function wholeSeconds(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+/** Whether the step waited because the account could not send (its timeline says so). */
+export function waitedForAccount(exit: Pick<Exit, 'timeline'>, stepId: string): boolean {
+  return exit.timeline.some((entry) => entry.event === STEP_WAITING && entry.stepId === stepId);
+}
+
+/**
+ * A claimed step the account could not send (the sandbox, an unverified identity, a quota…):
+ * it is given back and tried again in `BLOCKED_RETRY_MS`, so sending resumes by itself once the
+ * account can send. The timeline says why once per blocked period: not again while its last
+ * entry already is this step waiting for the same reason.
+ */
+export function deferBlockedStep(
+  exit: Pick<Exit, 'timeline'>,
+  step: Pick<Step, 'id'>,
+  blocked: { why: string; fix: string },
+  now: Date,
+): StepDeferral {
+  const at = now.toISOString();
+  const dueAt = wholeSeconds(now.getTime() + BLOCKED_RETRY_MS);
+  const because = `Sending is blocked: ${blocked.why}.`;
+  const last = exit.timeline.at(-1);
+  const noted =
+    last?.event === STEP_WAITING &&
+    last.stepId === step.id &&
+    last.detail?.startsWith(because) === true;
+  if (noted) return { dueAt, at };
+  return {
+    dueAt,
+    at,
+    entry: {
+      at,
+      event: STEP_WAITING,
+      stepId: step.id,
+      detail: `${because} Fix: ${blocked.fix}. The email waits and is tried again every hour until SES accepts it.`,
+    },
+  };
+}
+
+/** The longest wait after SES throttled a send. */
+const THROTTLED_MAX_WAIT_MS = 15 * 60_000;
+
+/**
+ * A claimed step SES throttled even after the mailer's own backoff: it is tried again after a
+ * wait that doubles with each attempt (1, 2, 4… minutes, at most 15), spread by `jitter` (0 to
+ * 1, half to all of the wait) so a burst does not come back at once. No timeline entry: it is
+ * traffic, not news.
+ */
+export function deferThrottledStep(
+  step: Pick<Step, 'attempts'>,
+  now: Date,
+  jitter: number,
+): StepDeferral {
+  const wait = Math.min(60_000 * 2 ** Math.max(0, step.attempts - 1), THROTTLED_MAX_WAIT_MS);
+  const spread = wait / 2 + (wait / 2) * Math.min(Math.max(jitter, 0), 1);
+  return { dueAt: wholeSeconds(now.getTime() + spread), at: now.toISOString() };
 }

@@ -1,3 +1,4 @@
+import type { SendingBlockedReason } from './errors.js';
 import type { Client, Exit, ExitStatus, Step, SurveyResponse, TimelineEntry } from './exit.js';
 import type { Operator } from './operator.js';
 
@@ -51,6 +52,41 @@ export interface StatusChange {
    * the exit already applied a later one, and records this one as `lastRescheduleAt`.
    */
   rescheduleAt?: string;
+}
+
+/** A claimed step given back for a later try: its new due time and, once per period, why. */
+export interface StepDeferral {
+  /** The next try (UTC ISO): the step's new due time and its schedule's. */
+  dueAt: string;
+  at: string;
+  entry?: TimelineEntry;
+}
+
+/** The account could not send (as `SendingBlockedError` says): what the console's banner shows. */
+export interface SendingBlock {
+  reason: SendingBlockedReason;
+  /** Why, in an operator's words (see `sending-blocked.ts`). */
+  why: string;
+  fix: string;
+  /** When the first blocked send of this period was refused (UTC ISO). */
+  since: string;
+  /** The latest blocked send (UTC ISO). */
+  at: string;
+}
+
+/**
+ * Whether the account can send, as the last sends found it: one small item, written when a send
+ * is blocked (each hourly try of a waiting step renews it), cleared when a waiting step goes
+ * out, read by the console's frame (see `currentBlock` for when an unrenewed one is over).
+ * Ordinary sends never touch it.
+ */
+export interface SendingStatus {
+  /** Records a blocked send; a block already recorded keeps its `since`. */
+  blocked(block: Omit<SendingBlock, 'since'>): Promise<void>;
+  /** A step that had waited went out at `at`: clears a block recorded no later. One write. */
+  sent(at: string): Promise<void>;
+  /** The recorded block, if sending is blocked. */
+  current(): Promise<SendingBlock | undefined>;
 }
 
 /**
@@ -151,6 +187,17 @@ export interface ExitStore {
     leaseToken: string,
     entry?: TimelineEntry,
   ): Promise<void>;
+  /**
+   * Gives a claim back (`sending → scheduled`, only while `leaseToken` holds it) with the step
+   * moved to `deferral.dueAt`, for a send the account or SES's rate refused; `deferral.entry`,
+   * when given, records why. One conditional write; false if the claim was lost.
+   */
+  deferStep(
+    exitId: string,
+    stepId: string,
+    leaseToken: string,
+    deferral: StepDeferral,
+  ): Promise<boolean>;
   /** Applies a status change; returns the exit after it, or undefined when the condition failed. */
   changeStatus(exitId: string, change: StatusChange): Promise<Exit | undefined>;
   /**

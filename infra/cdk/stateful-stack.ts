@@ -112,7 +112,9 @@ export class StatefulStack extends Stack {
       dkimSigning: true,
       dkimIdentity: DkimIdentity.easyDkim(EasyDkimSigningKeyLength.RSA_2048_BIT),
       mailFromDomain,
-      mailFromBehaviorOnMxFailure: MailFromBehaviorOnMxFailure.REJECT_MESSAGE,
+      // Before the MAIL FROM MX record is published (or while it is broken), SES sends from its
+      // default MAIL FROM instead of rejecting: mail still goes, SPF-aligned once DNS is done.
+      mailFromBehaviorOnMxFailure: MailFromBehaviorOnMxFailure.USE_DEFAULT_VALUE,
     });
     this.identity.applyRemovalPolicy(RemovalPolicy.RETAIN);
 

@@ -3,8 +3,11 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ListSchedulesCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DynamoSendingStatus } from '../../functions/adapters/dynamo-sending-status.js';
 import type { Exit, SurveyAnswers } from '../../functions/domain/exit.js';
+import { deferBlockedStep } from '../../functions/domain/exit-changes.js';
 import { emailHash } from '../../functions/domain/ids.js';
+import { sendingBlocked } from '../../functions/domain/sending-blocked.js';
 import { ConsoleClient } from '../support/console-client.js';
 import { buildExit } from '../support/exit-fixture.js';
 import { waitFor } from '../support/ports.js';
@@ -628,5 +631,45 @@ describe('erasing an exit', () => {
     const html = await (await signedIn.get(page)).text();
     expect(html).toContain('Erased client');
     expect(html).not.toContain(marker);
+  });
+});
+
+describe('while the SES account cannot send', () => {
+  it('shows one banner with the reason and the fix on every page, gone once a waiting email goes out', async () => {
+    const exit = await startedExit();
+    // The gratitude was refused at account level, as send-step records it: a timeline note and
+    // the sending-status item (the refusal itself is in send-step.test.ts: a local SES cannot
+    // refuse at account level). Stamped with Farewell's own (virtual) clock.
+    const at = exit.createdAt;
+    const block = sendingBlocked('sandbox');
+    const words = deferBlockedStep(exit, { id: 'gratitude' }, block, new Date(at));
+    if (!words.entry) throw new Error('expected a timeline note');
+    await harness.stack.store.addToTimeline(exit.id, words.entry);
+    const status = new DynamoSendingStatus(
+      DynamoDBDocumentClient.from(new DynamoDBClient({})),
+      'farewell-local',
+    );
+    await status.blocked({ reason: block.reason, why: block.why, fix: block.fix, at });
+
+    for (const page of ['/admin/exits', '/admin/insights', `/admin/exits/${exit.id}`]) {
+      const html = await (await signedIn.get(page)).text();
+      expect(html.match(/class="sending-blocked"/g)).toHaveLength(1);
+      expect(html).toContain(
+        'Sending is blocked:</strong> the SES account is still in the sandbox',
+      );
+      expect(html).toContain('<strong>Fix:</strong> request production access');
+    }
+
+    // The account can send again: the waiting email goes out (here sent now) and clears it.
+    const page = `/admin/exits/${exit.id}`;
+    await signedIn.submit(page, `${page}/send-now`, { step: 'gratitude' });
+    await waitFor(async () => {
+      const after = await harness.stack.store.get(exit.id);
+      return after?.steps.gratitude?.state === 'sent' ? after : undefined;
+    }, 8_000);
+
+    const html = await (await signedIn.get('/admin/exits')).text();
+    expect(html).not.toContain('sending-blocked');
+    expect(await status.current()).toBeUndefined();
   });
 });

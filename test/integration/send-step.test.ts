@@ -2,11 +2,24 @@ import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoExitStore } from '../../functions/adapters/dynamo-exit-store.js';
+import { DynamoSendingStatus } from '../../functions/adapters/dynamo-sending-status.js';
 import { SesMailer } from '../../functions/adapters/ses-mailer.js';
-import { PermanentSendError, TransientError } from '../../functions/domain/errors.js';
+import {
+  PermanentSendError,
+  type SendingBlockedReason,
+  SendThrottledError,
+  TransientError,
+} from '../../functions/domain/errors.js';
 import type { Exit, Step } from '../../functions/domain/exit.js';
 import { emailHash } from '../../functions/domain/ids.js';
-import type { EmailRenderer, EventLog, ExitStore, Mailer } from '../../functions/domain/ports.js';
+import type {
+  EmailRenderer,
+  EventLog,
+  ExitStore,
+  Mailer,
+  OutgoingEmail,
+} from '../../functions/domain/ports.js';
+import { sendingBlocked } from '../../functions/domain/sending-blocked.js';
 import { DEFAULT_RULES, parseSequenceRules } from '../../functions/domain/sequence-rules.js';
 import { type SendStepDeps, sendStep } from '../../functions/domain/use-cases/send-step.js';
 import { buildExit, createExit } from '../support/exit-fixture.js';
@@ -474,5 +487,169 @@ describe('sendStep on dynalite and aws-ses-v2-local', () => {
     expect(result.outcome).toBe('sent');
     expect(warnings).not.toContain('step claim lost before commit');
     expect(await sentCount()).toBe(1);
+  });
+});
+
+/** A mailer whose account refuses `refusals` sends (as SES does in the sandbox), then SES's. */
+function blockedThenSes(refusals: number, reason: SendingBlockedReason = 'sandbox') {
+  const real = sesMailer(ses.endpoint);
+  const mailer = {
+    tries: 0,
+    send: async (email: OutgoingEmail) => {
+      mailer.tries += 1;
+      if (mailer.tries <= refusals) throw sendingBlocked(reason);
+      return real.send(email);
+    },
+  };
+  return mailer;
+}
+
+describe('sendStep while the SES account cannot send', () => {
+  const status = () => new DynamoSendingStatus(table.documents, TABLE);
+
+  it('keeps the step pending, says why once, tries again hourly, and sends it exactly once when the account can send', async () => {
+    const exit = await storedExit();
+    const mailer = blockedThenSes(2);
+    let now = NOW;
+    const blockedDeps: SendStepDeps = {
+      ...deps,
+      mailer,
+      clock: { now: () => now },
+      sendingStatus: status(),
+    };
+    recordingScheduler.clear();
+
+    const first = await sendStep(blockedDeps, { exitId: exit.id, stepId: 'notice' });
+
+    const afterFirst = await store.get(exit.id);
+    const retryAt = new Date(NOW.getTime() + 60 * 60_000);
+    expect(first).toEqual({
+      outcome: 'waiting',
+      reason: 'sandbox',
+      dueAt: retryAt.toISOString().replace('.000Z', 'Z'),
+    });
+    expect(afterFirst?.steps.notice).toMatchObject({ state: 'scheduled' });
+    expect(afterFirst?.steps.notice?.lease).toBeUndefined();
+    expect(Date.parse(afterFirst?.steps.notice?.dueAt ?? '')).toBe(retryAt.getTime());
+    expect(afterFirst?.timeline.at(-1)).toMatchObject({
+      event: 'step.waiting',
+      stepId: 'notice',
+      detail: expect.stringMatching(/^Sending is blocked: .*sandbox.* Fix: .*production access/),
+    });
+    expect(recordingScheduler.scheduledKeys()).toEqual([
+      `${exit.id}/notice@${retryAt.toISOString()}`,
+    ]);
+    expect(await status().current()).toMatchObject({ reason: 'sandbox', since: NOW.toISOString() });
+    expect(await sentCount()).toBe(0);
+
+    // The old schedule delivered again: stale, nothing happens.
+    expect(
+      (
+        await sendStep(blockedDeps, {
+          exitId: exit.id,
+          stepId: 'notice',
+          dueAt: exit.steps.notice?.dueAt,
+        })
+      ).outcome,
+    ).toBe('no-op');
+
+    // An hour later, still in the sandbox: tried again, the timeline says nothing new.
+    now = new Date(retryAt.getTime() + 1_000);
+    const second = await sendStep(blockedDeps, {
+      exitId: exit.id,
+      stepId: 'notice',
+      dueAt: retryAt.toISOString(),
+    });
+    const afterSecond = await store.get(exit.id);
+    expect(second.outcome).toBe('waiting');
+    expect(afterSecond?.timeline.filter((entry) => entry.event === 'step.waiting')).toHaveLength(1);
+    expect(afterSecond?.steps.notice?.state).toBe('scheduled');
+    expect(await status().current()).toMatchObject({ since: NOW.toISOString() });
+
+    // Production access granted: the next try goes out, once, and the banner's block is cleared.
+    now = new Date(Date.parse(afterSecond?.steps.notice?.dueAt ?? '') + 1_000);
+    const third = await sendStep(blockedDeps, {
+      exitId: exit.id,
+      stepId: 'notice',
+      dueAt: afterSecond?.steps.notice?.dueAt ?? '',
+    });
+    const again = await sendStep(blockedDeps, {
+      exitId: exit.id,
+      stepId: 'notice',
+      dueAt: afterSecond?.steps.notice?.dueAt ?? '',
+    });
+
+    const after = await store.get(exit.id);
+    expect(third.outcome).toBe('sent');
+    expect(again.outcome).toBe('no-op');
+    expect(after?.steps.notice?.state).toBe('sent');
+    expect(after?.steps.notice?.reason).toBeUndefined();
+    expect(await sentCount()).toBe(1);
+    expect(mailer.tries).toBe(3);
+    expect(await status().current()).toBeUndefined();
+  });
+
+  it('leaves a recorded block alone when a step that never waited goes out', async () => {
+    const exit = await storedExit();
+    await status().blocked({ reason: 'sandbox', why: 'w', fix: 'f', at: NOW.toISOString() });
+
+    const result = await sendStep(
+      { ...deps, sendingStatus: status() },
+      { exitId: exit.id, stepId: 'notice' },
+    );
+
+    expect(result.outcome).toBe('sent');
+    // Ordinary sends cost no extra call; the waiting steps' own sends clear it.
+    expect(await status().current()).toMatchObject({ reason: 'sandbox' });
+    await status().sent(NOW.toISOString());
+    expect(await status().current()).toBeUndefined();
+  });
+
+  it('notes a new entry when the reason changes, and never fails the step', async () => {
+    const exit = await storedExit();
+    let now = NOW;
+    let reason: SendingBlockedReason = 'mail-from-not-verified';
+    const blockedDeps: SendStepDeps = {
+      ...deps,
+      mailer: { send: async () => Promise.reject(sendingBlocked(reason)) },
+      clock: { now: () => now },
+    };
+
+    const first = await sendStep(blockedDeps, { exitId: exit.id, stepId: 'notice' });
+    reason = 'daily-quota';
+    now = new Date(Date.parse(first.outcome === 'waiting' ? first.dueAt : '') + 1_000);
+    await sendStep(blockedDeps, { exitId: exit.id, stepId: 'notice' });
+
+    const after = await store.get(exit.id);
+    const waiting = after?.timeline.filter((entry) => entry.event === 'step.waiting') ?? [];
+    expect(waiting.map((entry) => entry.detail)).toEqual([
+      expect.stringContaining('MAIL FROM'),
+      expect.stringContaining('daily quota'),
+    ]);
+    expect(after?.steps.notice?.state).toBe('scheduled');
+    expect(JSON.stringify(after?.timeline)).not.toContain(exit.client.email);
+  });
+
+  it('defers a step SES keeps throttling instead of throwing it towards the dead-letter queue', async () => {
+    const exit = await storedExit();
+    recordingScheduler.clear();
+    const throttled: SendStepDeps = {
+      ...deps,
+      mailer: {
+        send: async () => Promise.reject(new SendThrottledError('SES throttled the send')),
+      },
+    };
+
+    const result = await sendStep(throttled, { exitId: exit.id, stepId: 'notice' });
+
+    const after = await store.get(exit.id);
+    expect(result.outcome).toBe('waiting');
+    expect(after?.steps.notice?.state).toBe('scheduled');
+    const wait = Date.parse(after?.steps.notice?.dueAt ?? '') - NOW.getTime();
+    // First attempt: half to all of one minute.
+    expect(wait).toBeGreaterThanOrEqual(29_000);
+    expect(wait).toBeLessThanOrEqual(60_000);
+    expect(recordingScheduler.scheduled).toHaveLength(1);
+    expect(after?.timeline.some((entry) => entry.event === 'step.waiting')).toBe(false);
   });
 });

@@ -24,6 +24,7 @@ const shell: ConsoleShell = {
   local: null,
   flash: null,
   script: null,
+  sendingBlocked: null,
 };
 
 function hostileExit(): Exit {

@@ -2,10 +2,13 @@ import { describe, expect, it } from 'vitest';
 import {
   cancel,
   complete,
+  deferBlockedStep,
+  deferThrottledStep,
   noteEmailEvent,
   nothingLeftToSend,
   pause,
   resume,
+  STEP_WAITING,
   sendNow,
   skipSteps,
 } from '../../functions/domain/exit-changes.js';
@@ -169,5 +172,48 @@ describe('noteEmailEvent', () => {
     exit.timeline.push({ ...entry, detail: `${entry.detail}; the sequence stopped (x).` });
 
     expect(noteEmailEvent(exit, entry, at, 'hard bounce')).toEqual({ outcome: 'unchanged' });
+  });
+});
+
+describe('deferBlockedStep', () => {
+  const now = new Date('2025-03-03T09:02:30.500Z');
+  const sandbox = { why: 'the SES account is still in the sandbox', fix: 'ask for access' };
+
+  it('moves the step an hour on and says why, with the fix', () => {
+    const deferral = deferBlockedStep(buildExit(), { id: 'notice' }, sandbox, now);
+
+    expect(deferral.dueAt).toBe('2025-03-03T10:02:30Z');
+    expect(deferral.entry).toMatchObject({
+      event: STEP_WAITING,
+      stepId: 'notice',
+      detail: expect.stringMatching(
+        /^Sending is blocked: the SES account .* Fix: ask for access\./,
+      ),
+    });
+  });
+
+  it('says nothing new while the last entry is this step waiting for the same reason', () => {
+    const first = deferBlockedStep(buildExit(), { id: 'notice' }, sandbox, now);
+    const exit = buildExit();
+    exit.timeline.push(first.entry ?? { at: '', event: '' });
+
+    expect(deferBlockedStep(exit, { id: 'notice' }, sandbox, now).entry).toBeUndefined();
+    expect(
+      deferBlockedStep(exit, { id: 'notice' }, { why: 'quota', fix: 'wait' }, now).entry,
+    ).toBeDefined();
+  });
+});
+
+describe('deferThrottledStep', () => {
+  const now = new Date('2025-03-03T09:00:00.000Z');
+  const waitOf = (attempts: number, jitter: number) =>
+    Date.parse(deferThrottledStep({ attempts }, now, jitter).dueAt) - now.getTime();
+
+  it('waits half to all of a wait that doubles with each attempt, at most 15 minutes', () => {
+    expect(waitOf(1, 0)).toBe(30_000);
+    expect(waitOf(1, 1)).toBe(60_000);
+    expect(waitOf(3, 1)).toBe(240_000);
+    expect(waitOf(20, 1)).toBe(15 * 60_000);
+    expect(deferThrottledStep({ attempts: 1 }, now, 0.5).entry).toBeUndefined();
   });
 });

@@ -1,8 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { PermanentSendError, TransientError } from '../errors.js';
+import {
+  PermanentSendError,
+  SendingBlockedError,
+  SendThrottledError,
+  TransientError,
+} from '../errors.js';
 import type { Exit, Step } from '../exit.js';
 import { checkInInput } from '../exit.js';
-import { nothingLeftToSend } from '../exit-changes.js';
+import {
+  deferBlockedStep,
+  deferThrottledStep,
+  nothingLeftToSend,
+  waitedForAccount,
+} from '../exit-changes.js';
 import { completeExit } from '../exit-writes.js';
 import { emailHash } from '../ids.js';
 import { nextCheckIn } from '../plan.js';
@@ -13,6 +23,8 @@ import type {
   ExitStore,
   Mailer,
   RenderedEmail,
+  SendingStatus,
+  StepDeferral,
   StepEvent,
   StepOutcome,
   StepScheduler,
@@ -30,10 +42,14 @@ export interface SendStepDeps {
   rules: SequenceRules;
   suppressionKey: string;
   leaseSeconds: number;
+  /** Where a blocked send is recorded for the console's banner, cleared when a waiting step goes out. */
+  sendingStatus?: SendingStatus;
 }
 
 export type SendStepResult =
   | { outcome: 'sent'; messageId: string }
+  /** The account or SES's rate refused the send: the step waits for a later try, at `dueAt`. */
+  | { outcome: 'waiting'; reason: string; dueAt: string }
   | { outcome: 'skipped' | 'failed'; reason: string }
   /** Nothing to do: the step was already claimed or sent, the schedule is stale, or the exit is paused. */
   | { outcome: 'no-op'; reason: string };
@@ -86,6 +102,20 @@ function followingCheckIn(deps: SendStepDeps, exit: Exit, step: Step): Step | un
   const next = nextCheckIn(checkInInput(exit), after, deps.rules);
   if (!next || exit.steps[next.stepId]) return undefined;
   return { id: next.stepId, kind: 'check-in', dueAt: next.dueAt, state: 'scheduled', attempts: 0 };
+}
+
+/**
+ * The console's banner is a convenience: failing to update it must not fail a send (the step is
+ * committed already) nor trigger a retry that could send it twice.
+ */
+async function recordStatus(log: EventLog, write: () => Promise<void> | undefined): Promise<void> {
+  try {
+    await write();
+  } catch (error) {
+    log.warn('sending status not recorded', {
+      error: error instanceof Error ? error.name : 'unknown',
+    });
+  }
 }
 
 const COMMIT_RETRY_DELAYS_MS = [100, 300, 900, 2_700, 8_100];
@@ -150,6 +180,14 @@ async function completeIfDone(deps: SendStepDeps, exit: Exit, finished: Step, ne
  * A second delivery of the same event finds the step claimed or finished and does nothing. A
  * transient failure gives the claim back and rethrows, so the retry machinery tries again.
  *
+ * When the SES account cannot send at all (`SendingBlockedError`: the sandbox, an unverified
+ * identity, a paused account, the daily quota) the step is not failed: the claim is given back
+ * with the step moved an hour on and scheduled again (`deferBlockedStep`), the timeline says why
+ * once per blocked period, and `sendingStatus` records the block for the console's banner until
+ * a waiting step goes out. A send SES still throttles after the mailer's backoff is deferred
+ * the same way, a few minutes on (`deferThrottledStep`), rather than thrown towards the
+ * dead-letter queue.
+ *
  * The lease window: a commit that fails after SES accepted the message is retried for up to
  * half the lease. If the process dies after SES accepted the message but before the commit (or
  * the table stays unreachable), the step stays `sending`. Until the lease expires
@@ -204,6 +242,19 @@ export async function sendStep(deps: SendStepDeps, event: StepEvent): Promise<Se
     await completeIfDone(deps, exit, step, next);
   };
 
+  /**
+   * Gives the claim back with the step moved to its next try, and schedules that try. A lost
+   * claim means another sender holds the step: it is theirs to schedule.
+   */
+  const defer = async (deferral: StepDeferral): Promise<void> => {
+    const deferred = await deps.store.deferStep(exit.id, step.id, token, deferral);
+    if (!deferred) {
+      deps.log.warn('step claim lost before deferral', fields);
+      return;
+    }
+    await deps.scheduler.schedule(exit.id, step.id, new Date(deferral.dueAt));
+  };
+
   let decision: Decision;
   try {
     decision = await decide(deps, exit, step, event);
@@ -254,6 +305,27 @@ export async function sendStep(deps: SendStepDeps, event: StepEvent): Promise<Se
       deps.log.warn('step failed permanently', { ...fields, reason: error.message });
       return { outcome: 'failed', reason: error.message };
     }
+    if (error instanceof SendingBlockedError) {
+      const now = deps.clock.now();
+      const deferral = deferBlockedStep(exit, step, { why: error.why, fix: error.fix }, now);
+      await defer(deferral);
+      await recordStatus(deps.log, () =>
+        deps.sendingStatus?.blocked({
+          reason: error.reason,
+          why: error.why,
+          fix: error.fix,
+          at: now.toISOString(),
+        }),
+      );
+      deps.log.warn('sending blocked; step waits', { ...fields, reason: error.reason });
+      return { outcome: 'waiting', reason: error.reason, dueAt: deferral.dueAt };
+    }
+    if (error instanceof SendThrottledError) {
+      const deferral = deferThrottledStep(step, deps.clock.now(), Math.random());
+      await defer(deferral);
+      deps.log.warn('SES throttled the send; step waits', fields);
+      return { outcome: 'waiting', reason: 'throttled', dueAt: deferral.dueAt };
+    }
     // Nothing went out: give the claim back so the retry does not wait for the lease.
     await release().catch(() => undefined);
     throw error;
@@ -261,6 +333,10 @@ export async function sendStep(deps: SendStepDeps, event: StepEvent): Promise<Se
 
   const at = deps.clock.now().toISOString();
   await finish({ state: 'sent', at, messageId }, followingCheckIn(deps, exit, step));
+  // Only a step that waited can end a block: ordinary sends cost no extra call.
+  if (waitedForAccount(exit, step.id)) {
+    await recordStatus(deps.log, () => deps.sendingStatus?.sent(at));
+  }
   deps.log.info('step sent', fields);
   return { outcome: 'sent', messageId };
 }

@@ -1,7 +1,14 @@
 /** What every console handler is given: the dependencies and, once signed in, who is asking. */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { OperatorProfile } from '../../domain/operator.js';
-import type { Clock, EmailRenderer, EventLog, ExitStore } from '../../domain/ports.js';
+import type {
+  Clock,
+  EmailRenderer,
+  EventLog,
+  ExitStore,
+  SendingBlock,
+  SendingStatus,
+} from '../../domain/ports.js';
 import type { SequenceRules } from '../../domain/sequence-rules.js';
 import type { Session } from '../../domain/sessions.js';
 import type { EraseDeps } from '../../domain/use-cases/erase-exit.js';
@@ -38,6 +45,8 @@ export interface ConsoleDeps {
   clock: Clock;
   log: EventLog;
   rules: SequenceRules;
+  /** Whether the SES account can send, for the banner of every signed-in page. */
+  sendingStatus?: SendingStatus;
   localTools?: LocalTools;
 }
 
@@ -47,4 +56,6 @@ export interface Signed {
   event: APIGatewayProxyEventV2;
   session: Session;
   operator: OperatorProfile;
+  /** The recorded block while the SES account cannot send (read once per request). */
+  sendingBlock?: SendingBlock;
 }

@@ -1,4 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { SendingBlock } from '../../domain/ports.js';
+import { currentBlock } from '../../domain/sending-blocked.js';
 import { clearedSessionCookie } from '../http/cookies.js';
 import type { HttpResponse } from '../http/responses.js';
 import type { ConsoleDeps, Signed } from './context.js';
@@ -74,6 +76,21 @@ function toSignIn(deps: ConsoleDeps, event: APIGatewayProxyEventV2, stale: boole
 }
 
 /**
+ * Whether sending is blocked, for the banner: the recorded block unless no try renewed it lately.
+ * One small read; a failure to read it only hides the banner, never the page.
+ */
+async function readBlock(deps: ConsoleDeps): Promise<SendingBlock | undefined> {
+  try {
+    return currentBlock(await deps.sendingStatus?.current(), deps.clock.now());
+  } catch (error) {
+    deps.log.warn('sending status not read', {
+      error: error instanceof Error ? error.name : 'unknown',
+    });
+    return undefined;
+  }
+}
+
+/**
  * The operator console under `/admin`. The sign-in page is the one route open to all; every
  * other path, known or not, first needs a valid session, so nothing about the console's routes
  * shows before signing in.
@@ -91,7 +108,14 @@ export async function handleConsole(
   }
   const session = await currentSession(deps, event);
   if (!session.ok) return toSignIn(deps, event, session.reason !== 'missing');
-  const ctx: Signed = { deps, event, session: session.session, operator: session.operator };
+  const sendingBlock = await readBlock(deps);
+  const ctx: Signed = {
+    deps,
+    event,
+    session: session.session,
+    operator: session.operator,
+    ...(sendingBlock ? { sendingBlock } : {}),
+  };
   const back = { href: HOME, label: 'Back to the exits' };
   return withConsoleErrors(ctx, async () => {
     for (const route of ROUTES) {

@@ -39,5 +39,12 @@ export function shellView(
       : null,
     flash: flashOf(event),
     script: options.script ? deps.pages.script.href : null,
+    sendingBlocked: ctx.sendingBlock
+      ? {
+          why: ctx.sendingBlock.why,
+          fix: ctx.sendingBlock.fix,
+          since: utcTime(new Date(ctx.sendingBlock.since)),
+        }
+      : null,
   };
 }

@@ -75,6 +75,7 @@ const EVENT_LABELS: Record<string, string> = {
   'step.sent': 'Sent',
   'step.skipped': 'Skipped',
   'step.held': 'Held',
+  'step.waiting': 'Waiting to send',
   'step.failed': 'Failed',
   'step.rescheduled': 'Rescheduled',
   'step.delivered': 'Delivered',

@@ -24,6 +24,14 @@ export interface LocalBarView {
   travel: FormView & { next: string };
 }
 
+/** The banner shown while the SES account cannot send: why, and what to do about it. */
+export interface SendingBlockedView {
+  why: string;
+  fix: string;
+  /** Since when, in words (UTC). */
+  since: string;
+}
+
 /** The frame of every signed-in page: navigation, the operator, sign-out, local tools. */
 export interface ConsoleShell {
   nav: NavItem[];
@@ -34,6 +42,8 @@ export interface ConsoleShell {
   flash: string | null;
   /** The console script's URL, on the pages that use it. */
   script: string | null;
+  /** Set while the last send attempt found the SES account unable to send. */
+  sendingBlocked: SendingBlockedView | null;
 }
 
 export interface SignInView {

@@ -30,12 +30,12 @@ describe('a permanent SES rejection', () => {
     const rejectedLocally = new Set(
       indexes.filter((i) => i % 5 === 1).map((i) => recipient(batch, i)),
     );
-    // SES's own answer for a message it will never send.
+    // SES's own answer for a message it will never send (its content; not the sandbox, which waits).
     stack.proxies.ses.inject({
       label: 'SES MessageRejected 400',
       matches: sendTo(rejectedBySes),
       limit: Number.POSITIVE_INFINITY,
-      answer: sesError(400, 'MessageRejected', 'Email address is not verified.'),
+      answer: sesError(400, 'MessageRejected', 'Message rejected: content not accepted.'),
     });
     // A message aws-ses-v2-local itself rejects: the subject blanked on the way.
     stack.proxies.ses.inject({
