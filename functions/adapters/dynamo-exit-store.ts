@@ -12,19 +12,19 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { TransientError } from '../domain/errors.js';
 import type { Exit, ExitStatus, Step, TimelineEntry } from '../domain/exit.js';
-import type {
-  ClaimResult,
-  Erasure,
-  ExitPage,
-  ExitPageRequest,
-  ExitStore,
-  StatusChange,
-  StepDeferral,
-  StepOutcome,
-  Suppression,
-  SurveyWrite,
+import {
+  type ClaimResult,
+  type Erasure,
+  type ExitPage,
+  type ExitPageRequest,
+  type ExitStore,
+  type StatusChange,
+  type StepDeferral,
+  type StepOutcome,
+  type Suppression,
+  type SurveyWrite,
+  UNSUBSCRIBED,
 } from '../domain/ports.js';
-import { UNSUBSCRIBED } from '../domain/use-cases/unsubscribe.js';
 import { CONDITION_FAILED, call, conditional } from './dynamo-calls.js';
 import { surveyUpdate, timelineUpdate, unsuppressDelete } from './dynamo-client-writes.js';
 import { eraseUpdate } from './dynamo-console-writes.js';

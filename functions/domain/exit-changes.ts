@@ -4,17 +4,14 @@
  * `Erasure` in `ports.ts`), `unchanged` when the exit already is as asked, or a refusal when its
  * state forbids the action. Pure: the use cases load, decide, write (`writeExitChange`), then
  * look after schedules and mail. The store checks every step the change touches against the
- * step machine, so a change decided from a stale read fails and is decided again.
+ * step machine, so a change decided from a stale read fails and is decided again. The decisions
+ * that plan again (resume, a new date, a break) are in `exit-replans.ts`.
  */
 import { erasureOf } from './erasure.js';
 import type { Exit, Step, StepKind, SurveyAnswers, TimelineEntry } from './exit.js';
-import { checkInInput, orderedSteps, pendingSteps } from './exit.js';
-import { admitEffectiveDate } from './exit-request.js';
-import { type CheckInSlot, nextCheckIn, nextSendSlot } from './plan.js';
+import { orderedSteps, pendingSteps } from './exit.js';
 import type { Erasure, StatusChange, StepDeferral, SurveyWrite } from './ports.js';
-import { replanForEffectiveDate, resumePlan } from './replan.js';
 import { BLOCKED_RETRY_MS } from './sending-blocked.js';
-import type { SequenceRules } from './sequence-rules.js';
 import { MAX_SURVEY_REVISIONS, reviseResponse, sameAnswers, surveySummary } from './survey.js';
 
 /** A decided change: write it, nothing to write, or the exit's state forbids the action. */
@@ -23,13 +20,16 @@ export type Decision<C, R extends string = string> =
   | { outcome: 'unchanged' }
   | { outcome: 'refused'; reason: R };
 
-const UNCHANGED = { outcome: 'unchanged' } as const;
+/** Nothing to write: the exit already is as asked. */
+export const UNCHANGED = { outcome: 'unchanged' } as const;
 
-function write<C>(change: C): { outcome: 'write'; change: C } {
+/** The change to write. */
+export function write<C>(change: C): { outcome: 'write'; change: C } {
   return { outcome: 'write', change };
 }
 
-function refuse<R extends string>(reason: R): { outcome: 'refused'; reason: R } {
+/** The exit's state forbids the action; `reason` says why. */
+export function refuse<R extends string>(reason: R): { outcome: 'refused'; reason: R } {
   return { outcome: 'refused', reason };
 }
 
@@ -71,64 +71,6 @@ export function pause(
     entry: { at, event: 'exit.paused', detail: `Paused from the ${actor}.` },
     ...(controlAt ? { controlAt } : {}),
   });
-}
-
-/** Resume a paused exit, its steps due while paused replanned (see `resumePlan`). */
-export function resume(
-  exit: Exit,
-  now: Date,
-  rules: SequenceRules,
-  actor: string,
-  controlAt?: string,
-): Decision<StatusChange> {
-  if (isStale(exit, controlAt)) return UNCHANGED;
-  if (exit.status === 'active') return UNCHANGED;
-  if (exit.status !== 'paused') return refuse(`A ${exit.status} exit cannot be resumed`);
-  const change = resumePlan(exit, now, rules);
-  return write({
-    ...change,
-    entry: {
-      ...change.entry,
-      detail: `Resumed from the ${actor}; steps due while paused were replanned.`,
-    },
-    ...(controlAt ? { controlAt } : {}),
-  });
-}
-
-/**
- * Move a running exit to a new effective date (`YYYY-MM-DD`), its steps still ahead replanned
- * (see `replanForEffectiveDate`). Only an active or paused exit can be replanned; the same date
- * changes nothing; a date before the client's today is a `ValidationError`, but for the grace a
- * new exit has (`admitEffectiveDate`), which means today. A webhook's change older than the last
- * date change recorded (`sentAt` before `lastRescheduleAt`) changes nothing.
- */
-export function changeDate(
-  exit: Exit,
-  effectiveOn: string,
-  now: Date,
-  rules: SequenceRules,
-  actor: string,
-  /** `field`: how the caller names the date in a `ValidationError`; `sentAt`: a webhook's time. */
-  options: { field?: string; sentAt?: string } = {},
-): Decision<StatusChange> {
-  if (exit.status !== 'active' && exit.status !== 'paused') {
-    return refuse(`A ${exit.status} exit cannot be replanned`);
-  }
-  const { field = 'effectiveOn', sentAt } = options;
-  const stale =
-    sentAt !== undefined && exit.lastRescheduleAt !== undefined && sentAt < exit.lastRescheduleAt;
-  if (stale || exit.effectiveOn === effectiveOn) return UNCHANGED;
-  // The same rule as a new exit's: a few days past means today, further back is refused.
-  const admitted = admitEffectiveDate(
-    effectiveOn,
-    now,
-    exit.client.timezone,
-    rules.effectiveDate.pastGraceDays,
-    field,
-  );
-  if (exit.effectiveOn === admitted) return UNCHANGED;
-  const change = replanForEffectiveDate(exit, admitted, now, rules, actor);
-  return write(sentAt ? { ...change, rescheduleAt: sentAt } : change);
 }
 
 /** Whether nothing is left to send: no step other than `except` is scheduled or being sent. */
@@ -264,7 +206,7 @@ export function erase(exit: Exit, at: string, actor: string): Decision<Erasure> 
 export const REFUSABLE: ReadonlySet<StepKind> = new Set(['survey', 'survey-reminder', 'check-in']);
 
 /** An exit with nothing left to send is completed; a paused or cancelled one keeps its status. */
-function statusAfter(exit: Exit, skipped: readonly string[], added: number): Exit['status'] {
+export function statusAfter(exit: Exit, skipped: readonly string[], added: number): Exit['status'] {
   if (exit.status !== 'active' || added > 0) return exit.status;
   const open = Object.values(exit.steps).some(
     (step) =>
@@ -306,99 +248,6 @@ export function refuseEmails(exit: Exit, at: string, how: string): Decision<Stat
     },
     'client unsubscribed',
   );
-}
-
-/**
- * "Pause for six months" (until `until`): the survey reminder is skipped, and the first check-in
- * due before `until` moves to the first send slot after it (keeping its id, so the cadence
- * carries on from it); any further check-in inside the window is skipped.
- */
-export function takeBreak(
-  exit: Exit,
-  now: Date,
-  until: Date,
-  rules: SequenceRules,
-): Decision<StatusChange> {
-  if (exit.erasedAt) return UNCHANGED;
-  const at = now.toISOString();
-  const pending = pendingSteps(exit);
-  const inWindow = pending.filter(
-    (step) => step.kind === 'check-in' && Date.parse(step.dueAt) < until.getTime(),
-  );
-  const moved = inWindow[0];
-  const skip = [...pending.filter((step) => step.kind === 'survey-reminder'), ...inWindow.slice(1)];
-  if (skip.length === 0 && !moved) return UNCHANGED;
-  const dueAt = moved
-    ? nextSendSlot(until, exit.client.timezone, exit.client.country, rules)
-    : undefined;
-  return write({
-    from: [exit.status],
-    to: statusAfter(
-      exit,
-      skip.map((step) => step.id),
-      moved ? 1 : 0,
-    ),
-    at,
-    entry: {
-      at,
-      event: 'client.paused-emails',
-      detail: dueAt
-        ? `Asked for a six-month break; the next check-in moves to ${dueAt}.`
-        : 'Asked for a six-month break; no check-in is left to plan.',
-    },
-    ...(skip.length > 0
-      ? {
-          skip: {
-            stepIds: skip.map((step) => step.id),
-            reason: 'client asked for a six-month break',
-          },
-        }
-      : {}),
-    ...(moved && dueAt ? { reschedule: { [moved.id]: dueAt } } : {}),
-  });
-}
-
-/** The first check-in after `after` whose step id the exit does not use yet. */
-function freeCheckIn(exit: Exit, after: Date, rules: SequenceRules): CheckInSlot | undefined {
-  let slot = nextCheckIn(checkInInput(exit), after, rules);
-  while (slot && exit.steps[slot.stepId]) {
-    slot = nextCheckIn(checkInInput(exit), new Date(slot.dueAt), rules);
-  }
-  return slot;
-}
-
-/**
- * The client asked to hear from us again: the next check-in from now is planned (a completed
- * exit becomes active again), unless one is planned already or the exit was cancelled.
- */
-export function planCheckInAgain(
-  exit: Exit,
-  now: Date,
-  rules: SequenceRules,
-): Decision<StatusChange> {
-  if (exit.erasedAt || exit.status === 'cancelled') return UNCHANGED;
-  if (pendingSteps(exit).some((step) => step.kind === 'check-in')) return UNCHANGED;
-  const slot = freeCheckIn(exit, now, rules);
-  if (!slot) return UNCHANGED;
-  const at = now.toISOString();
-  const step: Step = {
-    id: slot.stepId,
-    kind: 'check-in',
-    dueAt: slot.dueAt,
-    state: 'scheduled',
-    attempts: 0,
-  };
-  return write({
-    from: [exit.status],
-    to: exit.status === 'completed' ? 'active' : exit.status,
-    at,
-    entry: {
-      at,
-      event: 'client.resubscribed',
-      detail: `Asked to hear from us again; the next check-in is planned for ${slot.dueAt}.`,
-    },
-    add: [step],
-  });
 }
 
 /** The timeline event of a step waiting because the account cannot send. */

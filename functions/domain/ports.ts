@@ -122,6 +122,9 @@ export interface SurveyWrite {
   skip?: { stepIds: string[]; reason: string };
 }
 
+/** The suppression reason of the client's own unsubscribe: the only one they may undo. */
+export const UNSUBSCRIBED = 'unsubscribed';
+
 /** Why and when an address went on the suppression list. */
 export interface Suppression {
   /** `unsubscribed` (the client asked), `rejected`, `bounce`, `complaint`… */

@@ -7,11 +7,11 @@ import {
   noteEmailEvent,
   nothingLeftToSend,
   pause,
-  resume,
   STEP_WAITING,
   sendNow,
   skipSteps,
 } from '../../functions/domain/exit-changes.js';
+import { resume } from '../../functions/domain/exit-replans.js';
 import { DEFAULT_RULES } from '../../functions/domain/sequence-rules.js';
 import { buildExit } from '../support/exit-fixture.js';
 

@@ -12,6 +12,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 type Layer =
   | 'domain'
+  | 'use-cases'
   | 'adapters'
   | 'rendering'
   | 'handlers'
@@ -22,24 +23,27 @@ type Layer =
 
 /** What each layer may not import. Anything not named here is allowed. */
 const FORBIDDEN: Partial<Record<Layer, Layer[]>> = {
-  domain: ['adapters', 'rendering', 'handlers', 'lambda', 'roots', 'config'],
+  domain: ['use-cases', 'adapters', 'rendering', 'handlers', 'lambda', 'roots', 'config'],
+  'use-cases': ['adapters', 'rendering', 'handlers', 'lambda', 'roots', 'config'],
+  adapters: ['use-cases', 'handlers', 'rendering', 'lambda', 'roots'],
   handlers: ['adapters', 'lambda', 'roots'],
   rendering: ['handlers', 'lambda', 'roots', 'config'],
 };
 
 /** Packages only adapters (and the roots that build them) may import: SDK calls live there. */
 const SDK = /^@aws-sdk\//;
-const SDK_FREE: Layer[] = ['domain', 'handlers', 'rendering'];
+const SDK_FREE: Layer[] = ['domain', 'use-cases', 'handlers', 'rendering'];
 
 const ROOTS = ['composition-root.ts', 'console-root.ts', 'client-pages-root.ts'];
 
 /** The layer of a repository path such as `functions/domain/plan.ts`. */
 function layerOf(path: string): Layer {
-  const [top, second] = path.split('/');
+  const [top, second, third] = path.split('/');
   if (top === 'config') return 'config';
   if (top !== 'functions' || !second) return 'outside';
   if (second === 'config.ts') return 'config';
   if (ROOTS.includes(second)) return 'roots';
+  if (second === 'domain' && third === 'use-cases') return 'use-cases';
   if (['domain', 'adapters', 'rendering', 'handlers', 'lambda'].includes(second)) {
     return second as Layer;
   }
@@ -188,11 +192,25 @@ describe('the layer check', () => {
       }),
     );
     expect(violations.map((v) => v.rule)).toEqual([
-      'domain may not import adapters',
-      'domain may not import rendering',
-      'domain may not import handlers',
-      'domain may not import config',
-      'domain may not import config',
+      'use-cases may not import adapters',
+      'use-cases may not import rendering',
+      'use-cases may not import handlers',
+      'use-cases may not import config',
+      'use-cases may not import config',
+    ]);
+  });
+
+  it('fails an adapter that imports a use case, and the domain that imports one', () => {
+    const violations = layerViolations(
+      tree({
+        'functions/adapters/x.ts':
+          "import { UNSUBSCRIBED } from '../domain/use-cases/unsubscribe.js';",
+        'functions/domain/y.ts': "import { startExit } from './use-cases/start-exit.js';",
+      }),
+    );
+    expect(violations.map((v) => v.rule)).toEqual([
+      'adapters may not import use-cases',
+      'domain may not import use-cases',
     ]);
   });
 

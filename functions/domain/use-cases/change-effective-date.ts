@@ -1,6 +1,6 @@
 import { ValidationError } from '../errors.js';
 import { pendingSteps } from '../exit.js';
-import { changeDate } from '../exit-changes.js';
+import { changeDate } from '../exit-replans.js';
 import { DATE_MESSAGE, isPlausibleDate } from '../exit-request.js';
 import { ATTEMPTS, deleteSchedules } from '../exit-writes.js';
 import {

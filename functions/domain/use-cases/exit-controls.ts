@@ -1,7 +1,8 @@
 import { ConcurrentWriteError, NotFoundError, StateConflictError } from '../errors.js';
 import type { Exit, ExitStatus } from '../exit.js';
 import { pendingSteps } from '../exit.js';
-import { cancel, type Decision, pause, resume } from '../exit-changes.js';
+import { cancel, type Decision, pause } from '../exit-changes.js';
+import { resume } from '../exit-replans.js';
 import { ATTEMPTS, completeExit, deleteSchedules, writeExitChange } from '../exit-writes.js';
 import type { Clock, EventLog, ExitStore, StatusChange, StepScheduler } from '../ports.js';
 import type { SequenceRules } from '../sequence-rules.js';

@@ -1,9 +1,10 @@
 import { DateTime } from 'luxon';
 import { type Exit, pendingSteps } from '../exit.js';
-import { planCheckInAgain, REFUSABLE, refuseEmails, takeBreak } from '../exit-changes.js';
+import { REFUSABLE, refuseEmails } from '../exit-changes.js';
+import { planCheckInAgain, takeBreak } from '../exit-replans.js';
 import { deleteSchedules } from '../exit-writes.js';
 import { emailHash } from '../ids.js';
-import type { EventLog, StepScheduler, Suppression } from '../ports.js';
+import { type EventLog, type StepScheduler, type Suppression, UNSUBSCRIBED } from '../ports.js';
 import type { SequenceRules } from '../sequence-rules.js';
 import { type ClientLinkDeps, type LinkProblem, openLink, writeLinkChange } from './client-link.js';
 
@@ -26,8 +27,8 @@ export interface Preferences {
 
 export type PreferencesResult = ({ ok: true } & Preferences) | { ok: false; problem: LinkProblem };
 
-/** Suppressions the client made themselves, and so may undo. */
-export const UNSUBSCRIBED = 'unsubscribed';
+/** Suppressions the client made themselves, and so may undo (kept with the ports). */
+export { UNSUBSCRIBED };
 
 /** How long "pause for six months" pauses. */
 export const BREAK_MONTHS = 6;
