@@ -759,4 +759,61 @@ describe('DynamoExitStore', () => {
       }
     });
   });
+  describe('listByStatus read cost across shards', () => {
+    const costTable = 'farewell-test-list-cost';
+    const COUNT = 240;
+
+    beforeAll(async () => {
+      await ensureTable(client, costTable);
+      const writer = new DynamoExitStore(documents, costTable);
+      for (let at = 0; at < COUNT; at += 1) {
+        await writer.create(
+          buildExit({ createdAt: new Date(Date.UTC(2025, 0, 1, 0, at)).toISOString() }),
+        );
+      }
+    });
+
+    it.each([25, 100])(
+      'reads at most twice what it shows over a whole pass, %i a page',
+      async (limit) => {
+        const counting = documentClient(client);
+        let read = 0;
+        let queries = 0;
+        counting.middlewareStack.add(
+          (next) => async (args) => {
+            const result = await next(args);
+            const output = result.output as { Items?: unknown[] };
+            if (Array.isArray(output.Items)) {
+              queries += 1;
+              read += output.Items.length;
+            }
+            return result;
+          },
+          { step: 'initialize' },
+        );
+        const measured = new DynamoExitStore(counting, costTable);
+        let shown = 0;
+        let pages = 0;
+        let cursor: string | undefined;
+        do {
+          const page = await measured.listByStatus('active', {
+            limit,
+            ...(cursor ? { cursor } : {}),
+          });
+          shown += page.exits.length;
+          pages += 1;
+          cursor = page.cursor;
+        } while (cursor);
+
+        expect(shown).toBe(COUNT);
+        // One more, empty, page when a partition's last query ended exactly on its last item.
+        expect(pages).toBeLessThanOrEqual(Math.ceil(COUNT / limit) + 1);
+        expect(read).toBeLessThanOrEqual(2 * shown + limit);
+        // The figure for the record: items read and queries per pass.
+        console.log(
+          `${limit} a page: ${shown} exits shown, ${read} index items read, ${queries} queries`,
+        );
+      },
+    );
+  });
 });
