@@ -38,7 +38,7 @@ export function eraseUpdate(
   }
   update
     .set(['status'], erasure.status)
-    .set(['gsi1pk'], statusPartition(erasure.status))
+    .set(['gsi1pk'], statusPartition(erasure.status, exitId))
     .set(['client'], erasure.client)
     .set(['timeline'], erasure.timeline)
     .set(['handover'], [])

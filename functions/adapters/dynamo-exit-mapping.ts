@@ -61,3 +61,11 @@ export function itemToExit(item: Record<string, unknown>): Exit {
   } = item;
   return exit as unknown as Exit;
 }
+
+/**
+ * The exit a `byStatus` index item holds. The index leaves the timeline out (see
+ * `STATUS_INDEX_ATTRIBUTES`): a listed exit has an empty one; read the exit by its key for it.
+ */
+export function indexItemToExit(item: Record<string, unknown>): Exit {
+  return { ...itemToExit(item), timeline: [] };
+}

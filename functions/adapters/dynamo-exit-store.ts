@@ -28,8 +28,8 @@ import {
 import { CONDITION_FAILED, call, conditional } from './dynamo-calls.js';
 import { surveyUpdate, timelineUpdate, unsuppressDelete } from './dynamo-client-writes.js';
 import { eraseUpdate } from './dynamo-console-writes.js';
-import { exitToItem, itemToExit, searchForm } from './dynamo-exit-mapping.js';
-import { byExternalIdQuery, byStatusQuery, cursorAfter, encodeCursor } from './dynamo-queries.js';
+import { exitToItem, indexItemToExit, itemToExit, searchForm } from './dynamo-exit-mapping.js';
+import { byExternalIdQuery, byStatusQuery, decodeCursor, encodeCursor } from './dynamo-queries.js';
 import {
   claimUpdate,
   controlUpdate,
@@ -39,15 +39,33 @@ import {
   rescheduleRecordUpdate,
   statusUpdate,
 } from './dynamo-step-writes.js';
-import { controlEventKey, exitKey, healthKey, suppressionKey } from './dynamo-table.js';
+import {
+  controlEventKey,
+  exitKey,
+  healthKey,
+  STATUS_SHARDS,
+  statusPartitions,
+  suppressionKey,
+} from './dynamo-table.js';
 
 /**
  * A search reads at most this many rounds of index items per page: a page of few matches in a
  * large status costs a bounded number of reads, and the cursor carries on from there.
  */
 const SEARCH_ROUNDS = 5;
-/** Index items a search round reads (and pays for), matching or not. */
+/** Index items a search round reads (and pays for) over all partitions, matching or not. */
 const SEARCH_ROUND_ITEMS = 200;
+
+/** One partition of a list being merged: what was read and not shown yet, and where it stopped. */
+interface PartitionRead {
+  partition: string;
+  buffer: Record<string, unknown>[];
+  /** Its last evaluated key, to read on from. */
+  startKey?: Record<string, unknown>;
+  /** The sort key it has been read up to (every item at or before it is in hand or shown). */
+  frontier?: string;
+  done: boolean;
+}
 
 export class DynamoExitStore implements ExitStore {
   constructor(
@@ -166,52 +184,93 @@ export class DynamoExitStore implements ExitStore {
     return result !== CONDITION_FAILED;
   }
 
+  /**
+   * Reads every partition of the status (its shards and the legacy one) and merges them in sort
+   * key order, as one partition would list them. Each partition is read a little at a time and
+   * read on only when its next items could come before what the others hold, so a page reads
+   * about twice what it shows. A search stops after a bounded number of queries; its cursor then
+   * resumes after the last key every partition has been read up to.
+   */
   async listByStatus(status: ExitStatus, page: ExitPageRequest = {}): Promise<ExitPage> {
     const search = page.search ? searchForm(page.search.trim()) : '';
-    if (search) return this.searchByStatus(status, search, page);
-    const query = byStatusQuery(this.tableName, status, page);
-    const { Items, LastEvaluatedKey } = await call('listByStatus', () =>
-      this.client.send(new QueryCommand(query)),
-    );
+    const limit = page.limit ?? 100;
+    const after = page.cursor ? decodeCursor(page.cursor) : undefined;
+    const partitions = statusPartitions(status);
+    const perQuery = search
+      ? Math.ceil(SEARCH_ROUND_ITEMS / STATUS_SHARDS)
+      : Math.ceil(limit / STATUS_SHARDS) + 1;
+    const maxQueries = search ? SEARCH_ROUNDS * partitions.length : Number.POSITIVE_INFINITY;
+    const sources: PartitionRead[] = partitions.map((partition) => ({
+      partition,
+      buffer: [],
+      done: false,
+      ...(after ? { frontier: after } : {}),
+    }));
+    const sortKey = (item: Record<string, unknown>) => String(item.gsi1sk);
+    const shown: Record<string, unknown>[] = [];
+    let queries = 0;
+    let capped: string | undefined;
+    while (shown.length < limit) {
+      let head: PartitionRead | undefined;
+      for (const source of sources) {
+        const first = source.buffer[0];
+        const best = head?.buffer[0];
+        if (first && (!best || sortKey(first) < sortKey(best))) head = source;
+      }
+      const headKey = head?.buffer[0] ? sortKey(head.buffer[0]) : undefined;
+      // A partition with nothing in hand may still hold keys before the head: read it on first.
+      const behind = sources.filter(
+        (source) =>
+          !source.done &&
+          source.buffer.length === 0 &&
+          (headKey === undefined || (source.frontier ?? '') < headKey),
+      );
+      if (behind.length === 0) {
+        const next = head?.buffer.shift();
+        if (!next) break;
+        shown.push(next);
+        continue;
+      }
+      if (queries + behind.length > maxQueries) {
+        // Every item up to the lowest frontier is shown or did not match: resume after it.
+        capped = behind.map((source) => source.frontier ?? '').sort()[0];
+        break;
+      }
+      queries += behind.length;
+      await Promise.all(behind.map((source) => this.readOn(source, perQuery, search, after)));
+    }
+    const more = sources.some((source) => source.buffer.length > 0 || !source.done);
+    const last = shown.at(-1);
+    const resume = capped ?? (last ? sortKey(last) : after);
     return {
-      exits: (Items ?? []).map(itemToExit),
-      ...(LastEvaluatedKey ? { cursor: encodeCursor(LastEvaluatedKey) } : {}),
+      exits: shown.map(indexItemToExit),
+      ...(more && resume ? { cursor: encodeCursor(resume) } : {}),
     };
   }
 
-  /**
-   * Fills a page with matches, a few filtered rounds at most. When a round finds more than the
-   * page needs, the cursor resumes right after the last exit shown, not after the round.
-   */
-  private async searchByStatus(
-    status: ExitStatus,
+  /** The next query of one partition of a list, from where it stopped. */
+  private async readOn(
+    source: PartitionRead,
+    limit: number,
     search: string,
-    page: ExitPageRequest,
-  ): Promise<ExitPage> {
-    const limit = page.limit ?? 100;
-    const found: Record<string, unknown>[] = [];
-    let cursor = page.cursor;
-    for (let round = 0; round < SEARCH_ROUNDS; round += 1) {
-      const query = byStatusQuery(this.tableName, status, {
-        limit: SEARCH_ROUND_ITEMS,
-        search,
-        ...(cursor ? { cursor } : {}),
-      });
-      const { Items, LastEvaluatedKey } = await call('listByStatus', () =>
-        this.client.send(new QueryCommand(query)),
-      );
-      const items = Items ?? [];
-      const last =
-        found.length + items.length >= limit ? items[limit - found.length - 1] : undefined;
-      found.push(...items.slice(0, limit - found.length));
-      if (last) {
-        const more = last !== items.at(-1) || LastEvaluatedKey !== undefined;
-        return { exits: found.map(itemToExit), ...(more ? { cursor: cursorAfter(last) } : {}) };
-      }
-      cursor = LastEvaluatedKey ? encodeCursor(LastEvaluatedKey) : undefined;
-      if (!cursor) break;
+    after: string | undefined,
+  ): Promise<void> {
+    const query = byStatusQuery(this.tableName, source.partition, {
+      limit,
+      ...(after ? { after } : {}),
+      ...(source.startKey ? { startKey: source.startKey } : {}),
+      ...(search ? { search } : {}),
+    });
+    const { Items, LastEvaluatedKey } = await call('listByStatus', () =>
+      this.client.send(new QueryCommand(query)),
+    );
+    source.buffer.push(...(Items ?? []));
+    if (LastEvaluatedKey) {
+      source.startKey = LastEvaluatedKey;
+      source.frontier = String(LastEvaluatedKey.gsi1sk);
+    } else {
+      source.done = true;
     }
-    return { exits: found.map(itemToExit), ...(cursor ? { cursor } : {}) };
   }
 
   async findByExternalId(externalId: string, max = Number.POSITIVE_INFINITY): Promise<string[]> {

@@ -1,37 +1,35 @@
 /** The store's reads through its indexes, and the opaque paging cursor. */
 import type { QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ValidationError } from '../domain/errors.js';
-import type { ExitStatus } from '../domain/exit.js';
-import {
-  EXTERNAL_ID_INDEX,
-  externalIdPartition,
-  STATUS_INDEX,
-  statusPartition,
-} from './dynamo-table.js';
+import { EXTERNAL_ID_INDEX, externalIdPartition, STATUS_INDEX } from './dynamo-table.js';
 
-export function encodeCursor(key: Record<string, unknown>): string {
-  return Buffer.from(JSON.stringify(key)).toString('base64url');
+/** An index sort key (`gsi1sk`) this app writes: the creation time, then the exit id. */
+const STATUS_SORT_KEY = /^\d{4}-\d{2}-\d{2}T[\d:.]+Z#x[0-9a-f]{24}$/;
+
+/**
+ * A list cursor: the sort key (`gsi1sk`) of the last exit the page accounted for. Sort keys are
+ * unique and ordered across the shards of a status, so one key resumes every shard at once.
+ */
+export function encodeCursor(after: string): string {
+  return Buffer.from(JSON.stringify({ after })).toString('base64url');
 }
 
-/** A cursor is the last key of a byStatus page: exactly these four strings, in that partition. */
-export function decodeCursor(cursor: string, partition: string): Record<string, string> {
+/** The sort key a cursor resumes after; throws `ValidationError` for one we did not give out. */
+export function decodeCursor(cursor: string): string {
   try {
     const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
     if (key && typeof key === 'object' && !Array.isArray(key)) {
       const entries = Object.entries(key);
-      const wanted = ['gsi1pk', 'gsi1sk', 'pk', 'sk'];
-      const shaped =
-        entries.length === wanted.length &&
-        entries.every(([name, value]) => wanted.includes(name) && typeof value === 'string');
-      const fields = key as Record<string, string>;
+      const [name, after] = entries[0] ?? [];
       // Only a key this app could have given out: anything else would reach DynamoDB and fail.
-      const ours =
-        shaped &&
-        fields.gsi1pk === partition &&
-        fields.sk === 'exit' &&
-        /^exit#x[0-9a-f]{24}$/.test(fields.pk ?? '') &&
-        /^\d{4}-\d{2}-\d{2}T[\d:.]+Z#x[0-9a-f]{24}$/.test(fields.gsi1sk ?? '');
-      if (ours) return fields;
+      if (
+        entries.length === 1 &&
+        name === 'after' &&
+        typeof after === 'string' &&
+        STATUS_SORT_KEY.test(after)
+      ) {
+        return after;
+      }
     }
   } catch {
     // fall through
@@ -39,39 +37,35 @@ export function decodeCursor(cursor: string, partition: string): Record<string, 
   throw new ValidationError([{ field: 'cursor', message: 'is not a cursor this app gave out' }]);
 }
 
-/** The byStatus key of an item read through the index: a cursor that resumes right after it. */
-export function cursorAfter(item: Record<string, unknown>): string {
-  const { gsi1pk, gsi1sk, pk, sk } = item;
-  return encodeCursor({ gsi1pk, gsi1sk, pk, sk });
-}
-
 /**
- * Exits in a status, oldest first; throws `ValidationError` for a cursor we did not give out.
- * With `search` (already in `searchForm`), a FilterExpression keeps the exits whose search text
- * contains it. DynamoDB applies `Limit` before the filter and bills every item it read, matching
- * or not: a search reads `Limit` index items per round whatever it finds.
+ * One page of one partition of the byStatus index, oldest first: after the sort key `after`
+ * (a cursor's) or from `startKey` (the partition's own last key, when reading on). With `search`
+ * (already in `searchForm`), a FilterExpression keeps the exits whose search text contains it.
+ * DynamoDB applies `Limit` before the filter and bills every item it read, matching or not.
  */
 export function byStatusQuery(
   tableName: string,
-  status: ExitStatus,
-  page: { limit?: number; cursor?: string; search?: string },
+  partition: string,
+  page: { limit: number; after?: string; startKey?: Record<string, unknown>; search?: string },
 ): QueryCommandInput {
-  const start = page.cursor ? decodeCursor(page.cursor, statusPartition(status)) : undefined;
+  const after = page.after !== undefined && page.startKey === undefined;
   return {
     TableName: tableName,
     IndexName: STATUS_INDEX,
-    KeyConditionExpression: '#pk = :pk',
+    KeyConditionExpression: after ? '#pk = :pk AND #sk > :after' : '#pk = :pk',
     ExpressionAttributeNames: {
       '#pk': 'gsi1pk',
+      ...(after ? { '#sk': 'gsi1sk' } : {}),
       ...(page.search ? { '#search': 'searchText' } : {}),
     },
     ExpressionAttributeValues: {
-      ':pk': statusPartition(status),
+      ':pk': partition,
+      ...(after ? { ':after': page.after } : {}),
       ...(page.search ? { ':search': page.search } : {}),
     },
     ...(page.search ? { FilterExpression: 'contains(#search, :search)' } : {}),
-    Limit: page.limit ?? 100,
-    ...(start ? { ExclusiveStartKey: start } : {}),
+    Limit: page.limit,
+    ...(page.startKey ? { ExclusiveStartKey: page.startKey } : {}),
   };
 }
 

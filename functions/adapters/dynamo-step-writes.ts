@@ -164,7 +164,7 @@ export function statusUpdate(
   update
     .set(['status'], change.to)
     .set(['updatedAt'], change.at)
-    .set(['gsi1pk'], statusPartition(change.to));
+    .set(['gsi1pk'], statusPartition(change.to, exitId));
   for (const stepId of change.skip?.stepIds ?? []) {
     stepMayMove(update, stepId, 'skipped', 'other')
       .set(['steps', stepId, 'state'], 'skipped')

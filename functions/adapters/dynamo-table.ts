@@ -9,7 +9,7 @@ import {
   type DynamoDBClient,
   type TableDescription,
 } from '@aws-sdk/client-dynamodb';
-import type { ExitStatus } from '../domain/exit.js';
+import type { Exit, ExitStatus } from '../domain/exit.js';
 
 export const STATUS_INDEX = 'byStatus';
 export const EXTERNAL_ID_INDEX = 'byExternalId';
@@ -58,21 +58,88 @@ export function externalIdIndexKey(
 /** A key no item ever has: reading it proves the table answers without touching data. */
 export const healthKey: TableKey = { pk: 'health', sk: 'health' };
 
-/** The partition of the `byStatus` index that holds every exit in `status`. */
-export function statusPartition(status: ExitStatus): string {
-  return `status#${status}`;
+/**
+ * Shards of each status in the `byStatus` index. One partition per status would take every
+ * exit's write (a DynamoDB partition takes at most 1,000 write units a second, and an index that
+ * cannot keep up throttles the table's own writes); spread over 8 by a hash of the exit id, a
+ * list reads 8 partitions (and the legacy one) and merges them in key order.
+ */
+export const STATUS_SHARDS = 8;
+
+/** The shard of an exit: FNV-1a of its id, stable across runs and languages. */
+export function statusShard(exitId: string): number {
+  let hash = 0x811c9dc5;
+  for (let at = 0; at < exitId.length; at += 1) {
+    hash ^= exitId.charCodeAt(at);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash % STATUS_SHARDS;
+}
+
+/** The partition of the `byStatus` index that holds this exit while it is in `status`. */
+export function statusPartition(status: ExitStatus, exitId: string): string {
+  return `status#${status}#${statusShard(exitId)}`;
 }
 
 /**
+ * Where items written before the index was sharded sit (`status#<status>`): read along with the
+ * shards until `scripts/backfill-status-shards.ts` has moved them (a status change moves one too).
+ */
+export function legacyStatusPartition(status: ExitStatus): string {
+  return `status#${status}`;
+}
+
+/** Every partition a list of `status` reads: the shards, then the legacy one. */
+export function statusPartitions(status: ExitStatus): string[] {
+  return [
+    ...Array.from({ length: STATUS_SHARDS }, (_, shard) => `status#${status}#${shard}`),
+    legacyStatusPartition(status),
+  ];
+}
+
+/**
+ * What the `byStatus` index carries besides its keys: everything the console list, its search,
+ * the reconciler, the insights and the export read, that is every attribute of an exit but its
+ * timeline, the one that grows with each step and that only the exit's own page shows (read by
+ * its key). The type below fails to compile when `Exit` gains an attribute not listed here.
+ */
+export const STATUS_INDEX_ATTRIBUTES = [
+  'id',
+  'externalId',
+  'source',
+  'client',
+  'initiatedBy',
+  'reason',
+  'effectiveOn',
+  'relationshipStartedOn',
+  'handover',
+  'highlights',
+  'status',
+  'createdAt',
+  'updatedAt',
+  'lastControlAt',
+  'lastRescheduleAt',
+  'steps',
+  'survey',
+  'erasedAt',
+  'searchText',
+] as const satisfies readonly (keyof Exit | 'searchText')[];
+
+/** Attributes of an exit that the index leaves out: only the timeline. */
+export type NotInStatusIndex = Exclude<keyof Exit, (typeof STATUS_INDEX_ATTRIBUTES)[number]>;
+const onlyTimelineLeftOut: NotInStatusIndex extends 'timeline' ? true : never = true;
+void onlyTimelineLeftOut;
+
+/**
  * Index attributes of an exit. Whoever changes an exit's status must rewrite `gsi1pk` in the
- * same update, or the console lists the exit under its old status.
+ * same update (`statusPartition`), or the console lists the exit under its old status.
  */
 export function statusIndexKey(
   status: ExitStatus,
   createdAt: string,
   exitId: string,
 ): StatusIndexKey {
-  return { gsi1pk: statusPartition(status), gsi1sk: `${createdAt}#${exitId}` };
+  return { gsi1pk: statusPartition(status, exitId), gsi1sk: `${createdAt}#${exitId}` };
 }
 
 export function tableDefinition(tableName: string): CreateTableCommandInput {
@@ -98,7 +165,7 @@ export function tableDefinition(tableName: string): CreateTableCommandInput {
           { AttributeName: 'gsi1pk', KeyType: 'HASH' },
           { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
         ],
-        Projection: { ProjectionType: 'ALL' },
+        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...STATUS_INDEX_ATTRIBUTES] },
       },
       {
         // Only ids: a webhook that names an exit by the CRM's id reads the exit itself next.

@@ -214,7 +214,10 @@ export interface ExitStore {
    * writes only while that is still its date and no later one was recorded.
    */
   recordReschedule(exitId: string, effectiveOn: string, sentAt: string): Promise<boolean>;
-  /** Exits in a status, oldest first, a page at a time. */
+  /**
+   * Exits in a status, oldest first, a page at a time. A listed exit comes from the status index,
+   * which does not carry the timeline: its `timeline` is empty (`get` has it).
+   */
   listByStatus(status: ExitStatus, page?: ExitPageRequest): Promise<ExitPage>;
   /**
    * Ids of every exit started with this external id (a CRM's own id), newest first. With `max`,

@@ -67,12 +67,46 @@ const COLUMNS: [header: string, value: (exit: Exit) => string | number | undefin
 ];
 
 /**
- * Every exit as one row, oldest first. Starts with a UTF-8 byte order mark: without it, Excel
- * reads the file as the system's legacy code page and mangles every accented name.
+ * What one part of the export may weigh, as `exitRowBytes` counts. A Lambda behind API Gateway
+ * answers at most 6 MB of JSON, headers and all; 5 MB of body leaves room for the rest, and a store
+ * page of the heaviest rows (every text field at its limit, all quotes) stays under it, so a part
+ * that takes whole pages never overshoots (see the unit test).
  */
-export function exitsCsv(exits: readonly Exit[]): string {
+export const EXPORT_PART_BYTES = 5 * 1024 * 1024;
+
+function exitRow(exit: Exit): string {
+  return csvRow(COLUMNS.map(([, value]) => value(exit)));
+}
+
+/**
+ * The bytes an exit's row adds to the Lambda's response: the body travels as a JSON string,
+ * where each quote and line break takes two characters, and UTF-8 up to three bytes a character.
+ */
+export function exitRowBytes(exit: Exit): number {
+  return Buffer.byteLength(JSON.stringify(exitRow(exit))) - 2;
+}
+
+/** Where a part that is not the last says the export goes on. */
+export interface ExportContinuation {
+  /** This part's number, from 1. */
+  part: number;
+  /** The absolute address of the next part. */
+  nextHref: string;
+}
+
+/**
+ * Every exit as one row, oldest first. Starts with a UTF-8 byte order mark: without it, Excel
+ * reads the file as the system's legacy code page and mangles every accented name. A part that is
+ * not the last ends with one more row, in the first column and plainly worded, that says so and
+ * gives the address of the next part: a file that only stops would look complete.
+ */
+export function exitsCsv(exits: readonly Exit[], continuation?: ExportContinuation): string {
   const rows = [...exits].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-  return `\uFEFF${csvRow(COLUMNS.map(([header]) => header))}${rows
-    .map((exit) => csvRow(COLUMNS.map(([, value]) => value(exit))))
-    .join('')}`;
+  const more = continuation
+    ? csvRow([
+        `Part ${continuation.part} ends here and more exits follow: download part ${continuation.part + 1} from ${continuation.nextHref}`,
+        ...COLUMNS.slice(1).map(() => undefined),
+      ])
+    : '';
+  return `\uFEFF${csvRow(COLUMNS.map(([header]) => header))}${rows.map(exitRow).join('')}${more}`;
 }

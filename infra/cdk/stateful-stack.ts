@@ -31,7 +31,11 @@ import {
 } from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
 import type { StageSettings } from '../../config/stages.js';
-import { EXTERNAL_ID_INDEX, STATUS_INDEX } from '../../functions/adapters/dynamo-table.js';
+import {
+  EXTERNAL_ID_INDEX,
+  STATUS_INDEX,
+  STATUS_INDEX_ATTRIBUTES,
+} from '../../functions/adapters/dynamo-table.js';
 import { FarewellFunction } from './constructs/farewell-function.js';
 import { acknowledge } from './nag.js';
 
@@ -76,7 +80,9 @@ export class StatefulStack extends Stack {
           indexName: STATUS_INDEX,
           partitionKey: { name: 'gsi1pk', type: AttributeType.STRING },
           sortKey: { name: 'gsi1sk', type: AttributeType.STRING },
-          projectionType: ProjectionType.ALL,
+          // Not the timeline: it grows with every step and only the exit's own page reads it.
+          projectionType: ProjectionType.INCLUDE,
+          nonKeyAttributes: [...STATUS_INDEX_ATTRIBUTES],
         },
         {
           indexName: EXTERNAL_ID_INDEX,

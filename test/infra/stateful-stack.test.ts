@@ -47,6 +47,21 @@ describe('stateful stack', () => {
     });
   });
 
+  it('projects into the status index what the lists read, never the timeline', () => {
+    const indexes = new Capture();
+    stateful.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      GlobalSecondaryIndexes: indexes,
+    });
+    const byStatus = (indexes.asArray() as { IndexName: string; Projection: unknown }[]).find(
+      (index) => index.IndexName === 'byStatus',
+    );
+    expect(byStatus?.Projection).toEqual({
+      ProjectionType: 'INCLUDE',
+      NonKeyAttributes: expect.arrayContaining(['id', 'status', 'client', 'steps', 'searchText']),
+    });
+    expect(JSON.stringify(byStatus?.Projection)).not.toContain('timeline');
+  });
+
   it('verifies the sender domain with 2048-bit Easy DKIM and a custom MAIL FROM that falls back to the default while its MX is missing', () => {
     stateful.hasResourceProperties('AWS::SES::EmailIdentity', {
       EmailIdentity: 'farewell.example.com',

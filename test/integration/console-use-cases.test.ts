@@ -1,7 +1,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DynamoExitStore } from '../../functions/adapters/dynamo-exit-store.js';
-import { exitKey } from '../../functions/adapters/dynamo-table.js';
+import { exitKey, statusPartition } from '../../functions/adapters/dynamo-table.js';
 import { erasureOf } from '../../functions/domain/erasure.js';
 import { ConflictError } from '../../functions/domain/errors.js';
 import { type Exit, pendingSteps, type Step } from '../../functions/domain/exit.js';
@@ -201,7 +201,7 @@ describe('erasing an exit', () => {
     expect(result).toEqual({ exitId: exit.id, erased: true });
     expect(Item).toMatchObject({
       status: 'cancelled',
-      gsi1pk: 'status#cancelled',
+      gsi1pk: statusPartition('cancelled', exit.id),
       client: { name: 'Erased client', email: '' },
       handover: [],
       highlights: [],

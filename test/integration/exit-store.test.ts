@@ -1,13 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { itemToExit } from '../../functions/adapters/dynamo-exit-mapping.js';
+import { exitToItem, itemToExit } from '../../functions/adapters/dynamo-exit-mapping.js';
 import { DynamoExitStore } from '../../functions/adapters/dynamo-exit-store.js';
+import { backfillStatusShards } from '../../functions/adapters/dynamo-status-backfill.js';
 import {
   ensureTable,
+  legacyStatusPartition,
   STATUS_INDEX,
+  STATUS_SHARDS,
   statusPartition,
+  statusPartitions,
 } from '../../functions/adapters/dynamo-table.js';
 import { TransientError, ValidationError } from '../../functions/domain/errors.js';
 import type { Exit, Step } from '../../functions/domain/exit.js';
@@ -600,21 +609,211 @@ describe('DynamoExitStore', () => {
   });
 
   describe('byStatus index', () => {
-    it('lists an exit under its status', async () => {
-      const paused = buildExit({ status: 'paused' });
-      await store.create(paused);
-      await storedExit();
-
+    const indexItems = async (partition: string) => {
       const { Items } = await documents.send(
         new QueryCommand({
           TableName: tableName,
           IndexName: STATUS_INDEX,
-          KeyConditionExpression: 'gsi1pk = :status',
-          ExpressionAttributeValues: { ':status': statusPartition('paused') },
+          KeyConditionExpression: 'gsi1pk = :partition',
+          ExpressionAttributeValues: { ':partition': partition },
         }),
       );
+      return Items ?? [];
+    };
 
-      expect((Items ?? []).map(itemToExit)).toEqual([paused]);
+    it('lists an exit under its status, in its shard, without its timeline', async () => {
+      const paused = buildExit({ status: 'paused' });
+      await store.create(paused);
+      await storedExit();
+
+      const items = await indexItems(statusPartition('paused', paused.id));
+
+      expect(items.map(itemToExit)).toEqual([{ ...paused, timeline: undefined }]);
+      expect(items[0]).not.toHaveProperty('timeline');
     });
+
+    it('spreads the exits of one status over the shards, none taking them all', async () => {
+      const status = 'cancelled';
+      const exits = Array.from({ length: 64 }, () => buildExit({ status }));
+      for (const exit of exits) await store.create(exit);
+
+      const ids = new Set(exits.map((exit) => exit.id));
+      const counts = await Promise.all(
+        statusPartitions(status).map(
+          async (partition) =>
+            (await indexItems(partition)).filter((item) => ids.has(String(item.id))).length,
+        ),
+      );
+
+      expect(counts).toHaveLength(STATUS_SHARDS + 1);
+      expect(counts.reduce((sum, count) => sum + count, 0)).toBe(exits.length);
+      expect(counts.filter((count) => count > 0).length).toBeGreaterThanOrEqual(STATUS_SHARDS - 1);
+      expect(Math.max(...counts)).toBeLessThanOrEqual(exits.length / 3);
+    });
+  });
+
+  describe('listByStatus across shards', () => {
+    const shardTable = 'farewell-test-shards';
+    let shards: DynamoExitStore;
+    const exits: Exit[] = [];
+    const legacy: Exit[] = [];
+
+    beforeAll(async () => {
+      await ensureTable(client, shardTable);
+      shards = new DynamoExitStore(documents, shardTable);
+      for (let at = 0; at < 37; at += 1) {
+        const createdAt = new Date(Date.UTC(2025, 0, 1, 0, 37 - at)).toISOString();
+        const exit = buildExit({
+          createdAt,
+          client: { ...buildExit().client, name: at % 4 === 0 ? `Zoë ${at}` : `Ada ${at}` },
+        });
+        exits.push(exit);
+        if (at % 9 === 0) {
+          // As written before the index was sharded: one partition for the whole status.
+          legacy.push(exit);
+          await documents.send(
+            new PutCommand({
+              TableName: shardTable,
+              Item: { ...exitToItem(exit), gsi1pk: legacyStatusPartition('active') },
+            }),
+          );
+        } else {
+          await shards.create(exit);
+        }
+      }
+      exits.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    });
+
+    async function everyPage(request: { limit: number; search?: string }): Promise<string[][]> {
+      const pages: string[][] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await shards.listByStatus('active', {
+          ...request,
+          ...(cursor ? { cursor } : {}),
+        });
+        pages.push(page.exits.map((exit) => exit.id));
+        cursor = page.cursor;
+      } while (cursor && pages.length < 100);
+      return pages;
+    }
+
+    it('pages through every shard and the legacy partition, each exit once, oldest first', async () => {
+      const pages = await everyPage({ limit: 5 });
+
+      expect(pages.slice(0, -1).every((page) => page.length === 5)).toBe(true);
+      expect(pages.flat()).toEqual(exits.map((exit) => exit.id));
+      expect(legacy.length).toBeGreaterThan(1);
+    });
+
+    it('finds every match of a search across the shards, in order', async () => {
+      const pages = await everyPage({ limit: 3, search: 'zoë' });
+
+      expect(pages.flat()).toEqual(
+        exits.filter((exit) => exit.client.name.startsWith('Zoë')).map((exit) => exit.id),
+      );
+    });
+
+    it('lists an exit without its timeline, which a read by key still has', async () => {
+      const [first] = (await shards.listByStatus('active', { limit: 1 })).exits;
+
+      expect(first?.timeline).toEqual([]);
+      expect((await shards.get(first?.id ?? ''))?.timeline.length).toBeGreaterThan(0);
+    });
+
+    it('moves a legacy item into its shard on its next status change', async () => {
+      const [moved] = legacy;
+      if (!moved) throw new Error('no legacy exit');
+      const change: StatusChange = {
+        from: ['active'],
+        to: 'paused',
+        at: now,
+        entry: { at: now, event: 'exit.paused' },
+      };
+      await shards.changeStatus(moved.id, change);
+
+      const paused = await shards.listByStatus('paused');
+
+      expect(paused.exits.map((exit) => exit.id)).toEqual([moved.id]);
+      const { Item } = await documents.send(
+        new GetCommand({ TableName: shardTable, Key: { pk: `exit#${moved.id}`, sk: 'exit' } }),
+      );
+      expect(Item?.gsi1pk).toBe(statusPartition('paused', moved.id));
+    });
+
+    it('moves every legacy item into its shard with the one-off backfill, idempotently', async () => {
+      const [, ...rest] = legacy;
+      const before = (await everyPage({ limit: 5 })).flat();
+
+      const report = await backfillStatusShards(documents, shardTable);
+      const again = await backfillStatusShards(documents, shardTable);
+
+      expect(report.moved).toBe(rest.length);
+      expect(again).toEqual({ moved: 0, skipped: 0 });
+      expect((await everyPage({ limit: 5 })).flat()).toEqual(before);
+      for (const exit of rest) {
+        const { Item } = await documents.send(
+          new GetCommand({ TableName: shardTable, Key: { pk: `exit#${exit.id}`, sk: 'exit' } }),
+        );
+        expect(Item?.gsi1pk).toBe(statusPartition('active', exit.id));
+      }
+    });
+  });
+  describe('listByStatus read cost across shards', () => {
+    const costTable = 'farewell-test-list-cost';
+    const COUNT = 240;
+
+    beforeAll(async () => {
+      await ensureTable(client, costTable);
+      const writer = new DynamoExitStore(documents, costTable);
+      for (let at = 0; at < COUNT; at += 1) {
+        await writer.create(
+          buildExit({ createdAt: new Date(Date.UTC(2025, 0, 1, 0, at)).toISOString() }),
+        );
+      }
+    });
+
+    it.each([25, 100])(
+      'reads at most twice what it shows over a whole pass, %i a page',
+      async (limit) => {
+        const counting = documentClient(client);
+        let read = 0;
+        let queries = 0;
+        counting.middlewareStack.add(
+          (next) => async (args) => {
+            const result = await next(args);
+            const output = result.output as { Items?: unknown[] };
+            if (Array.isArray(output.Items)) {
+              queries += 1;
+              read += output.Items.length;
+            }
+            return result;
+          },
+          { step: 'initialize' },
+        );
+        const measured = new DynamoExitStore(counting, costTable);
+        let shown = 0;
+        let pages = 0;
+        let cursor: string | undefined;
+        do {
+          const page = await measured.listByStatus('active', {
+            limit,
+            ...(cursor ? { cursor } : {}),
+          });
+          shown += page.exits.length;
+          pages += 1;
+          cursor = page.cursor;
+        } while (cursor);
+
+        expect(shown).toBe(COUNT);
+        // One more, empty, page when a partition's last query ended exactly on its last item.
+        expect(pages).toBeLessThanOrEqual(Math.ceil(COUNT / limit) + 1);
+        expect(read).toBeLessThanOrEqual(2 * shown + limit);
+        // The figure for the record: items read and queries per pass.
+        console.log(
+          `${limit} a page: ${shown} exits shown, ${read} index items read, ${queries} queries`,
+        );
+      },
+    );
   });
 });

@@ -29,6 +29,29 @@ const shapedCursor = fc
   })
   .map((key) => Buffer.from(JSON.stringify(key)).toString('base64url'));
 
+/** A list cursor of the sharded index's shape (`{after}`): a sort key, hostile or nearly right. */
+const afterCursor = fc
+  .record({
+    after: fc.oneof(
+      hostileText,
+      fc.constantFrom(
+        '',
+        `2025-01-01T00:00:00.000Z#x${'0'.repeat(24)}`,
+        `9999-12-31T23:59:59.999Z#x${'f'.repeat(24)}`,
+        '2025-01-01T00:00:00.000Z#x',
+      ),
+    ),
+  })
+  .map((key) => Buffer.from(JSON.stringify(key)).toString('base64url'));
+
+/** An export cursor: a status (or not), `~`, then a list cursor (or anything). */
+const exportCursor = fc
+  .tuple(
+    fc.constantFrom('active', 'completed', 'ACTIVE', '', '__proto__'),
+    fc.oneof(afterCursor, shapedCursor, hostileText, fc.constant('')),
+  )
+  .map(([status, cursor]) => `${status}~${cursor}`);
+
 const pageCase: fc.Arbitrary<PageCase> = fc.record({
   path: fc.oneof(
     { weight: 6, arbitrary: fc.constant('/admin/exits') },
@@ -54,7 +77,14 @@ const pageCase: fc.Arbitrary<PageCase> = fc.record({
         hostileText,
       ),
       q: hostileText,
-      cursor: fc.oneof(shapedCursor, hostileText, fc.base64String({ maxLength: 40 })),
+      cursor: fc.oneof(
+        shapedCursor,
+        afterCursor,
+        exportCursor,
+        hostileText,
+        fc.base64String({ maxLength: 40 }),
+      ),
+      part: fc.oneof(fc.constantFrom('2', '0', '-1', '1e400', 'NaN', '100001'), hostileText),
       done: fc.oneof(
         fc.constantFrom('started', 'erased', 'unknown', ...PROTOTYPE_KEYS),
         hostileText,

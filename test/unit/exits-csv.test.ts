@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { csvCell, csvRow, exitsCsv } from '../../functions/rendering/exits-csv.js';
+import { TEXT_LIMITS } from '../../functions/domain/survey.js';
+import { EXPORT_PAGE } from '../../functions/domain/use-cases/feedback.js';
+import {
+  csvCell,
+  csvRow,
+  EXPORT_PART_BYTES,
+  exitRowBytes,
+  exitsCsv,
+} from '../../functions/rendering/exits-csv.js';
 import { buildExit } from '../support/exit-fixture.js';
 
 describe('a CSV cell', () => {
@@ -118,5 +126,67 @@ describe('the exits export', () => {
     expect(cells.client_name).toBe('');
     expect(cells.publish_as).toBe('');
     expect(cells.consent_withdrawn_at).toBe(at);
+  });
+});
+
+describe('the export in parts', () => {
+  it('ends a part that is not the last with a plain row naming the next part', () => {
+    const exit = buildExit();
+    const nextHref = 'https://console.example/admin/exports/exits.csv?part=3&cursor=abc';
+
+    const lines = exitsCsv([exit], { part: 2, nextHref }).split('\r\n');
+    const header = lines[0]?.split(',') ?? [];
+
+    expect(lines[1]?.startsWith(`"${exit.id}"`)).toBe(true);
+    expect(lines[2]).toBe(
+      `"Part 2 ends here and more exits follow: download part 3 from ${nextHref}"${','.repeat(header.length - 1)}`,
+    );
+    expect(lines[3]).toBe('');
+    expect(exitsCsv([exit])).not.toContain('more exits follow');
+  });
+
+  it('weighs a row as the JSON body of the Lambda carries it', () => {
+    const exit = buildExit({ client: { ...buildExit().client, name: 'Zoë "Q" \u00e9cole\n' } });
+    const row = exitsCsv([exit]).split('\r\n')[1] ?? '';
+
+    expect(exitRowBytes(exit)).toBe(Buffer.byteLength(JSON.stringify(`${row}\r\n`)) - 2);
+  });
+
+  it('keeps a store page of the heaviest possible rows within one part', () => {
+    // Every text field at its limit, all quotes: doubled in CSV, then escaped in JSON.
+    const text = (length: number) => '"'.repeat(length);
+    const heaviest = buildExit({
+      client: {
+        name: text(200),
+        email: `${'a'.repeat(64)}@${'b'.repeat(185)}.com`,
+        company: text(200),
+        timezone: 'America/Argentina/ComodRivadavia',
+        country: 'FR',
+        locale: 'en-GB',
+      },
+      externalId: text(200),
+      reason: text(2000),
+      survey: {
+        answers: {
+          reason: 'other',
+          reasonDetail: text(TEXT_LIMITS.reasonDetail),
+          whatWorked: text(TEXT_LIMITS.whatWorked),
+          whatDidNot: text(TEXT_LIMITS.whatDidNot),
+          improve: text(TEXT_LIMITS.improve),
+          testimonial: text(TEXT_LIMITS.testimonial),
+          score: 10,
+          winBack: 'maybe',
+          publishAs: 'name',
+        },
+        answeredAt: '2025-04-04T09:00:00.000Z',
+        revisedAt: '2025-04-04T09:00:00.000Z',
+        revision: 20,
+        consent: { scope: 'name', givenAt: '2025-04-04T09:00:00.000Z' },
+      },
+    });
+
+    expect(exitRowBytes(heaviest) * EXPORT_PAGE).toBeLessThanOrEqual(EXPORT_PART_BYTES);
+    // Headroom under API Gateway's 6 MB for the headers and the response envelope.
+    expect(EXPORT_PART_BYTES).toBeLessThanOrEqual(6 * 1024 * 1024 - 512 * 1024);
   });
 });

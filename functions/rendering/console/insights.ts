@@ -10,6 +10,8 @@ import {
   SCOPE_LABELS,
   WIN_BACK_LABELS,
 } from '../../domain/survey.js';
+import type { InsightsBasis } from '../../domain/use-cases/feedback.js';
+import { EXPORT_PART_BYTES } from '../exits-csv.js';
 import { clientTime } from './format.js';
 import type { BarView, ColumnView, ConsoleShell, InsightsView } from './views.js';
 
@@ -98,8 +100,18 @@ function consentWords(testimonial: FeedbackSummary['testimonials'][number]): str
   return 'Private: do not publish';
 }
 
+/** Over how many exits the numbers were computed, and whether the read was capped. */
+function basisWords(basis: InsightsBasis): string {
+  const count = basis.read.toLocaleString('en-GB');
+  if (basis.truncated) {
+    return `Computed over ${count} exits, the most the insights read at once: there are more, which these numbers leave out. The CSV export has them all.`;
+  }
+  if (basis.read === 0) return 'No exits yet.';
+  return `Computed over ${count} ${basis.read === 1 ? 'exit' : 'exits'}: every exit.`;
+}
+
 export function insightsView(
-  summary: FeedbackSummary & { truncated: boolean },
+  summary: FeedbackSummary & InsightsBasis,
   shell: ConsoleShell,
 ): InsightsView {
   const href = (exitId: string) => `/admin/exits/${exitId}`;
@@ -108,6 +120,8 @@ export function insightsView(
     shell,
     answered: summary.answered,
     truncated: summary.truncated,
+    basis: basisWords(summary),
+    exportNote: `A large export downloads in parts of at most ${EXPORT_PART_BYTES / 1024 / 1024} MB each; when more exits follow, the last row of a part gives the address of the next part.`,
     exportHref: '/admin/exports/exits.csv',
     nps:
       nps.score === null

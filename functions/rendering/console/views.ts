@@ -231,6 +231,10 @@ export interface InsightsView {
   shell: ConsoleShell;
   answered: number;
   truncated: boolean;
+  /** Over how many exits the numbers were computed, and whether capped, in words. */
+  basis: string;
+  /** How the CSV export comes in parts. */
+  exportNote: string;
   exportHref: string;
   nps: { score: string; promoters: number; passives: number; detractors: number } | null;
   reasons: { width: number; height: number; summary: string; bars: BarView[] };
