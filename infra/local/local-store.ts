@@ -255,11 +255,19 @@ export async function startLocalStore(options: LocalStoreOptions): Promise<Local
   let running: Promise<void> | undefined;
   let last: { items: number; ms: number } | undefined;
   let failure: unknown;
+  let stopping = false;
 
   const snapshotOnce = async () => {
     dirty = false;
     const started = performance.now();
-    const items = await writeSnapshot(endpoint, file);
+    let items: number;
+    try {
+      items = await writeSnapshot(endpoint, file);
+    } catch (error) {
+      // What it missed is still to be written.
+      dirty = true;
+      throw error;
+    }
     last = { items, ms: Math.round(performance.now() - started) };
   };
   /** Runs after the one in progress, so two never write the temp file at once. */
@@ -274,22 +282,24 @@ export async function startLocalStore(options: LocalStoreOptions): Promise<Local
       await next;
     } finally {
       if (running === next) running = undefined;
+      // Writes answered while it ran: the next one, a delay after this one ended.
+      if (dirty && !stopping) schedule();
     }
   };
+  /**
+   * At most one timed snapshot waits or runs at a time: under load a snapshot can take longer
+   * than the delay, and queueing one per delay would pile up work that stop then has to drain.
+   */
   const schedule = () => {
-    if (timer) return;
+    if (timer || running || stopping) return;
     timer = setTimeout(() => {
       timer = undefined;
       if (!dirty) return;
-      snapshot()
-        .then(() => {
-          if (dirty) schedule();
-        })
-        .catch((error: unknown) => {
-          // Reported once; the next write tries again.
-          if (!failure) console.error(`Local store: the snapshot failed: ${String(error)}`);
-          failure = error;
-        });
+      snapshot().catch((error: unknown) => {
+        // Reported once; the next write tries again.
+        if (!failure) console.error(`Local store: the snapshot failed: ${String(error)}`);
+        failure = error;
+      });
     }, delay);
     timer.unref();
   };
@@ -323,10 +333,17 @@ export async function startLocalStore(options: LocalStoreOptions): Promise<Local
     snapshot,
     lastSnapshot: () => last,
     async stop() {
+      stopping = true;
       if (timer) clearTimeout(timer);
       timer = undefined;
       try {
         await snapshot();
+      } catch (error) {
+        // The stack's stop goes on with its other parts; say what was not kept.
+        console.error(
+          `Local store: the last snapshot failed, writes since the one before are lost: ${String(error)}`,
+        );
+        throw error;
       } finally {
         await close(server);
       }
