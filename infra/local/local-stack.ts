@@ -14,11 +14,11 @@ import { previewRoute } from '../../functions/handlers/email-previews.js';
 import { createSendStepHandler } from '../../functions/handlers/send-step.js';
 import { createWebHandler } from '../../functions/handlers/web.js';
 import { asyncInvoker, LAMBDA_RETRY_DELAYS_MS } from './async-invoke.js';
-import { compactLocalStore } from './compact-store.js';
 import { publicSettings, removeEndpoints, SECRETS_FILE, writeEndpoints } from './endpoints-file.js';
 import { startGateway } from './http-gateway.js';
 import { ensureLocalOperator, type LocalOperator } from './local-operator.js';
 import { type LocalSecrets, localSecrets } from './local-secrets.js';
+import { startLocalStore } from './local-store.js';
 import { startSchedulerEmulator } from './scheduler-emulator.js';
 import { oneAtATime, timeTravel, timeTravelRoute } from './time-travel.js';
 import { VirtualClock } from './virtual-clock.js';
@@ -58,19 +58,12 @@ export interface LocalStack {
 const LOCAL_ACCOUNT = '000000000000';
 const LOCAL_REGION = 'us-east-1';
 
-function listen(server: Server, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
-  });
-}
-
 function close(server: Pick<Server, 'close'>): Promise<void> {
   return new Promise((resolve) => server.close(() => resolve()));
 }
 
 /**
- * Runs Farewell on one machine: dynalite (data on disk), aws-ses-v2-local (inbox), our Scheduler
+ * Runs Farewell on one machine: dynalite (in memory, snapshot in the data folder), aws-ses-v2-local (inbox), our Scheduler
  * emulator and an HTTP gateway, all on loopback, around the very handlers the Lambdas run. Only
  * endpoints differ from AWS (the SDK's `AWS_ENDPOINT_URL_*`), plus the virtual clock.
  */
@@ -82,18 +75,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     for (const step of stops.reverse()) await step().catch(() => undefined);
   };
   try {
-    // dynalite ships no types; its factory returns a plain `http.Server`.
-    const dynalite = require('dynalite') as (options: Record<string, unknown>) => Server;
-    const dynamoPath = join(options.dataDir, 'dynamodb');
-    // Old versions of erased items may be left on disk by a stack that did not stop cleanly.
-    await compactLocalStore(dynamoPath);
-    const dynamo = dynalite({ path: dynamoPath, createTableMs: 0 });
-    const dynamoPort = await listen(dynamo, 0, host);
-    stops.push(async () => {
-      await close(dynamo);
-      // dynalite's close also closes LevelDB; only then can the old versions be dropped.
-      await compactLocalStore(dynamoPath);
-    });
+    // dynalite in memory, kept in the data folder as a snapshot (see local-store.ts for why).
+    const dynamo = await startLocalStore({ host, dataDir: options.dataDir });
+    const dynamoPort = dynamo.port;
+    stops.push(() => dynamo.stop());
 
     const sesLocal = (
       require('aws-ses-v2-local') as {

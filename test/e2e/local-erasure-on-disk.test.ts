@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { erasureOf } from '../../functions/domain/erasure.js';
+import { waitFor } from '../support/ports.js';
 import { startTestStack } from '../support/test-stack.js';
 
 /** Every file under `dir` whose bytes contain `needle`. */
@@ -16,7 +17,7 @@ function filesContaining(dir: string, needle: string): string[] {
 }
 
 describe('erasure on the local disk', () => {
-  it("leaves no copy of an erased client's address in the data folder once the stack stops", async () => {
+  it("leaves no copy of an erased client's address in the data folder after the next snapshot", async () => {
     const test = await startTestStack();
     const dataDir = test.stack.dataDir;
     const email = 'erase.me.please@client.example';
@@ -32,13 +33,25 @@ describe('erasure on the local disk', () => {
       });
       expect(response.status).toBe(202);
       const { exitId } = (await response.json()) as { exitId: string };
+      // The store's snapshot (in the data folder) holds the address shortly after the write.
+      expect(
+        await waitFor(
+          async () => (filesContaining(dataDir, email).length > 0 ? true : undefined),
+          5_000,
+        ),
+      ).toBe(true);
       const exit = await test.stack.store.get(exitId);
       if (!exit) throw new Error('the exit was not stored');
       expect(
         await test.stack.store.erase(exitId, erasureOf(exit, new Date().toISOString(), 'cli')),
       ).toBeDefined();
-      // The address was on disk while the stack ran; stopping compacts the store.
-      expect(filesContaining(dataDir, email)).not.toEqual([]);
+      // Each snapshot is a fresh file: the next one, a second after the erase, has no copy.
+      expect(
+        await waitFor(
+          async () => (filesContaining(dataDir, email).length === 0 ? true : undefined),
+          5_000,
+        ),
+      ).toBe(true);
       stopped = true;
       await test.stack.stop();
       expect(filesContaining(dataDir, email)).toEqual([]);
