@@ -182,6 +182,9 @@ export function statusUpdate(
     update.condition(`attribute_not_exists(${update.path(['steps', step.id])})`);
     update.set(['steps', step.id], step);
   }
+  if (change.replannedFrom) {
+    update.condition(`${update.path(['effectiveOn'])} = ${update.value(change.replannedFrom)}`);
+  }
   if (change.effectiveOn) update.set(['effectiveOn'], change.effectiveOn);
   if (change.controlAt) {
     const last = update.path(['lastControlAt']);

@@ -67,7 +67,10 @@ export function changeDate(
     field,
   );
   if (exit.effectiveOn === admitted) return UNCHANGED;
-  const change = replanForEffectiveDate(exit, admitted, now, rules, actor);
+  const change = {
+    ...replanForEffectiveDate(exit, admitted, now, rules, actor),
+    replannedFrom: exit.effectiveOn,
+  };
   return write(sentAt ? { ...change, rescheduleAt: sentAt } : change);
 }
 

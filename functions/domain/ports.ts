@@ -43,6 +43,11 @@ export interface StatusChange {
   /** A new effective date (`YYYY-MM-DD`), written with the steps replanned for it. */
   effectiveOn?: string;
   /**
+   * The effective date the replan was decided from: the write fails when the exit's date is no
+   * longer this one (a concurrent date change won), so a replan never lands on another's plan.
+   */
+  replannedFrom?: string;
+  /**
    * When the control event behind this change was sent (UTC ISO): the write fails when the exit
    * already applied a later one, and records this one as `lastControlAt`.
    */

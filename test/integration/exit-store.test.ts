@@ -511,6 +511,29 @@ describe('DynamoExitStore', () => {
     });
   });
 
+  describe('changeStatus with a replan', () => {
+    const at = '2025-03-04T10:00:00.000Z';
+    const replan = (from: string, to: string): StatusChange => ({
+      from: ['active'],
+      to: 'active',
+      at,
+      entry: { at, event: 'exit.replanned' },
+      effectiveOn: to,
+      replannedFrom: from,
+    });
+
+    it('refuses a replan decided from a date a concurrent change has already moved', async () => {
+      const exit = await storedExit();
+      const first = await store.changeStatus(exit.id, replan(exit.effectiveOn, '2031-06-13'));
+      // Decided from the same read as the first: it must not land on the first one's plan.
+      const stale = await store.changeStatus(exit.id, replan(exit.effectiveOn, '2031-07-01'));
+
+      expect(first?.effectiveOn).toBe('2031-06-13');
+      expect(stale).toBeUndefined();
+      expect((await store.get(exit.id))?.effectiveOn).toBe('2031-06-13');
+    });
+  });
+
   describe('listByStatus', () => {
     const listingTable = 'farewell-test-listing';
     let listing: DynamoExitStore;
