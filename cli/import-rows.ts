@@ -14,13 +14,7 @@ import {
 import { UserError } from './errors.js';
 
 export const IMPORT_COLUMNS = [
-  'name',
-  'greetingName',
-  'email',
-  'company',
-  'timezone',
-  'country',
-  'locale',
+  ...CLIENT_FIELDS,
   'initiatedBy',
   'reason',
   'effectiveOn',

@@ -2,14 +2,14 @@ import { ValidationError } from '../errors.js';
 import { pendingSteps } from '../exit.js';
 import { changeDate } from '../exit-replans.js';
 import { DATE_MESSAGE, isPlausibleDate } from '../exit-request.js';
-import { ATTEMPTS, deleteSchedules } from '../exit-writes.js';
+import { deleteSchedules } from '../exit-writes.js';
 import {
   type ControlExitsResult,
   type ControlResult,
   type ExitControlDeps,
   type ExitReference,
   forEachReferenced,
-  writeControl,
+  writeAndRecord,
 } from './exit-controls.js';
 
 /** A plausible calendar date as `YYYY-MM-DD`, or a `ValidationError` naming `field`. */
@@ -46,17 +46,12 @@ export async function changeEffectiveDate(
   const date = parseEffectiveDate(effectiveOn, field);
   const decide = (exit: Parameters<typeof changeDate>[0]) =>
     changeDate(exit, date, deps.clock.now(), deps.rules, actor, { field, sentAt });
-  let outcome = await writeControl(deps, exitId, decide);
-  for (let attempt = 1; sentAt && attempt < ATTEMPTS; attempt += 1) {
-    // Unchanged and not stale: the exit already has the date this change asks for.
-    const seen = outcome.unchanged;
-    const newer = seen && (!seen.lastRescheduleAt || seen.lastRescheduleAt < sentAt);
-    if (!seen || !newer) break;
-    if (await deps.store.recordReschedule(exitId, seen.effectiveOn, sentAt)) break;
-    // A concurrent change beat the record: decide again on a fresh read.
-    outcome = await writeControl(deps, exitId, decide);
-  }
-  const { result, before, after } = outcome;
+  // Unchanged and not stale: the exit already has the date this change asks for.
+  const { result, before, after } = await writeAndRecord(deps, exitId, decide, (seen) =>
+    sentAt && (!seen.lastRescheduleAt || seen.lastRescheduleAt < sentAt)
+      ? deps.store.recordReschedule(exitId, seen.effectiveOn, sentAt)
+      : undefined,
+  );
   if (before && after) {
     const gone = pendingSteps(before)
       .filter((step) => after.steps[step.id]?.state !== 'scheduled')

@@ -49,27 +49,33 @@ export async function writeControl(
 }
 
 /**
- * `writeControl` for a pause or resume sent at `controlAt`. One that finds the exit already as it
- * asks (`wanted`) changes nothing but is still recorded as the latest control, so an older
- * opposite one arriving later loses; when a concurrent change beats that record, the control
- * runs again on a fresh read.
+ * `writeControl`, then `record` on an exit the decision left unchanged: a change that found the
+ * exit already as it asks is still recorded as the latest one, so an older one arriving later
+ * loses. `record` answers undefined when there is nothing to record, false when a concurrent
+ * change beat the record; the change is then decided again on a fresh read.
  */
-async function writeOrderedControl(
+export async function writeAndRecord(
   deps: ExitControlDeps,
   exitId: string,
-  { wanted, controlAt }: { wanted: ExitStatus; controlAt: string | undefined },
   decide: (exit: Exit) => Decision<StatusChange>,
+  record: (seen: Exit) => Promise<boolean> | undefined,
 ): ReturnType<typeof writeControl> {
   for (let attempt = 0; attempt < ATTEMPTS; attempt += 1) {
     const outcome = await writeControl(deps, exitId, decide);
-    const seen = outcome.unchanged;
-    const newer =
-      controlAt !== undefined &&
-      seen?.status === wanted &&
-      (seen.lastControlAt === undefined || seen.lastControlAt < controlAt);
-    if (!newer || (await deps.store.recordControl(exitId, wanted, controlAt))) return outcome;
+    const recorded = outcome.unchanged && record(outcome.unchanged);
+    if (!recorded || (await recorded)) return outcome;
   }
   throw new ConcurrentWriteError(`Exit ${exitId} kept changing; try again`);
+}
+
+/** The record of a pause or resume sent at `controlAt` that found the exit already `wanted`. */
+function controlRecord(deps: ExitControlDeps, wanted: ExitStatus, controlAt: string | undefined) {
+  return (seen: Exit) =>
+    controlAt !== undefined &&
+    seen.status === wanted &&
+    (seen.lastControlAt === undefined || seen.lastControlAt < controlAt)
+      ? deps.store.recordControl(seen.id, wanted, controlAt)
+      : undefined;
 }
 
 /**
@@ -107,9 +113,11 @@ export async function pauseExit(
   actor: Actor,
   controlAt?: string,
 ): Promise<ControlResult> {
-  const order = { wanted: 'paused', controlAt } as const;
-  const { result, before } = await writeOrderedControl(deps, exitId, order, (exit) =>
-    pause(exit, deps.clock.now().toISOString(), actor, controlAt),
+  const { result, before } = await writeAndRecord(
+    deps,
+    exitId,
+    (exit) => pause(exit, deps.clock.now().toISOString(), actor, controlAt),
+    controlRecord(deps, 'paused', controlAt),
   );
   if (before) await settleSchedules(deps, exitId);
   return result;
@@ -132,9 +140,11 @@ export async function resumeExit(
   actor: Actor,
   controlAt?: string,
 ): Promise<ControlResult> {
-  const order = { wanted: 'active', controlAt } as const;
-  const { result, after, unchanged } = await writeOrderedControl(deps, exitId, order, (exit) =>
-    resume(exit, deps.clock.now(), deps.rules, actor, controlAt),
+  const { result, after, unchanged } = await writeAndRecord(
+    deps,
+    exitId,
+    (exit) => resume(exit, deps.clock.now(), deps.rules, actor, controlAt),
+    controlRecord(deps, 'active', controlAt),
   );
   if (unchanged?.status === 'active' || after) await settleSchedules(deps, exitId);
   if (after && pendingSteps(after).length === 0) {
