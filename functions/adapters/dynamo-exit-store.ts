@@ -23,6 +23,7 @@ import {
   type StepOutcome,
   type Suppression,
   type SurveyWrite,
+  type TaskWrite,
   UNSUBSCRIBED,
 } from '../domain/ports.js';
 import { CONDITION_FAILED, call, conditional } from './dynamo-calls.js';
@@ -47,6 +48,7 @@ import {
   statusPartitions,
   suppressionKey,
 } from './dynamo-table.js';
+import { taskUpdate } from './dynamo-task-writes.js';
 
 /**
  * A search reads at most this many rounds of index items per page: a page of few matches in a
@@ -392,6 +394,14 @@ export class DynamoExitStore implements ExitStore {
   async recordSurvey(exitId: string, write: SurveyWrite): Promise<Exit | undefined> {
     const result = await conditional('recordSurvey', () =>
       this.client.send(new UpdateCommand(surveyUpdate(this.tableName, exitId, write))),
+    );
+    if (result === CONDITION_FAILED || !result.Attributes) return undefined;
+    return itemToExit(result.Attributes);
+  }
+
+  async writeTasks(exitId: string, write: TaskWrite): Promise<Exit | undefined> {
+    const result = await conditional('writeTasks', () =>
+      this.client.send(new UpdateCommand(taskUpdate(this.tableName, exitId, write))),
     );
     if (result === CONDITION_FAILED || !result.Attributes) return undefined;
     return itemToExit(result.Attributes);

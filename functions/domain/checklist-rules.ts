@@ -11,8 +11,10 @@ import { TASK_ANCHORS } from './exit.js';
 export const TASK_LIMITS = {
   /** Tasks one exit may hold, planned and added together (keeps the item far below 400 KB). */
   perExit: 50,
-  /** Tasks one list of the config, or one webhook, may carry. */
+  /** Tasks one list of the config may hold. */
   perList: 30,
+  /** Tasks one request (a webhook's `tasks`) may add: with a full list, `perExit` in all. */
+  perRequest: 20,
   title: 120,
   hint: 300,
   note: 1000,
