@@ -181,6 +181,11 @@ export interface ExitPageRequest {
    * a bounded number of index items per page.
    */
   search?: string;
+  /**
+   * Only exits with an open task due before this date (`YYYY-MM-DD`, compared with the earliest
+   * of `openTaskDues`); bounded like a search.
+   */
+  overdueBefore?: string;
 }
 
 /**

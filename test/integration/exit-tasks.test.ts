@@ -299,3 +299,21 @@ describe('exit.task.completed', () => {
     );
   });
 });
+
+describe('the exits list filter "has overdue tasks"', () => {
+  const listed = async (exitId: string, overdueBefore: string) =>
+    (await store.listByStatus('active', { limit: 25, overdueBefore })).exits.some(
+      (e) => e.id === exitId,
+    );
+
+  it('keeps an exit whose earliest open task is before the day, and drops it once ticked', async () => {
+    const exit = await started();
+    expect(exit.openTaskDues?.[0]).toBe('2025-03-03');
+    expect(await listed(exit.id, '2025-03-04')).toBe(true);
+    expect(await listed(exit.id, '2025-03-03')).toBe(false);
+
+    await changeExitTask(deps, exit.id, { kind: 'tick', taskId: 't1' }, 'console');
+
+    expect(await listed(exit.id, '2025-03-04')).toBe(false);
+  });
+});

@@ -55,7 +55,7 @@ export async function changeExitTask(
         { field: 'title', message: `an exit holds at most ${TASK_LIMITS.perExit} tasks` },
       ]);
     }
-    throw new StateConflictError('An erased exit keeps no checklist.');
+    throw new StateConflictError('An erased exit keeps no checklist');
   }
   if (written.outcome === 'unchanged') {
     return {
