@@ -1,7 +1,11 @@
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { checklist } from '../../config/checklist.js';
 import type { DynamoExitStore } from '../../functions/adapters/dynamo-exit-store.js';
-import { NotFoundError, StateConflictError } from '../../functions/domain/errors.js';
+import {
+  NotFoundError,
+  StateConflictError,
+  ValidationError,
+} from '../../functions/domain/errors.js';
 import type { Exit } from '../../functions/domain/exit.js';
 import type { ExitStore } from '../../functions/domain/ports.js';
 import { DEFAULT_RULES } from '../../functions/domain/sequence-rules.js';
@@ -13,10 +17,14 @@ import {
 } from '../../functions/domain/use-cases/change-task.js';
 import type { ExitControlDeps } from '../../functions/domain/use-cases/exit-controls.js';
 import { startExit } from '../../functions/domain/use-cases/start-exit.js';
+import { WebhookVerifier } from '../../functions/handlers/http/webhook-signature.js';
+import { handleExitWebhook, type WebhookDeps } from '../../functions/handlers/webhooks.js';
 import { startControlHarness } from '../support/control-harness.js';
 import { createExit } from '../support/exit-fixture.js';
 import { silentLog } from '../support/silent-log.js';
 import { startForFile } from '../support/start-for-file.js';
+import { thrownBy } from '../support/thrown.js';
+import { exitRequested, signWebhook, TEST_WEBHOOK_SECRET } from '../support/webhooks.js';
 
 const TABLE = 'farewell-exit-tasks-test';
 const START = new Date('2025-03-03T09:00:00.000Z');
@@ -315,5 +323,95 @@ describe('the exits list filter "has overdue tasks"', () => {
     await changeExitTask(deps, exit.id, { kind: 'tick', taskId: 't1' }, 'console');
 
     expect(await listed(exit.id, '2025-03-04')).toBe(false);
+  });
+});
+
+function signed(payload: Record<string, unknown>, id?: string) {
+  const { headers, body } = signWebhook(payload, id ? { id } : {});
+  return { headers, body, isBase64Encoded: false } as never;
+}
+
+function webhookDeps(): WebhookDeps {
+  return {
+    verifier: new WebhookVerifier([TEST_WEBHOOK_SECRET]),
+    startExit: {
+      store,
+      scheduler: harness.scheduler,
+      clock,
+      rules: DEFAULT_RULES,
+      checklist,
+      defaults: { timezone: 'Europe/London', locale: 'en-GB' },
+    },
+    controls,
+  };
+}
+
+/** The fields a rejected webhook names. */
+async function rejectedFields(payload: Record<string, unknown>): Promise<string[]> {
+  const error = await handleExitWebhook(webhookDeps(), signed(payload)).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  return thrownBy(ValidationError, () => {
+    throw error;
+  }).problems.map((p) => p.field);
+}
+
+describe('webhooks', () => {
+  it('exit.requested adds its own tasks after the checklist, due on the effective date by default', async () => {
+    const response = await handleExitWebhook(
+      webhookDeps(),
+      signed(
+        exitRequested({
+          effectiveOn: '2025-04-30',
+          tasks: [{ title: 'Archive the Slack channel' }, { title: 'Call', dueOn: '2025-04-01' }],
+        }),
+      ),
+    );
+
+    const { exitId } = JSON.parse(String(response.body)) as { exitId: string };
+    const tasks = Object.values((await store.get(exitId))?.tasks ?? {});
+    expect(tasks.slice(-2)).toMatchObject([
+      { title: 'Archive the Slack channel', dueOn: '2025-04-30', addedBy: 'webhook' },
+      { title: 'Call', dueOn: '2025-04-01', addedBy: 'webhook' },
+    ]);
+    expect(tasks.slice(-1)[0]).not.toHaveProperty('due');
+  });
+
+  it('exit.requested names the task field that is wrong', async () => {
+    const many = Array.from({ length: 21 }, (_, i) => ({ title: `Task ${i}` }));
+    expect(await rejectedFields(exitRequested({ tasks: many }))).toEqual(['data.tasks']);
+    expect(await rejectedFields(exitRequested({ tasks: [{ title: 'x'.repeat(121) }] }))).toEqual([
+      'data.tasks.0.title',
+    ]);
+    expect(
+      await rejectedFields(exitRequested({ tasks: [{ title: 'A', dueOn: '2025-02-30' }] })),
+    ).toEqual(['data.tasks.0.dueOn']);
+    expect(await rejectedFields(exitRequested({ tasks: [{ title: 'A', owner: 'Jo' }] }))).toEqual([
+      'data.tasks.0',
+    ]);
+  });
+
+  it('exit.task.completed ticks the task once, and a redelivery answers the same', async () => {
+    const exit = await started();
+    const event = { type: 'exit.task.completed', data: { exitId: exit.id, taskId: 't2' } };
+
+    const first = await handleExitWebhook(webhookDeps(), signed(event, 'msg_task_1'));
+    const again = await handleExitWebhook(webhookDeps(), signed(event, 'msg_task_1'));
+
+    expect(JSON.parse(String(first.body))).toEqual({
+      exits: [{ exitId: exit.id, status: 'active', changed: true }],
+    });
+    expect(again.body).toBe(first.body);
+    const after = await store.get(exit.id);
+    expect(after?.tasks?.t2?.state).toBe('done');
+    expect(after?.timeline.at(-1)?.detail).toContain('from the webhook');
+  });
+
+  it('exit.task.completed without a task reference names data.taskId', async () => {
+    const exit = await started();
+    expect(
+      await rejectedFields({ type: 'exit.task.completed', data: { exitId: exit.id } }),
+    ).toEqual(['data.taskId']);
   });
 });
