@@ -65,7 +65,14 @@ const FORM_FIELDS = [
 
 /** Accepted data as the form's fields (lists one item per line). */
 const acceptedFields = validExitData.map((data) => {
-  const { client, handover, highlights, ...rest } = data as {
+  // The form has no tasks field (the checklist is planned; tasks are added on the exit's page).
+  const {
+    client,
+    handover,
+    highlights,
+    tasks: _tasks,
+    ...rest
+  } = data as {
     client: Record<string, string>;
     handover?: string[];
     highlights?: string[];
@@ -190,7 +197,15 @@ export async function fuzzNewExit(stack: HostileStack, runs: number): Promise<Fu
 // ---------------------------------------------------------------------------------------------
 // Exit actions
 
-const ACTIONS = ['cancel', 'pause', 'resume', 'send-now', 'effective-date', 'erase'] as const;
+const ACTIONS = [
+  'cancel',
+  'pause',
+  'resume',
+  'send-now',
+  'effective-date',
+  'erase',
+  'tasks',
+] as const;
 
 interface ActionCase {
   exit: number | string;
@@ -209,7 +224,10 @@ const actionCase: fc.Arbitrary<ActionCase> = fc.record({
   ),
   action: fc.oneof(
     // Erasing and cancelling end an exit: rarer, so the pool stays mostly running.
-    { weight: 12, arbitrary: fc.constantFrom('pause', 'resume', 'send-now', 'effective-date') },
+    {
+      weight: 12,
+      arbitrary: fc.constantFrom('pause', 'resume', 'send-now', 'effective-date', 'tasks'),
+    },
     { weight: 1, arbitrary: fc.constantFrom('cancel', 'erase') },
     {
       weight: 1,
@@ -231,6 +249,20 @@ const actionCase: fc.Arbitrary<ActionCase> = fc.record({
       ),
       effectiveOn: anyDate,
       confirm: hostileText,
+      // The checklist's form (`tasks`): what to do, to which task, and an added task's fields.
+      do: fc.oneof(
+        fc.constantFrom('tick', 'untick', 'not-needed', 'note', 'add'),
+        fc.constantFrom('Tick', 'delete', ''),
+        hostileText,
+      ),
+      task: fc.oneof(
+        fc.nat({ max: 12 }).map((n) => `t${n}`),
+        fc.constantFrom('t01', 't1 '),
+        hostileText,
+      ),
+      title: fc.oneof(fc.constantFrom('Call the client', 'x'.repeat(121)), hostileText),
+      dueOn: anyDate,
+      note: fc.oneof(hostileText, fc.constant('n'.repeat(1001))),
     },
     { requiredKeys: [] },
   ),
