@@ -139,6 +139,8 @@ export interface Erasure {
   timeline: TimelineEntry[];
   /** The survey's choices without its free text or testimonial; absent when never answered. */
   survey?: SurveyResponse;
+  /** The checklist without notes or the titles typed for this exit; absent when it has none. */
+  tasks?: Record<string, Task>;
   skip: { stepIds: string[]; reason: string };
   /** New `reason` of steps whose recorded reason may quote the client (a failure's message). */
   scrub: Record<string, string>;

@@ -15,6 +15,7 @@ import {
   completeTasks,
   type TaskDeps,
 } from '../../functions/domain/use-cases/change-task.js';
+import { eraseExit } from '../../functions/domain/use-cases/erase-exit.js';
 import type { ExitControlDeps } from '../../functions/domain/use-cases/exit-controls.js';
 import { startExit } from '../../functions/domain/use-cases/start-exit.js';
 import { WebhookVerifier } from '../../functions/handlers/http/webhook-signature.js';
@@ -413,5 +414,36 @@ describe('webhooks', () => {
     expect(
       await rejectedFields({ type: 'exit.task.completed', data: { exitId: exit.id } }),
     ).toEqual(['data.taskId']);
+  });
+});
+
+describe('erasure', () => {
+  it("removes the tasks' notes and the titles typed for this exit, keeps the checklist's own", async () => {
+    const exit = await started();
+    await changeExitTask(
+      deps,
+      exit.id,
+      { kind: 'note', taskId: 't1', note: 'Ada asked for Friday' },
+      'console',
+    );
+
+    await eraseExit(
+      {
+        store,
+        scheduler: harness.scheduler,
+        clock,
+        log: silentLog,
+        suppressionKey: 'k'.repeat(32),
+      },
+      exit.id,
+      'console',
+    );
+
+    const after = await store.get(exit.id);
+    expect(after?.tasks?.t1).not.toHaveProperty('note');
+    expect(after?.tasks?.t1?.title).toBe(checklist.firm[0]?.title);
+    expect(after?.tasks?.t9?.title).toBe('Task (erased)');
+    expect(JSON.stringify(after)).not.toContain('Ada asked');
+    expect(JSON.stringify(after)).not.toContain('office keys');
   });
 });
