@@ -301,6 +301,25 @@ describe('exit.task.completed', () => {
     expect((await store.get(exit.id))?.tasks?.t9?.state).toBe('done');
   });
 
+  it('leaves an exit of the same external id without that task as it is', async () => {
+    const exit = await started();
+    const older = await createExit(store, { externalId: exit.externalId ?? '' });
+
+    const result = await completeTasks(
+      deps,
+      { externalId: exit.externalId ?? '' },
+      { taskId: 't9' },
+    );
+
+    expect(result).toMatchObject({
+      outcome: 'applied',
+      exits: expect.arrayContaining([
+        { exitId: exit.id, status: 'active', changed: true },
+        { exitId: older.id, status: 'active', changed: false },
+      ]),
+    });
+  });
+
   it('answers not found for a task the exit does not have', async () => {
     const exit = await started();
     await expect(completeTasks(deps, { exitId: exit.id }, { taskId: 't42' })).rejects.toThrow(

@@ -72,25 +72,32 @@ export async function changeExitTask(
 /**
  * A webhook's `exit.task.completed`:
  * 1. Resolve the exit reference (see `forEachReferenced`).
- * 2. On each exit, find the task by id or title (`findTask`) and tick it (`changeExitTask`).
- * A task the exit does not have is a `NotFoundError`.
+ * 2. On each exit, find the task by id or title (`findTask`) and tick it (`changeExitTask`); an
+ *    exit without such a task is left as it is (`changed: false`).
+ * When no exit named has the task, a `NotFoundError`: the reference is wrong, not late.
  */
-export function completeTasks(
+export async function completeTasks(
   deps: TaskDeps,
   reference: ExitReference,
   task: TaskReference,
 ): Promise<ControlExitsResult> {
-  return forEachReferenced(deps.store, reference, async (exitId) => {
+  let found = 0;
+  const result = await forEachReferenced(deps.store, reference, async (exitId) => {
     const exit = await deps.store.get(exitId);
-    const found = exit && findTask(exit, task);
     if (!exit) throw new NotFoundError(`No exit ${exitId}`);
-    if (!found) throw new NotFoundError('No task on the exit matches that reference.');
-    const result = await changeExitTask(
+    const named = findTask(exit, task);
+    if (!named) return { exitId, status: exit.status, changed: false };
+    found += 1;
+    const ticked = await changeExitTask(
       deps,
       exitId,
-      { kind: 'tick', taskId: found.id },
+      { kind: 'tick', taskId: named.id },
       'webhook',
     );
-    return { exitId, status: result.exit.status, changed: result.changed };
+    return { exitId, status: ticked.exit.status, changed: ticked.changed };
   });
+  if (result.outcome === 'applied' && found === 0) {
+    throw new NotFoundError('No task on the exit matches that reference.');
+  }
+  return result;
 }
