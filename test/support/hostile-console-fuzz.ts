@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { startExit } from '../../functions/domain/use-cases/start-exit.js';
 import {
+  acceptedLine,
   anyDate,
   hostileEmail,
   hostileText,
@@ -251,16 +252,20 @@ const actionCase: fc.Arbitrary<ActionCase> = fc.record({
       confirm: hostileText,
       // The checklist's form (`tasks`): what to do, to which task, and an added task's fields.
       do: fc.oneof(
-        fc.constantFrom('tick', 'untick', 'not-needed', 'note', 'add'),
-        fc.constantFrom('Tick', 'delete', ''),
-        hostileText,
+        { weight: 6, arbitrary: fc.constantFrom('tick', 'untick', 'not-needed', 'note', 'add') },
+        { weight: 1, arbitrary: fc.constantFrom('Tick', 'delete', '') },
+        { weight: 1, arbitrary: hostileText },
       ),
       task: fc.oneof(
-        fc.nat({ max: 12 }).map((n) => `t${n}`),
-        fc.constantFrom('t01', 't1 '),
-        hostileText,
+        { weight: 6, arbitrary: fc.nat({ max: 12 }).map((n) => `t${n}`) },
+        { weight: 1, arbitrary: fc.constantFrom('t01', 't1 ') },
+        { weight: 1, arbitrary: hostileText },
       ),
-      title: fc.oneof(fc.constantFrom('Call the client', 'x'.repeat(121)), hostileText),
+      title: fc.oneof(
+        { weight: 4, arbitrary: acceptedLine(120) },
+        { weight: 1, arbitrary: fc.constantFrom('x'.repeat(121)) },
+        { weight: 1, arbitrary: hostileText },
+      ),
       dueOn: anyDate,
       note: fc.oneof(hostileText, fc.constant('n'.repeat(1001))),
     },
