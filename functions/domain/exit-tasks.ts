@@ -4,11 +4,12 @@
  * conditional update guarded by the tasks' revision; `unchanged` when the exit already is as
  * asked; a refusal when it cannot be. Pure, in the style of `exit-changes.ts`.
  */
-import { nextTaskId, openTaskDues } from './checklist.js';
+
 import { TASK_LIMITS } from './checklist-rules.js';
 import type { Exit, Task, TaskState } from './exit.js';
 import { type Decision, refuse, UNCHANGED, write } from './exit-changes.js';
 import type { TaskWrite } from './ports.js';
+import { nextTaskId, openTaskDues } from './task-reads.js';
 
 /** Why a checklist change cannot be made. */
 export type TaskRefusal = 'erased' | 'no-such-task' | 'too-many-tasks';

@@ -1,6 +1,6 @@
-import { latestToday } from '../../domain/checklist.js';
 import { NotFoundError } from '../../domain/errors.js';
 import { EXIT_STATUSES, type ExitStatus } from '../../domain/exit.js';
+import { latestToday } from '../../domain/task-reads.js';
 import { changeEffectiveDate } from '../../domain/use-cases/change-effective-date.js';
 import { eraseExit } from '../../domain/use-cases/erase-exit.js';
 import { type ControlAction, controlExit } from '../../domain/use-cases/exit-controls.js';

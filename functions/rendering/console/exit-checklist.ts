@@ -1,6 +1,7 @@
 /** The exit page's checklist section: the view of the operator's tasks. Pure. */
-import { orderedTasks, todayOf } from '../../domain/checklist.js';
+
 import type { Exit, Task, TaskState } from '../../domain/exit.js';
+import { orderedTasks, todayOf } from '../../domain/task-reads.js';
 import { calendarDate } from './format.js';
 import type { ChecklistTaskView, ChecklistView, FormView } from './views.js';
 

@@ -1,7 +1,7 @@
 /** The console's list of exits: one row per exit, the filters, the pager. Pure. */
 
-import { taskCounts } from '../../domain/checklist.js';
 import { EXIT_STATUSES, type Exit, type ExitStatus, orderedSteps } from '../../domain/exit.js';
+import { taskCounts } from '../../domain/task-reads.js';
 import { calendarDate, clientTime, STATUS_LABELS, stepLabel } from './format.js';
 import type { ConsoleShell, ExitRowView, ExitsListView } from './views.js';
 
