@@ -84,6 +84,7 @@ function dryRunLine(
     deps.clock.now(),
     deps.defaults,
     deps.rules,
+    deps.checklist,
   );
   const who = `row ${row.line}: ${safe(exit.client.name)}, ${exit.initiatedBy}-initiated, ends ${exit.effectiveOn}`;
   if (exists) return `${who}: already exists (${exitId})`;

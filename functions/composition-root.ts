@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { checklist } from '../config/checklist.js';
 import { sequence } from '../config/sequence.js';
 import { DynamoExitStore } from './adapters/dynamo-exit-store.js';
 import { DynamoOperatorStore } from './adapters/dynamo-operator-store.js';
@@ -12,6 +13,7 @@ import { SesMailer } from './adapters/ses-mailer.js';
 import { buildClientPages } from './client-pages-root.js';
 import type { Config } from './config.js';
 import { buildConsole } from './console-root.js';
+import type { ChecklistRules } from './domain/checklist-rules.js';
 import type { ScryptParams } from './domain/passwords.js';
 import type { Clock, EventLog } from './domain/ports.js';
 import type { SequenceRules } from './domain/sequence-rules.js';
@@ -34,6 +36,8 @@ export interface Overrides {
   log?: EventLog;
   /** The sequence rules; `config/sequence.ts` unless a test passes its own. */
   rules?: SequenceRules;
+  /** The operator's checklist; `config/checklist.ts` unless a test passes its own. */
+  checklist?: ChecklistRules;
   /** Cheaper scrypt parameters for tests; `PASSWORD_PARAMS` otherwise. */
   passwordParams?: ScryptParams;
 }
@@ -102,6 +106,7 @@ export function buildDependencies(config: Config, overrides: Overrides = {}): De
     scheduler: stepScheduler,
     clock,
     rules,
+    checklist: overrides.checklist ?? checklist,
     defaults: { timezone: rules.defaultTimezone, locale: config.FAREWELL_DEFAULT_LOCALE },
   };
   const operators: OperatorDeps = {

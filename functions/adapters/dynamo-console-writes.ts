@@ -47,6 +47,8 @@ export function eraseUpdate(
     .set(['updatedAt'], erasure.at);
   if (erasure.survey) update.set(['survey'], erasure.survey);
   else update.remove(['survey']);
+  // Guarded by `updatedAt` like the rest: every task write moves it, so none is lost here.
+  if (erasure.tasks) update.set(['tasks'], erasure.tasks);
   for (const attribute of ['reason', 'externalId', 'gsi2pk', 'gsi2sk', 'searchText']) {
     update.remove([attribute]);
   }

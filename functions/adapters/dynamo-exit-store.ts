@@ -23,6 +23,7 @@ import {
   type StepOutcome,
   type Suppression,
   type SurveyWrite,
+  type TaskWrite,
   UNSUBSCRIBED,
 } from '../domain/ports.js';
 import { CONDITION_FAILED, call, conditional } from './dynamo-calls.js';
@@ -47,6 +48,7 @@ import {
   statusPartitions,
   suppressionKey,
 } from './dynamo-table.js';
+import { taskUpdate } from './dynamo-task-writes.js';
 
 /**
  * A search reads at most this many rounds of index items per page: a page of few matches in a
@@ -193,13 +195,16 @@ export class DynamoExitStore implements ExitStore {
    */
   async listByStatus(status: ExitStatus, page: ExitPageRequest = {}): Promise<ExitPage> {
     const search = page.search ? searchForm(page.search.trim()) : '';
+    const overdueBefore = page.overdueBefore;
+    // A filter (a search, overdue tasks) reads in bounded rounds, matching or not.
+    const filtered = search !== '' || overdueBefore !== undefined;
     const limit = page.limit ?? 100;
     const after = page.cursor ? decodeCursor(page.cursor) : undefined;
     const partitions = statusPartitions(status);
-    const perQuery = search
+    const perQuery = filtered
       ? Math.ceil(SEARCH_ROUND_ITEMS / STATUS_SHARDS)
       : Math.ceil(limit / STATUS_SHARDS) + 1;
-    const maxQueries = search ? SEARCH_ROUNDS * partitions.length : Number.POSITIVE_INFINITY;
+    const maxQueries = filtered ? SEARCH_ROUNDS * partitions.length : Number.POSITIVE_INFINITY;
     const sources: PartitionRead[] = partitions.map((partition) => ({
       partition,
       buffer: [],
@@ -237,7 +242,9 @@ export class DynamoExitStore implements ExitStore {
         break;
       }
       queries += behind.length;
-      await Promise.all(behind.map((source) => this.readOn(source, perQuery, search, after)));
+      await Promise.all(
+        behind.map((source) => this.readOn(source, perQuery, { search, overdueBefore }, after)),
+      );
     }
     const more = sources.some((source) => source.buffer.length > 0 || !source.done);
     const last = shown.at(-1);
@@ -252,14 +259,15 @@ export class DynamoExitStore implements ExitStore {
   private async readOn(
     source: PartitionRead,
     limit: number,
-    search: string,
+    filter: { search: string; overdueBefore: string | undefined },
     after: string | undefined,
   ): Promise<void> {
     const query = byStatusQuery(this.tableName, source.partition, {
       limit,
       ...(after ? { after } : {}),
       ...(source.startKey ? { startKey: source.startKey } : {}),
-      ...(search ? { search } : {}),
+      ...(filter.search ? { search: filter.search } : {}),
+      ...(filter.overdueBefore ? { overdueBefore: filter.overdueBefore } : {}),
     });
     const { Items, LastEvaluatedKey } = await call('listByStatus', () =>
       this.client.send(new QueryCommand(query)),
@@ -392,6 +400,14 @@ export class DynamoExitStore implements ExitStore {
   async recordSurvey(exitId: string, write: SurveyWrite): Promise<Exit | undefined> {
     const result = await conditional('recordSurvey', () =>
       this.client.send(new UpdateCommand(surveyUpdate(this.tableName, exitId, write))),
+    );
+    if (result === CONDITION_FAILED || !result.Attributes) return undefined;
+    return itemToExit(result.Attributes);
+  }
+
+  async writeTasks(exitId: string, write: TaskWrite): Promise<Exit | undefined> {
+    const result = await conditional('writeTasks', () =>
+      this.client.send(new UpdateCommand(taskUpdate(this.tableName, exitId, write))),
     );
     if (result === CONDITION_FAILED || !result.Attributes) return undefined;
     return itemToExit(result.Attributes);

@@ -40,15 +40,27 @@ export function decodeCursor(cursor: string): string {
 /**
  * One page of one partition of the byStatus index, oldest first: after the sort key `after`
  * (a cursor's) or from `startKey` (the partition's own last key, when reading on). With `search`
- * (already in `searchForm`), a FilterExpression keeps the exits whose search text contains it.
+ * (already in `searchForm`), a FilterExpression keeps the exits whose search text contains it;
+ * with `overdueBefore`, those whose earliest open task is due before that date.
  * DynamoDB applies `Limit` before the filter and bills every item it read, matching or not.
  */
 export function byStatusQuery(
   tableName: string,
   partition: string,
-  page: { limit: number; after?: string; startKey?: Record<string, unknown>; search?: string },
+  page: {
+    limit: number;
+    after?: string;
+    startKey?: Record<string, unknown>;
+    search?: string;
+    overdueBefore?: string;
+  },
 ): QueryCommandInput {
   const after = page.after !== undefined && page.startKey === undefined;
+  const filters = [
+    page.search ? 'contains(#search, :search)' : '',
+    // The earliest open task's date: the summary is sorted, so one element says it.
+    page.overdueBefore ? '#dues[0] < :before' : '',
+  ].filter(Boolean);
   return {
     TableName: tableName,
     IndexName: STATUS_INDEX,
@@ -57,13 +69,15 @@ export function byStatusQuery(
       '#pk': 'gsi1pk',
       ...(after ? { '#sk': 'gsi1sk' } : {}),
       ...(page.search ? { '#search': 'searchText' } : {}),
+      ...(page.overdueBefore ? { '#dues': 'openTaskDues' } : {}),
     },
     ExpressionAttributeValues: {
       ':pk': partition,
       ...(after ? { ':after': page.after } : {}),
       ...(page.search ? { ':search': page.search } : {}),
+      ...(page.overdueBefore ? { ':before': page.overdueBefore } : {}),
     },
-    ...(page.search ? { FilterExpression: 'contains(#search, :search)' } : {}),
+    ...(filters.length > 0 ? { FilterExpression: filters.join(' AND ') } : {}),
     Limit: page.limit,
     ...(page.startKey ? { ExclusiveStartKey: page.startKey } : {}),
   };

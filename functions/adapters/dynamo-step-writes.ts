@@ -9,6 +9,7 @@ import type { ExitStatus, Step, TimelineEntry } from '../domain/exit.js';
 import type { StatusChange, StepDeferral, StepOutcome } from '../domain/ports.js';
 import { stepIsPending, stepMayMove } from './dynamo-step-conditions.js';
 import { exitKey, statusPartition } from './dynamo-table.js';
+import { applyTaskMove } from './dynamo-task-writes.js';
 import { UpdateBuilder } from './dynamo-update.js';
 
 function input(tableName: string, exitId: string, update: UpdateBuilder): UpdateCommandInput {
@@ -199,6 +200,7 @@ export function statusUpdate(
     );
     update.set(['lastRescheduleAt'], change.rescheduleAt);
   }
+  if (change.tasks) applyTaskMove(update, change.tasks);
   update.appendToList(['timeline'], [change.entry]);
   return { ...input(tableName, exitId, update), ReturnValues: 'ALL_NEW' };
 }

@@ -123,11 +123,15 @@ export const STATUS_INDEX_ATTRIBUTES = [
   'survey',
   'erasedAt',
   'searchText',
+  // The checklist's summary, not its tasks: they grow with notes, and the list only counts.
+  'openTaskDues',
 ] as const satisfies readonly (keyof Exit | 'searchText')[];
 
-/** Attributes of an exit that the index leaves out: only the timeline. */
+/** Attributes of an exit that the index leaves out: the timeline, and the checklist's tasks. */
 export type NotInStatusIndex = Exclude<keyof Exit, (typeof STATUS_INDEX_ATTRIBUTES)[number]>;
-const onlyTimelineLeftOut: NotInStatusIndex extends 'timeline' ? true : never = true;
+const onlyTimelineLeftOut: NotInStatusIndex extends 'timeline' | 'tasks' | 'taskRevision'
+  ? true
+  : never = true;
 void onlyTimelineLeftOut;
 
 /**

@@ -7,7 +7,7 @@
  * start the exit (with the client's data) a second time; the dates of what was sent, and the
  * survey's score and reason, still count in the insights without naming anyone.
  */
-import type { Client, Exit, ExitStatus, SurveyResponse, TimelineEntry } from './exit.js';
+import type { Client, Exit, ExitStatus, SurveyResponse, Task, TimelineEntry } from './exit.js';
 import { pendingSteps } from './exit.js';
 import type { Erasure } from './ports.js';
 
@@ -73,6 +73,23 @@ function scrubSurvey(survey: SurveyResponse): SurveyResponse {
   };
 }
 
+/** What a task typed for this exit is called once erased (its title might name the client). */
+export const ERASED_TASK_TITLE = 'Task (erased)';
+
+/**
+ * The checklist without what someone typed for this exit: every note, and the title of a task
+ * added by hand or by a webhook (a configured title is the firm's own words). Dates and states
+ * stay, as the steps' do.
+ */
+function scrubTasks(tasks: Record<string, Task>): Record<string, Task> {
+  return Object.fromEntries(
+    Object.values(tasks).map((task): [string, Task] => {
+      const { note: _note, ...rest } = task;
+      return [task.id, task.addedBy === 'checklist' ? rest : { ...rest, title: ERASED_TASK_TITLE }];
+    }),
+  );
+}
+
 /**
  * The erasure of an exit read at `at`: the client anonymised, the timeline's details that might
  * quote them dropped, the survey reduced to its choices, a failed step's message replaced, and
@@ -98,6 +115,7 @@ export function erasureOf(exit: Exit, at: string, actor: string): Erasure {
     client: anonymousClient(exit.client),
     timeline: [...exit.timeline.map(scrubEntry), entry],
     ...(exit.survey ? { survey: scrubSurvey(exit.survey) } : {}),
+    ...(exit.tasks ? { tasks: scrubTasks(exit.tasks) } : {}),
     skip: { stepIds: skipped, reason: 'exit erased' },
     scrub,
   };

@@ -4,6 +4,7 @@
  * calendar (business days, public holidays) and the sequence rules, so they live apart from the
  * decisions every function makes, which then stay free of the planning code in their bundles.
  */
+import { movedTasks, openTaskDues } from './checklist.js';
 import type { Exit, Step } from './exit.js';
 import { checkInInput, pendingSteps } from './exit.js';
 import { type Decision, isStale, refuse, statusAfter, UNCHANGED, write } from './exit-changes.js';
@@ -67,11 +68,40 @@ export function changeDate(
     field,
   );
   if (exit.effectiveOn === admitted) return UNCHANGED;
-  const change = {
-    ...replanForEffectiveDate(exit, admitted, now, rules, actor),
-    replannedFrom: exit.effectiveOn,
-  };
+  const change = withTasksMoved(
+    exit,
+    admitted,
+    {
+      ...replanForEffectiveDate(exit, admitted, now, rules, actor),
+      replannedFrom: exit.effectiveOn,
+    },
+    rules,
+  );
   return write(sentAt ? { ...change, rescheduleAt: sentAt } : change);
+}
+
+/**
+ * The replan with the checklist's open tasks timed from the effective date (or the survey) moved
+ * along in the same write, which then also waits for the tasks' revision it read.
+ */
+function withTasksMoved(
+  exit: Exit,
+  effectiveOn: string,
+  change: StatusChange,
+  rules: SequenceRules,
+): StatusChange {
+  const moved = movedTasks(exit, effectiveOn, rules);
+  if (moved.length === 0) return change;
+  const after = { ...exit.tasks, ...Object.fromEntries(moved.map((task) => [task.id, task])) };
+  return {
+    ...change,
+    entry: {
+      ...change.entry,
+      detail:
+        `${change.entry.detail ?? ''} ${moved.length} checklist task(s) moved with it.`.trim(),
+    },
+    tasks: { revision: exit.taskRevision ?? 0, put: moved, openTaskDues: openTaskDues(after) },
+  };
 }
 
 /**

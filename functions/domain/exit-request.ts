@@ -2,6 +2,7 @@ import { domainToASCII } from 'node:url';
 import { DateTime, IANAZone } from 'luxon';
 import { z } from 'zod';
 import { isKnownCountry } from './calendar.js';
+import { TASK_LIMITS } from './checklist-rules.js';
 import { ValidationError } from './errors.js';
 import { canonicalZone } from './time-zones.js';
 
@@ -154,6 +155,18 @@ export const exitRequestSchema = z
     handover: z.array(singleLine(500)).max(50, 'must have at most 50 items').optional(),
     highlights: z.array(singleLine(500)).max(50, 'must have at most 50 items').optional(),
     externalId: singleLine(200).optional(),
+    /** Tasks for the operator's checklist, added to the configured ones (see `checklist.ts`). */
+    tasks: z
+      .array(
+        z.strictObject({
+          title: singleLine(TASK_LIMITS.title),
+          note: freeText(TASK_LIMITS.note).optional(),
+          /** Absent: due on the effective date. */
+          dueOn: isoDate.optional(),
+        }),
+      )
+      .max(TASK_LIMITS.perRequest, `must have at most ${TASK_LIMITS.perRequest} items`)
+      .optional(),
   })
   .superRefine((request, ctx) => {
     // ISO dates compare as text; a relationship cannot start after it ends.

@@ -123,6 +123,44 @@ export interface SurveyResponse {
   consent?: TestimonialConsent;
 }
 
+/** What became of an operator task: still to do, done, or not needed for this exit. */
+export const TASK_STATES = ['open', 'done', 'not-needed'] as const;
+export type TaskState = (typeof TASK_STATES)[number];
+
+/** The dates a planned task is due relative to (see `config/checklist.ts`). */
+export const TASK_ANCHORS = ['notice', 'effective', 'survey'] as const;
+export type TaskAnchor = (typeof TASK_ANCHORS)[number];
+
+/** When a planned task is due: so many days, or business days, from an anchor date. */
+export interface TaskDue {
+  from: TaskAnchor;
+  /** Calendar days after (or, negative, before) the anchor; absent when `businessDays` is set. */
+  days?: number;
+  /** Business days of the client's calendar after (or, negative, before) the anchor. */
+  businessDays?: number;
+}
+
+/**
+ * One item of the operator's checklist for this exit (never emailed to the client): planned
+ * from the checklist at creation, added by the operator or by a webhook.
+ */
+export interface Task {
+  /** Stable inside the exit: `t1`, `t2`… in the order the tasks were added. */
+  id: string;
+  title: string;
+  hint?: string;
+  /** `YYYY-MM-DD` in the client's time zone. */
+  dueOn: string;
+  /** A planned task's rule: it moves with the effective date. Absent for a task added by hand. */
+  due?: TaskDue;
+  state: TaskState;
+  /** When the task was ticked or marked not needed (UTC ISO); absent while open. */
+  closedAt?: string;
+  note?: string;
+  addedBy: 'checklist' | 'console' | 'webhook';
+  addedAt: string;
+}
+
 export interface Exit {
   id: string;
   externalId?: string;
@@ -151,6 +189,15 @@ export interface Exit {
    * record (see `erasure.ts`).
    */
   erasedAt?: string;
+  /** The operator's checklist by task id (see `checklist.ts`); absent on exits made before it. */
+  tasks?: Record<string, Task>;
+  /** Bumped by every write of `tasks`, which is conditional on the one it read. */
+  taskRevision?: number;
+  /**
+   * The due dates of the open tasks, earliest first: what the exits list counts due and overdue
+   * tasks from (the status index carries this, not the tasks). Kept in step by every task write.
+   */
+  openTaskDues?: string[];
 }
 
 /** Steps in the order they are due. */

@@ -1,5 +1,13 @@
 import type { SendingBlockedReason } from './errors.js';
-import type { Client, Exit, ExitStatus, Step, SurveyResponse, TimelineEntry } from './exit.js';
+import type {
+  Client,
+  Exit,
+  ExitStatus,
+  Step,
+  SurveyResponse,
+  Task,
+  TimelineEntry,
+} from './exit.js';
 import type { Operator } from './operator.js';
 
 /** The time source. Production uses the system clock; local mode a virtual clock that can travel. */
@@ -57,6 +65,27 @@ export interface StatusChange {
    * the exit already applied a later one, and records this one as `lastRescheduleAt`.
    */
   rescheduleAt?: string;
+  /** Checklist tasks the new effective date moves (see `TaskMove`), in the same write. */
+  tasks?: TaskMove;
+}
+
+/**
+ * Tasks of the checklist rewritten whole, with the summary the exits list reads. The write fails
+ * when the exit's `taskRevision` is no longer `revision` (0: none yet), so two changes decided
+ * from one read never both land: the second is decided again from the first one's tasks.
+ */
+export interface TaskMove {
+  revision: number;
+  put: Task[];
+  /** The open tasks' due dates after the write (`openTaskDues`). */
+  openTaskDues: string[];
+  /** The exit had no `tasks` yet (made before the checklist): the map is created. */
+  first?: boolean;
+}
+
+/** A change of the checklist (tick, untick, note, add, not needed) and its timeline entry. */
+export interface TaskWrite extends TaskMove {
+  entry: TimelineEntry;
 }
 
 /** A claimed step given back for a later try: its new due time and, once per period, why. */
@@ -110,6 +139,8 @@ export interface Erasure {
   timeline: TimelineEntry[];
   /** The survey's choices without its free text or testimonial; absent when never answered. */
   survey?: SurveyResponse;
+  /** The checklist without notes or the titles typed for this exit; absent when it has none. */
+  tasks?: Record<string, Task>;
   skip: { stepIds: string[]; reason: string };
   /** New `reason` of steps whose recorded reason may quote the client (a failure's message). */
   scrub: Record<string, string>;
@@ -152,6 +183,11 @@ export interface ExitPageRequest {
    * a bounded number of index items per page.
    */
   search?: string;
+  /**
+   * Only exits with an open task due before this date (`YYYY-MM-DD`, compared with the earliest
+   * of `openTaskDues`); bounded like a search.
+   */
+  overdueBefore?: string;
 }
 
 /**
@@ -252,6 +288,11 @@ export interface ExitStore {
    * the exit is gone or the condition failed (read again and retry).
    */
   recordSurvey(exitId: string, write: SurveyWrite): Promise<Exit | undefined>;
+  /**
+   * Writes a change of the checklist (see `TaskWrite`); returns the exit after it, or undefined
+   * when the exit is gone, erased, or its tasks changed since it was read (read again and retry).
+   */
+  writeTasks(exitId: string, write: TaskWrite): Promise<Exit | undefined>;
   /** Appends an entry to an exit's timeline; false when there is no such exit. */
   addToTimeline(exitId: string, entry: TimelineEntry): Promise<boolean>;
   /**

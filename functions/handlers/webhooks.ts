@@ -1,8 +1,10 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
+import { TASK_LIMITS } from '../domain/checklist-rules.js';
 import { ValidationError } from '../domain/errors.js';
 import { parseExitRequest, toValidationError } from '../domain/exit-request.js';
 import { parseEffectiveDate, rescheduleExits } from '../domain/use-cases/change-effective-date.js';
+import { completeTasks } from '../domain/use-cases/change-task.js';
 import {
   type ControlAction,
   controlExits,
@@ -30,15 +32,28 @@ export interface WebhookDeps {
   controls: ExitControlDeps;
 }
 
-/** `reschedule`: a new effective date, through the same use case as the console's. */
-type WebhookControl = ControlAction | 'reschedule';
+/**
+ * `reschedule`: a new effective date, through the same use case as the console's;
+ * `complete-task`: a checklist task ticked off, as the console's tick.
+ */
+type WebhookControl = ControlAction | 'reschedule' | 'complete-task';
 
 const CONTROL_TYPES: Record<string, WebhookControl> = {
   'exit.cancelled': 'cancel',
   'exit.paused': 'pause',
   'exit.resumed': 'resume',
   'exit.rescheduled': 'reschedule',
+  'exit.task.completed': 'complete-task',
 };
+
+const TASK_REFERENCE_MESSAGE = 'must name the task by taskId (t1, t2…) or title';
+const taskReferenceSchema = z.union(
+  [
+    z.object({ taskId: z.string().regex(/^t[1-9]\d{0,3}$/) }),
+    z.object({ title: z.string().trim().min(1).max(TASK_LIMITS.title) }),
+  ],
+  { error: TASK_REFERENCE_MESSAGE },
+);
 
 const exitReferenceSchema = z.union(
   [
@@ -88,6 +103,10 @@ async function handleControl(
   // Checked before any exit is looked up or changed; a date too far past is each exit's call.
   const effectiveOn =
     action === 'reschedule' ? parseEffectiveDate(dateText(data), 'data.effectiveOn') : '';
+  const task = action === 'complete-task' ? taskReferenceSchema.safeParse(data) : undefined;
+  if (task && !task.success) {
+    throw new ValidationError([{ field: 'data.taskId', message: TASK_REFERENCE_MESSAGE }]);
+  }
   const reference = exitReferenceSchema.safeParse(data);
   if (!reference.success) {
     throw new ValidationError([
@@ -97,7 +116,13 @@ async function handleControl(
   const result =
     action === 'reschedule'
       ? await rescheduleExits(deps.controls, reference.data, effectiveOn, sentAt)
-      : await controlExits(deps.controls, action, reference.data, 'webhook', sentAt);
+      : action === 'complete-task'
+        ? await completeTasks(
+            deps.controls,
+            reference.data,
+            task?.success ? task.data : { title: '' },
+          )
+        : await controlExits(deps.controls, action, reference.data, 'webhook', sentAt);
   if (result.outcome === 'too-many-exits') {
     throw new ValidationError([
       {

@@ -273,6 +273,38 @@ export function daysFromToday(min: number, max: number): fc.Arbitrary<string> {
     .map((days) => new Date(today + days * 86_400_000).toISOString().slice(0, 10));
 }
 
+/** A checklist task a request may add (`data.tasks`), as odd as it is still accepted. */
+const validTask = fc.record(
+  {
+    title: acceptedLine(120),
+    note: hostileText.filter(
+      (text) => text.trim().length <= 1000 && !CONTROL_BUT_LINES.test(text.trim()),
+    ),
+    dueOn: daysFromToday(-30, 400),
+  },
+  { requiredKeys: ['title'] },
+);
+
+/** `data.tasks`: valid, one task hostile, one key too many, too many tasks, the wrong type. */
+export const hostileTasks = fc.oneof(
+  fc.array(validTask, { maxLength: 3 }),
+  fc.array(
+    fc.record(
+      {
+        title: fc.oneof(acceptedLine(120), hostileText, wrongType, fc.constant('x'.repeat(121))),
+        note: fc.oneof(hostileText, wrongType, fc.constant('y'.repeat(1001))),
+        dueOn: fc.oneof(anyDate, wrongType),
+        owner: fc.constantFrom('Jo', '__proto__'),
+      },
+      { requiredKeys: [] },
+    ),
+    { maxLength: 3 },
+  ),
+  fc.constant(Array.from({ length: 21 }, (_, at) => ({ title: `Task ${at}` }))),
+  hostileList,
+  wrongType,
+);
+
 /** `exit.requested` data that Farewell accepts, with values as odd as it still accepts. */
 export const validExitData = fc.record(
   {
@@ -298,6 +330,7 @@ export const validExitData = fc.record(
     relationshipStartedOn: fc.constantFrom('2016-02-29', '2018-06-01', '2019-02-28'),
     handover: fc.array(acceptedLine(500), { maxLength: 3 }),
     highlights: fc.array(acceptedLine(500), { maxLength: 3 }),
+    tasks: fc.array(validTask, { maxLength: 3 }),
     externalId: fc.oneof(
       fc.nat({ max: 50 }).map((n) => `crm-${n}`),
       acceptedLine(200),
@@ -343,6 +376,7 @@ const anyExitData = fc.record(
     relationshipStartedOn: anyDate,
     handover: hostileList,
     highlights: hostileList,
+    tasks: hostileTasks,
     externalId: mostly(fc.nat({ max: 50 }).map((n) => `crm-${n}`)),
   },
   { requiredKeys: ['client', 'initiatedBy'] },

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { startExit } from '../../functions/domain/use-cases/start-exit.js';
 import {
+  acceptedLine,
   anyDate,
   hostileEmail,
   hostileText,
@@ -65,7 +66,14 @@ const FORM_FIELDS = [
 
 /** Accepted data as the form's fields (lists one item per line). */
 const acceptedFields = validExitData.map((data) => {
-  const { client, handover, highlights, ...rest } = data as {
+  // The form has no tasks field (the checklist is planned; tasks are added on the exit's page).
+  const {
+    client,
+    handover,
+    highlights,
+    tasks: _tasks,
+    ...rest
+  } = data as {
     client: Record<string, string>;
     handover?: string[];
     highlights?: string[];
@@ -190,7 +198,15 @@ export async function fuzzNewExit(stack: HostileStack, runs: number): Promise<Fu
 // ---------------------------------------------------------------------------------------------
 // Exit actions
 
-const ACTIONS = ['cancel', 'pause', 'resume', 'send-now', 'effective-date', 'erase'] as const;
+const ACTIONS = [
+  'cancel',
+  'pause',
+  'resume',
+  'send-now',
+  'effective-date',
+  'erase',
+  'tasks',
+] as const;
 
 interface ActionCase {
   exit: number | string;
@@ -209,7 +225,10 @@ const actionCase: fc.Arbitrary<ActionCase> = fc.record({
   ),
   action: fc.oneof(
     // Erasing and cancelling end an exit: rarer, so the pool stays mostly running.
-    { weight: 12, arbitrary: fc.constantFrom('pause', 'resume', 'send-now', 'effective-date') },
+    {
+      weight: 12,
+      arbitrary: fc.constantFrom('pause', 'resume', 'send-now', 'effective-date', 'tasks'),
+    },
     { weight: 1, arbitrary: fc.constantFrom('cancel', 'erase') },
     {
       weight: 1,
@@ -231,6 +250,24 @@ const actionCase: fc.Arbitrary<ActionCase> = fc.record({
       ),
       effectiveOn: anyDate,
       confirm: hostileText,
+      // The checklist's form (`tasks`): what to do, to which task, and an added task's fields.
+      do: fc.oneof(
+        { weight: 6, arbitrary: fc.constantFrom('tick', 'untick', 'not-needed', 'note', 'add') },
+        { weight: 1, arbitrary: fc.constantFrom('Tick', 'delete', '') },
+        { weight: 1, arbitrary: hostileText },
+      ),
+      task: fc.oneof(
+        { weight: 6, arbitrary: fc.nat({ max: 12 }).map((n) => `t${n}`) },
+        { weight: 1, arbitrary: fc.constantFrom('t01', 't1 ') },
+        { weight: 1, arbitrary: hostileText },
+      ),
+      title: fc.oneof(
+        { weight: 4, arbitrary: acceptedLine(120) },
+        { weight: 1, arbitrary: fc.constantFrom('x'.repeat(121)) },
+        { weight: 1, arbitrary: hostileText },
+      ),
+      dueOn: anyDate,
+      note: fc.oneof(hostileText, fc.constant('n'.repeat(1001))),
     },
     { requiredKeys: [] },
   ),

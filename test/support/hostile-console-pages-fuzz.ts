@@ -77,6 +77,8 @@ const pageCase: fc.Arbitrary<PageCase> = fc.record({
         hostileText,
       ),
       q: hostileText,
+      // The exits list's "has overdue tasks" filter: only `1` turns it on.
+      overdue: fc.oneof(fc.constantFrom('1', '0', 'true', ''), hostileText),
       cursor: fc.oneof(
         shapedCursor,
         afterCursor,
@@ -86,7 +88,14 @@ const pageCase: fc.Arbitrary<PageCase> = fc.record({
       ),
       part: fc.oneof(fc.constantFrom('2', '0', '-1', '1e400', 'NaN', '100001'), hostileText),
       done: fc.oneof(
-        fc.constantFrom('started', 'erased', 'unknown', ...PROTOTYPE_KEYS),
+        fc.constantFrom(
+          'started',
+          'erased',
+          'task-done',
+          'task-added',
+          'unknown',
+          ...PROTOTYPE_KEYS,
+        ),
         hostileText,
       ),
       travelled: fc.oneof(fc.constantFrom('1', '1e400', '-1', '0x10', 'NaN'), hostileText),

@@ -88,7 +88,31 @@ const envelope = fc
 
 const control = fc
   .record({
-    type: fc.constantFrom('exit.cancelled', 'exit.paused', 'exit.resumed', 'exit.rescheduled'),
+    type: fc.constantFrom(
+      'exit.cancelled',
+      'exit.paused',
+      'exit.resumed',
+      'exit.rescheduled',
+      'exit.task.completed',
+    ),
+    // Read by exit.task.completed only: a task id or a title, valid or hostile, or none.
+    task: fc.oneof(
+      fc.record({
+        taskId: fc.oneof(
+          fc.nat({ max: 12 }).map((n) => `t${n}`),
+          hostileText,
+          wrongType,
+        ),
+      }),
+      fc.record({
+        title: fc.oneof(
+          fc.constantFrom('Final invoice sent', 'follow-up CALL'),
+          hostileText,
+          wrongType,
+        ),
+      }),
+      fc.constant(undefined),
+    ),
     // Read by exit.rescheduled only: future, within the grace, beyond it, impossible, hostile.
     effectiveOn: fc.oneof(
       daysFromToday(-40, 400),
@@ -108,11 +132,15 @@ const control = fc
       wrongType,
     ),
   })
-  .map(({ effectiveOn, ...event }): Body => {
+  .map(({ effectiveOn, task, ...event }): Body => {
     const { data } = event;
+    const isObject = typeof data === 'object' && data !== null && !Array.isArray(data);
     const dated =
-      effectiveOn !== undefined && typeof data === 'object' && data !== null && !Array.isArray(data)
-        ? { ...event, data: { ...data, effectiveOn } }
+      isObject && (effectiveOn !== undefined || task !== undefined)
+        ? {
+            ...event,
+            data: { ...data, ...(effectiveOn !== undefined ? { effectiveOn } : {}), ...task },
+          }
         : event;
     return { text: JSON.stringify(dated), kind: 'control' };
   });

@@ -28,13 +28,37 @@ const shell: ConsoleShell = {
 };
 
 function hostileExit(): Exit {
-  const exit = buildExit({ reason: XSS, handover: [XSS], highlights: [XSS] });
+  const exit = buildExit({
+    reason: XSS,
+    handover: [XSS],
+    highlights: [XSS],
+    tasks: {
+      t1: {
+        id: 't1',
+        title: XSS,
+        hint: XSS,
+        note: XSS,
+        dueOn: '2025-03-10',
+        state: 'open',
+        addedBy: 'webhook',
+        addedAt: '2025-03-03T09:00:00.000Z',
+      },
+    },
+  });
   return { ...exit, client: { ...exit.client, name: XSS, company: XSS } };
 }
 
 function exitHtml(exit: Exit): string {
-  const forms = { pause: form, resume: form, cancel: form, sendNow: form, effectiveDate: form };
-  return renderer.render('console/exit', { title: 'x' }, exitPageView(exit, shell, forms));
+  const forms = {
+    pause: form,
+    resume: form,
+    cancel: form,
+    sendNow: form,
+    effectiveDate: form,
+    tasks: form,
+  };
+  const now = new Date('2025-03-12T09:00:00Z');
+  return renderer.render('console/exit', { title: 'x' }, exitPageView(exit, shell, forms, now));
 }
 
 describe('the console pages', () => {

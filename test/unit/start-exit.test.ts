@@ -78,3 +78,46 @@ describe('buildExit: an effective date in the past', () => {
     );
   });
 });
+
+describe('buildExit: the checklist', () => {
+  const checklist = {
+    firm: [{ title: 'Final invoice sent', due: { from: 'effective' as const, days: 0 } }],
+    client: [{ title: 'Exit conversation', due: { from: 'notice' as const, businessDays: 1 } }],
+  };
+
+  it.each([
+    ['webhook', webhook],
+    ['console', { source: 'console' } as ExitOrigin],
+    ['import', { source: 'import', key: 'row-1' } as ExitOrigin],
+  ])('plans it for an exit from a %s', (_, origin) => {
+    const exit = buildExit(
+      request('2027-01-29'),
+      'x1',
+      origin,
+      now,
+      defaults,
+      DEFAULT_RULES,
+      checklist,
+    );
+
+    expect(exit.tasks?.t1).toMatchObject({ title: 'Final invoice sent', dueOn: '2027-01-29' });
+    expect(exit.openTaskDues).toEqual(['2027-01-29']);
+    expect(exit.taskRevision).toBe(0);
+  });
+
+  it("plans the client's list for a client-initiated exit, dated in the client's zone", () => {
+    const exit = buildExit(
+      { ...request('2027-01-29'), initiatedBy: 'client' },
+      'x1',
+      webhook,
+      now,
+      defaults,
+      DEFAULT_RULES,
+      checklist,
+    );
+    // Thursday 3 December in Auckland, one business day on.
+    expect(Object.values(exit.tasks ?? {})).toMatchObject([
+      { title: 'Exit conversation', dueOn: '2026-12-04' },
+    ]);
+  });
+});

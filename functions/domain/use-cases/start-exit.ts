@@ -1,4 +1,6 @@
-import type { Exit } from '../exit.js';
+import { openTaskDues, planTasks } from '../checklist.js';
+import { type ChecklistRules, NO_CHECKLIST } from '../checklist-rules.js';
+import type { Exit, Task } from '../exit.js';
 import { pendingSteps } from '../exit.js';
 import { admitEffectiveDate, type ExitRequest } from '../exit-request.js';
 import { exitIdFromEvent, newExitId } from '../ids.js';
@@ -11,6 +13,8 @@ export interface StartExitDeps {
   clock: Clock;
   defaults: { timezone: string; locale: string };
   rules?: SequenceRules;
+  /** The operator's checklist every new exit gets (`config/checklist.ts`); none when absent. */
+  checklist?: ChecklistRules;
 }
 
 /**
@@ -59,6 +63,7 @@ export function buildExit(
   now: Date,
   defaults: StartExitDeps['defaults'],
   rules: SequenceRules = DEFAULT_RULES,
+  checklist: ChecklistRules = NO_CHECKLIST,
 ): Exit {
   const timezone = request.client.timezone ?? defaults.timezone;
   const field = origin.source === 'webhook' ? 'data.effectiveOn' : 'effectiveOn';
@@ -83,6 +88,7 @@ export function buildExit(
     rules,
   );
   const at = now.toISOString();
+  const tasks = checklistOf(request, origin, plan.effectiveOn, at, timezone, checklist, rules);
   return {
     id: exitId,
     ...(request.externalId ? { externalId: request.externalId } : {}),
@@ -108,6 +114,9 @@ export function buildExit(
     createdAt: at,
     updatedAt: at,
     steps: plan.steps,
+    tasks,
+    taskRevision: 0,
+    openTaskDues: openTaskDues(tasks),
     timeline: [
       {
         at,
@@ -120,6 +129,45 @@ export function buildExit(
       },
     ],
   };
+}
+
+/**
+ * A new exit's checklist: the configured list for whoever started it, then the tasks the request
+ * adds (a webhook's `tasks`), due on the date they give or on the effective date.
+ */
+function checklistOf(
+  request: ExitRequest,
+  origin: ExitOrigin,
+  effectiveOn: string,
+  at: string,
+  timezone: string,
+  checklist: ChecklistRules,
+  rules: SequenceRules,
+): Record<string, Task> {
+  const planned = planTasks(
+    {
+      createdAt: at,
+      effectiveOn,
+      timezone,
+      ...(request.client.country ? { country: request.client.country } : {}),
+      initiatedBy: request.initiatedBy,
+    },
+    checklist,
+    rules,
+  );
+  const first = Object.keys(planned).length + 1;
+  const added = (request.tasks ?? []).map(
+    (task, i): Task => ({
+      id: `t${first + i}`,
+      title: task.title,
+      ...(task.note ? { note: task.note } : {}),
+      dueOn: task.dueOn ?? effectiveOn,
+      state: 'open',
+      addedBy: origin.source === 'webhook' ? 'webhook' : 'console',
+      addedAt: at,
+    }),
+  );
+  return { ...planned, ...Object.fromEntries(added.map((task) => [task.id, task])) };
 }
 
 /**
@@ -141,7 +189,15 @@ export async function startExit(
   let exit = existing;
   let created = false;
   if (!exit) {
-    const fresh = buildExit(request, exitId, origin, deps.clock.now(), deps.defaults, deps.rules);
+    const fresh = buildExit(
+      request,
+      exitId,
+      origin,
+      deps.clock.now(),
+      deps.defaults,
+      deps.rules,
+      deps.checklist,
+    );
     created = (await deps.store.create(fresh)) === 'created';
     exit = created ? fresh : await deps.store.get(exitId);
   }

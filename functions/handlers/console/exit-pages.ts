@@ -1,5 +1,6 @@
 import { NotFoundError } from '../../domain/errors.js';
 import { EXIT_STATUSES, type ExitStatus } from '../../domain/exit.js';
+import { latestToday } from '../../domain/task-reads.js';
 import { changeEffectiveDate } from '../../domain/use-cases/change-effective-date.js';
 import { eraseExit } from '../../domain/use-cases/erase-exit.js';
 import { type ControlAction, controlExit } from '../../domain/use-cases/exit-controls.js';
@@ -8,6 +9,7 @@ import { exitsListView } from '../../rendering/console/exit-list.js';
 import { exitPageView } from '../../rendering/console/exit-page.js';
 import type { HttpResponse } from '../http/responses.js';
 import type { Signed } from './context.js';
+import { tasksPath } from './exit-tasks.js';
 import { formFor } from './form-token.js';
 import { consolePage, redirect } from './pages.js';
 import { readConsoleForm } from './read-form.js';
@@ -24,10 +26,13 @@ export async function listExits(ctx: Signed): Promise<HttpResponse> {
     : 'active';
   const search = (query.q ?? '').trim().slice(0, MAX_SEARCH);
   const cursor = query.cursor && query.cursor.length <= 2048 ? query.cursor : undefined;
+  const overdue = query.overdue === '1';
+  const now = ctx.deps.clock.now();
   const page = await ctx.deps.store.listByStatus(status, {
     limit: PAGE_SIZE,
     ...(cursor ? { cursor } : {}),
     ...(search ? { search } : {}),
+    ...(overdue ? { overdueBefore: latestToday(now) } : {}),
   });
   const view = exitsListView({
     shell: shellView(ctx, 'exits'),
@@ -36,6 +41,8 @@ export async function listExits(ctx: Signed): Promise<HttpResponse> {
     exits: page.exits,
     ...(page.cursor ? { cursor: page.cursor } : {}),
     paged: cursor !== undefined,
+    overdue,
+    now,
   });
   return consolePage(ctx.deps, 200, 'console/exits', 'Exits', view);
 }
@@ -50,13 +57,19 @@ async function exitOrThrow(ctx: Signed, exitId: string) {
 export async function showExit(ctx: Signed, exitId: string): Promise<HttpResponse> {
   const exit = await exitOrThrow(ctx, exitId);
   const base = `/admin/exits/${exitId}`;
-  const view = exitPageView(exit, shellView(ctx, null), {
-    pause: formFor(ctx, `${base}/pause`),
-    resume: formFor(ctx, `${base}/resume`),
-    cancel: formFor(ctx, `${base}/cancel`),
-    sendNow: formFor(ctx, `${base}/send-now`),
-    effectiveDate: formFor(ctx, `${base}/effective-date`),
-  });
+  const view = exitPageView(
+    exit,
+    shellView(ctx, null),
+    {
+      pause: formFor(ctx, `${base}/pause`),
+      resume: formFor(ctx, `${base}/resume`),
+      cancel: formFor(ctx, `${base}/cancel`),
+      sendNow: formFor(ctx, `${base}/send-now`),
+      effectiveDate: formFor(ctx, `${base}/effective-date`),
+      tasks: formFor(ctx, tasksPath(exitId)),
+    },
+    ctx.deps.clock.now(),
+  );
   return consolePage(ctx.deps, 200, 'console/exit', exit.client.name, view);
 }
 

@@ -16,6 +16,11 @@ const DONE: Record<string, string> = {
   'not-sent-now': 'That email had already gone out or was on its way: nothing changed.',
   replanned: 'The effective date changed: the emails still ahead were replanned.',
   erased: "The client's personal data is erased.",
+  'task-done': 'Task ticked off.',
+  'task-reopened': 'Task opened again.',
+  'task-not-needed': 'Task marked not needed.',
+  'task-noted': 'Note saved.',
+  'task-added': 'Task added to the checklist.',
 };
 
 /** The path and query of a GET request without its flash, for "come back here" (time travel). */

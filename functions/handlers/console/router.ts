@@ -14,6 +14,7 @@ import {
   postExitAction,
   showExit,
 } from './exit-pages.js';
+import { postExitTask } from './exit-tasks.js';
 import { exportExits, showInsights, travelInTime } from './insights.js';
 import { showNewExit, submitNewExit } from './new-exit.js';
 import { HOME } from './next-path.js';
@@ -57,6 +58,7 @@ const ROUTES: Route[] = [
     pattern: new RegExp(`^/admin/exits/${EXIT}/${action}$`),
     methods: { POST: (ctx: Signed, id: string) => postExitAction(ctx, id, action as ExitAction) },
   })),
+  { pattern: new RegExp(`^/admin/exits/${EXIT}/tasks$`), methods: { POST: postExitTask } },
   { pattern: /^\/admin\/insights$/, methods: { GET: (ctx) => showInsights(ctx) } },
   { pattern: /^\/admin\/exports\/exits\.csv$/, methods: { GET: (ctx) => exportExits(ctx) } },
   { pattern: /^\/admin\/local\/time-travel$/, methods: { POST: (ctx) => travelInTime(ctx) } },

@@ -2,6 +2,7 @@
 import type { Exit, Step } from '../../domain/exit.js';
 import { orderedSteps } from '../../domain/exit.js';
 import { REASON_LABELS, SCOPE_LABELS, WIN_BACK_LABELS } from '../../domain/survey.js';
+import { checklistView } from './exit-checklist.js';
 import {
   calendarDate,
   clientTime,
@@ -20,6 +21,8 @@ export interface ExitForms {
   cancel: FormView;
   sendNow: FormView;
   effectiveDate: FormView;
+  /** Every change of the checklist (tick, untick, note, add, not needed). */
+  tasks: FormView;
 }
 
 function stepWhen(step: Step, zone: string): string {
@@ -112,7 +115,13 @@ function actions(exit: Exit, forms: ExitForms): ExitPageView['actions'] {
   };
 }
 
-export function exitPageView(exit: Exit, shell: ConsoleShell, forms: ExitForms): ExitPageView {
+export function exitPageView(
+  exit: Exit,
+  shell: ConsoleShell,
+  forms: ExitForms,
+  /** Today for the checklist's due and overdue marks. */
+  now: Date,
+): ExitPageView {
   const zone = exit.client.timezone;
   return {
     shell,
@@ -139,6 +148,7 @@ export function exitPageView(exit: Exit, shell: ConsoleShell, forms: ExitForms):
       detail: entry.detail ?? null,
     })),
     survey: surveyView(exit),
+    checklist: checklistView(exit, now, forms.tasks),
     actions: actions(exit, forms),
   };
 }

@@ -89,6 +89,11 @@ const EVENT_LABELS: Record<string, string> = {
   'client.unsubscribed': 'Client unsubscribed',
   'client.paused-emails': 'Client paused emails',
   'client.resubscribed': 'Client subscribed again',
+  'task.done': 'Task done',
+  'task.reopened': 'Task opened again',
+  'task.noted': 'Task note',
+  'task.not-needed': 'Task not needed',
+  'task.added': 'Task added',
 };
 
 export function eventLabel(event: string): string {

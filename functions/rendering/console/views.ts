@@ -72,12 +72,16 @@ export interface ExitRowView {
   effectiveOn: string;
   next: { label: string; when: string } | null;
   started: string;
+  /** Open tasks of the checklist due today and overdue, in words; null when none. */
+  tasks: { text: string; overdue: boolean } | null;
 }
 
 export interface ExitsListView {
   shell: ConsoleShell;
   statuses: { value: string; label: string; selected: boolean }[];
   search: string;
+  /** The "has overdue tasks" filter is on. */
+  overdue: boolean;
   caption: string;
   rows: ExitRowView[];
   empty: string;
@@ -177,6 +181,8 @@ export interface ExitPageView {
     items: { term: string; value: string }[];
     consent: string | null;
   } | null;
+  /** The operator's checklist (see `exit-checklist.ts`). */
+  checklist: ChecklistView;
   actions: {
     /** Why some actions are missing, e.g. the exit has ended. */
     note: string | null;
@@ -187,6 +193,36 @@ export interface ExitPageView {
     effectiveDate: (FormView & { value: string }) | null;
     eraseHref: string | null;
   };
+}
+
+/** One task of the checklist as the exit page shows it. */
+export interface ChecklistTaskView {
+  id: string;
+  title: string;
+  hint: string | null;
+  /** e.g. `Tue 31 Mar 2026`. */
+  due: string;
+  /** `due`, `overdue` or '' (open but later, or closed). */
+  urgency: string;
+  urgencyLabel: string | null;
+  state: string;
+  stateLabel: string;
+  done: boolean;
+  note: string | null;
+  /** Tick or untick, by the same form; the button says which. */
+  toggle: { value: string; label: string };
+  /** Absent once the task is closed. */
+  notNeeded: boolean;
+}
+
+/** The exit page's checklist: every task, and the forms to change it (one token for all). */
+export interface ChecklistView {
+  summary: string;
+  tasks: ChecklistTaskView[];
+  /** Absent for an erased exit: it keeps no checklist to change. */
+  form: FormView | null;
+  /** The add form's default due date: the effective date. */
+  addDue: string;
 }
 
 export interface EraseView {
