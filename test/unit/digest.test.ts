@@ -20,7 +20,7 @@ const paris = { hour: 8, timezone: 'Europe/Paris' };
 function answered(at: string, answers: Partial<SurveyAnswers> = {}, revision = 1): Exit {
   return buildExit({
     survey: {
-      answers: { reason: 'price', score: 4, ...answers },
+      answers: { reason: 'budget', score: 4, ...answers },
       answeredAt: at,
       revisedAt: at,
       revision,
