@@ -71,6 +71,20 @@ export class DynamoDigestStore implements DigestStore {
     return { outcome: 'claimed', exitIds: ids.sort(), claimedAt: String(item.claimedAt) };
   }
 
+  async release(operatorKey: string, day: string, token: string): Promise<void> {
+    await conditional('releaseDigest', () =>
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: digestKey(operatorKey, day),
+          UpdateExpression: 'REMOVE leaseUntil, claimToken',
+          ConditionExpression: 'claimToken = :token AND attribute_not_exists(doneAt)',
+          ExpressionAttributeValues: { ':token': token },
+        }),
+      ),
+    );
+  }
+
   async commit(
     operatorKey: string,
     day: string,

@@ -31,6 +31,8 @@ export interface DigestStore {
     day: string,
     lease: { token: string; now: string; expiresAt: string },
   ): Promise<DigestClaim>;
+  /** Gives the claim up (a failed send), so the retry of the delivery can claim the day again. */
+  release(operatorKey: string, day: string, token: string): Promise<void>;
   /** Ends the day while `token` still holds the claim: sent (with SES's id) or nothing to say. */
   commit(
     operatorKey: string,

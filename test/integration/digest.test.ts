@@ -189,3 +189,30 @@ describe('the operator digest against dynalite and the Scheduler emulator', () =
     expect(result).toEqual({ outcome: 'no-op', reason: 'unknown operator' });
   });
 });
+
+describe('a digest whose send fails', () => {
+  it('is sent by the retry of the delivery, once', async () => {
+    now = new Date('2026-06-01T12:00:00.000Z');
+    const exit = await answeredExit(now.toISOString(), 'Retry Later');
+    await noteForDigest(deps, exit.id);
+    now = new Date('2026-06-02T06:00:00.000Z');
+    const event = { digest: { operator: KEY, day: '2026-06-02' } };
+    const failing = createScheduledHandler({} as never, {
+      ...deps,
+      mailer: {
+        send: async () => {
+          throw new Error('SES is having a bad day');
+        },
+      },
+    });
+
+    await expect(failing(event)).rejects.toThrow('SES is having a bad day');
+    now = new Date('2026-06-02T06:01:00.000Z');
+    const retried = await handler(event);
+    const again = await handler(event);
+
+    expect(retried.outcome).toBe('sent');
+    expect(again.outcome).toBe('no-op');
+    expect(sent).toHaveLength(1);
+  });
+});

@@ -70,8 +70,7 @@ export async function noteForDigest(deps: DigestNoteDeps, exitId: string): Promi
  * 1. Claim the day in one conditional write (a second delivery finds it claimed or done).
  * 2. Load the exits noted on it and build the sections (`buildDigest`), up to the claim's time.
  * 3. Nothing to say: end the day without an email. Else render, send, and commit `sent`.
- * A failed send throws (retries and the dead-letter queue take over) and the lease lets the
- * retry claim the day again.
+ * A failed send releases the claim and throws: retries and the dead-letter queue take over.
  */
 export async function sendDigest(
   deps: SendDigestDeps,
@@ -100,11 +99,19 @@ export async function sendDigest(
     return { outcome: 'empty' };
   }
   const email = deps.renderer.renderDigest({ day, sections });
-  const { messageId } = await deps.mailer.send({
-    to: deps.operatorEmail,
-    ...email,
-    tags: { digest: day },
-  });
+  let messageId: string;
+  try {
+    ({ messageId } = await deps.mailer.send({
+      to: deps.operatorEmail,
+      ...email,
+      tags: { digest: day },
+    }));
+  } catch (error) {
+    // Lambda retries a failed invocation within the lease: without the release the retry would
+    // find the day busy, end quietly, and the day's digest would be lost.
+    await deps.digests.release(operator, day, token).catch(() => undefined);
+    throw error;
+  }
   await deps.digests.commit(operator, day, token, {
     outcome: 'sent',
     messageId,
