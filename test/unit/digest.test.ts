@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../functions/config.js';
 import {
   buildDigest,
   DIGEST_SECTIONS,
@@ -10,9 +11,10 @@ import {
   nextDigestDay,
   parseDigestSettings,
 } from '../../functions/domain/digest.js';
-import { ValidationError } from '../../functions/domain/errors.js';
+import { ConfigError, ValidationError } from '../../functions/domain/errors.js';
 import type { Exit, SurveyAnswers } from '../../functions/domain/exit.js';
 import { buildExit } from '../support/exit-fixture.js';
+import { validSettings } from '../support/settings.js';
 import { thrownBy } from '../support/thrown.js';
 
 const paris = { hour: 8, timezone: 'Europe/Paris' };
@@ -100,6 +102,20 @@ describe('the digest settings', () => {
       'FAREWELL_DIGEST_HOUR',
       'FAREWELL_OPERATOR_TIMEZONE',
     ]);
+  });
+
+  it('stop the start naming the variable when the environment gives a bad one', () => {
+    const env = {
+      ...validSettings(),
+      FAREWELL_DIGEST_HOUR: '25',
+      FAREWELL_OPERATOR_TIMEZONE: 'Europe/Atlantis',
+    };
+    const { message } = thrownBy(ConfigError, () => loadConfig(env));
+    expect(message).toContain('FAREWELL_DIGEST_HOUR: must be a whole hour from 0 to 23');
+    expect(message).toContain('FAREWELL_OPERATOR_TIMEZONE: must be an IANA time zone');
+    expect(loadConfig({ ...validSettings(), FAREWELL_DIGEST_HOUR: '7' }).FAREWELL_DIGEST_HOUR).toBe(
+      7,
+    );
   });
 
   it('refuse an hour that is not a whole number', () => {
