@@ -133,6 +133,11 @@ export interface DigestSectionBuilder {
   kind: DigestSectionKind;
   title: string;
   build(input: DigestInput): DigestItem[];
+  /**
+   * Exits to note again on the next day's digest, for items that stay until done (an overdue
+   * task, an unconfirmed handover item): so tomorrow's digest finds them without a scan.
+   */
+  carry?(input: DigestInput): string[];
 }
 
 export function exitPath(exitId: string): string {
@@ -230,4 +235,12 @@ export function buildDigest(
     const items = build(input);
     return items.length > 0 ? [{ kind, title, items }] : [];
   });
+}
+
+/** The exits the sections keep for the next day's digest, each once. */
+export function digestCarryOver(
+  input: DigestInput,
+  sections: readonly DigestSectionBuilder[] = DIGEST_SECTIONS,
+): string[] {
+  return [...new Set(sections.flatMap((section) => section.carry?.(input) ?? []))].sort();
 }

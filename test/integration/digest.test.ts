@@ -6,7 +6,7 @@ import {
   digestScheduleName,
   EventBridgeDigestScheduler,
 } from '../../functions/adapters/eventbridge-digest-scheduler.js';
-import { digestOperatorKey } from '../../functions/domain/digest.js';
+import { type DigestSectionBuilder, digestOperatorKey } from '../../functions/domain/digest.js';
 import type { Exit } from '../../functions/domain/exit.js';
 import type { OutgoingEmail } from '../../functions/domain/ports.js';
 import {
@@ -214,5 +214,46 @@ describe('a digest whose send fails', () => {
     expect(retried.outcome).toBe('sent');
     expect(again.outcome).toBe('no-op');
     expect(sent).toHaveLength(1);
+  });
+});
+
+describe('a section that carries its items over', () => {
+  it('finds them again in the next day’s digest, without a new note', async () => {
+    now = new Date('2026-07-01T12:00:00.000Z');
+    const exit = await answeredExit(now.toISOString(), 'Still Open');
+    await noteForDigest(deps, exit.id);
+    const overdue: DigestSectionBuilder = {
+      kind: 'tasks-due',
+      title: 'Tasks due today and overdue',
+      build: ({ exits }) =>
+        exits.map((e) => ({
+          exitId: e.id,
+          exitPath: `/admin/exits/${e.id}`,
+          who: 'Still Open',
+          detail: 'overdue',
+        })),
+      carry: ({ exits, day }) => (day < '2026-07-04' ? exits.map((e) => e.id) : []),
+    };
+    const carrying = createScheduledHandler({} as never, { ...deps, sections: [overdue] });
+    const before = new Set(emulator.list().map((s) => s.Name));
+
+    for (const day of ['02', '03', '04', '05']) {
+      now = new Date(`2026-07-${day}T06:00:00.000Z`);
+      await carrying({ digest: { operator: KEY, day: `2026-07-${day}` } });
+    }
+
+    expect(sent.map((email) => email.subject)).toEqual([
+      'Your Farewell digest for Thursday, 2 July 2026',
+      'Your Farewell digest for Friday, 3 July 2026',
+      'Your Farewell digest for Saturday, 4 July 2026',
+    ]);
+    const created = emulator
+      .list()
+      .filter((s) => !before.has(s.Name))
+      .map((s) => s.Name);
+    expect(created.sort()).toEqual([
+      digestScheduleName(KEY, '2026-07-03'),
+      digestScheduleName(KEY, '2026-07-04'),
+    ]);
   });
 });

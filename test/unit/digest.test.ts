@@ -4,6 +4,7 @@ import {
   buildDigest,
   DIGEST_SECTIONS,
   type DigestSectionBuilder,
+  digestCarryOver,
   digestDayFor,
   digestOperatorKey,
   digestTimeOf,
@@ -195,6 +196,31 @@ describe('the digest sections', () => {
     };
     const sections = buildDigest({ day: '2026-01-15', exits: [exit], until }, [tasks]);
     expect(sections.map((s) => s.kind)).toEqual(['tasks-due']);
+  });
+});
+
+describe('the carry-over to the next day', () => {
+  const input = {
+    day: '2026-01-15',
+    exits: [buildExit(), buildExit()],
+    until: '2026-01-15T07:00:00Z',
+  };
+
+  it('is nothing for the sections of today (an answer is reported once)', () => {
+    expect(digestCarryOver(input)).toEqual([]);
+  });
+
+  it('keeps each exit a section carries, once', () => {
+    const ids = input.exits.map((e) => e.id);
+    const carrying = (kind: 'tasks-due' | 'handover-unconfirmed'): DigestSectionBuilder => ({
+      kind,
+      title: kind,
+      build: () => [],
+      carry: () => ids,
+    });
+    expect(
+      digestCarryOver(input, [carrying('tasks-due'), carrying('handover-unconfirmed')]),
+    ).toEqual([...ids].sort());
   });
 });
 

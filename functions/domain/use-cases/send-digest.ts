@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import {
   buildDigest,
+  type DigestSectionBuilder,
   type DigestSettings,
+  digestCarryOver,
   digestDayFor,
   digestOperatorKey,
   digestTimeOf,
@@ -27,6 +29,8 @@ export interface SendDigestDeps extends DigestNoteDeps {
   mailer: Mailer;
   renderer: DigestRenderer;
   leaseSeconds: number;
+  /** The digest's sections; `DIGEST_SECTIONS` unless a test plugs in its own. */
+  sections?: readonly DigestSectionBuilder[];
 }
 
 export type SendDigestResult =
@@ -68,7 +72,8 @@ export async function noteForDigest(deps: DigestNoteDeps, exitId: string): Promi
 /**
  * Sends one operator's digest for one day, at most once however often it is delivered:
  * 1. Claim the day in one conditional write (a second delivery finds it claimed or done).
- * 2. Load the exits noted on it and build the sections (`buildDigest`), up to the claim's time.
+ * 2. Load the exits noted on it and build the sections (`buildDigest`), up to the claim's time;
+ *    note what the sections keep (`digestCarryOver`) on the next day.
  * 3. Nothing to say: end the day without an email. Else render, send, and commit `sent`.
  * A failed send releases the claim and throws: retries and the dead-letter queue take over.
  */
@@ -92,7 +97,9 @@ export async function sendDigest(
   const exits = (await Promise.all(claim.exitIds.map((id) => deps.store.get(id)))).filter(
     (exit): exit is Exit => exit !== undefined,
   );
-  const sections = buildDigest({ day, exits, until: claim.claimedAt });
+  const input = { day, exits, until: claim.claimedAt };
+  const sections = buildDigest(input, deps.sections);
+  await carryOver(deps, operator, day, digestCarryOver(input, deps.sections));
   if (sections.length === 0) {
     await deps.digests.commit(operator, day, token, { outcome: 'empty', at: now.toISOString() });
     deps.log.info('digest empty', { day });
@@ -120,4 +127,18 @@ export async function sendDigest(
   const items = sections.reduce((sum, section) => sum + section.items.length, 0);
   deps.log.info('digest sent', { day, items });
   return { outcome: 'sent', messageId, items };
+}
+
+/** Notes what the sections keep on the next day, before this day ends (a retry notes again). */
+async function carryOver(
+  deps: SendDigestDeps,
+  operator: string,
+  day: string,
+  exitIds: string[],
+): Promise<void> {
+  if (exitIds.length === 0) return;
+  const next = nextDigestDay(day);
+  const at = deps.clock.now().toISOString();
+  for (const exitId of exitIds) await deps.digests.note(operator, next, exitId, at);
+  await deps.digestScheduler.scheduleDigest(operator, next, digestTimeOf(next, deps.settings));
 }
