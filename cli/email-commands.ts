@@ -7,7 +7,11 @@ import type { Exit } from '../functions/domain/exit.js';
 import { exitIdFromEvent } from '../functions/domain/ids.js';
 import type { RenderedEmail } from '../functions/domain/ports.js';
 import { EMAIL_NAMES, type EmailName } from '../functions/rendering/email-templates.js';
-import { previewCases, surveyAnswerSample } from '../functions/rendering/preview-samples.js';
+import {
+  operatorDigestSample,
+  previewCases,
+  surveyAnswerSample,
+} from '../functions/rendering/preview-samples.js';
 import type { CliContext, GlobalOptions } from './context.js';
 import { UserError } from './errors.js';
 
@@ -78,6 +82,10 @@ function renderSample(
   if (name === 'survey-answer') {
     const { exit, response, reasons } = surveyAnswerSample(now);
     return deps.web.clientPages.survey.alertRenderer.renderOperatorAlert(exit, response, reasons);
+  }
+  if (name === 'operator-digest') {
+    if (!deps.digest) throw new UserError('The digest needs FAREWELL_OPERATOR_EMAIL.');
+    return deps.digest.renderer.renderDigest(operatorDigestSample(now));
   }
   const sample = previewCases(now).find((c) => c.name === name);
   if (!sample) throw new UserError(`No sample for ${name}.`);

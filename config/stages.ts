@@ -58,6 +58,21 @@ const stageSchema = z
     /** Receives alarm notifications and DMARC reports. */
     operatorEmail: z.email(),
     /**
+     * The operator digest emailed to `operatorEmail`: the hour (0–23) it goes out, in `timezone`
+     * (the operator's; `defaultTimezone` when unset).
+     */
+    digest: z
+      .strictObject({
+        hour: z
+          .number()
+          .int('must be a whole hour from 0 to 23')
+          .min(0, 'must be a whole hour from 0 to 23')
+          .max(23, 'must be a whole hour from 0 to 23')
+          .default(8),
+        timezone: timezone.optional(),
+      })
+      .prefault({}),
+    /**
      * A production stage (the default) may not deploy without `appDomain`: a stage marks itself
      * `production: false` to send links on the API's own URL, which dies with the stateless stack.
      */

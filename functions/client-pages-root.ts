@@ -8,6 +8,7 @@ import type {
   StepScheduler,
 } from './domain/ports.js';
 import type { SequenceRules } from './domain/sequence-rules.js';
+import type { DigestNoteDeps } from './domain/use-cases/send-digest.js';
 import type { ClientPageDeps } from './handlers/client-pages/shared.js';
 import { isSecureOrigin } from './handlers/http/cookies.js';
 import { Csrf, csrfKeys } from './handlers/http/csrf.js';
@@ -23,11 +24,13 @@ export interface SharedAdapters {
   clock: Clock;
   log: EventLog;
   rules: SequenceRules;
+  /** Notes answered surveys on the operator's digest; none without an operator address. */
+  digest?: DigestNoteDeps;
 }
 
 /** The part of the composition root that wires the survey and unsubscribe pages. */
 export function buildClientPages(config: Config, shared: SharedAdapters): ClientPageDeps {
-  const { store, scheduler, mailer, alertRenderer, clock, log, rules } = shared;
+  const { store, scheduler, mailer, alertRenderer, clock, log, rules, digest } = shared;
   const branding = brandingFromConfig(config);
   const link = { store, clock, linkKeys: config.FAREWELL_LINK_KEYS };
   return {
@@ -38,6 +41,7 @@ export function buildClientPages(config: Config, shared: SharedAdapters): Client
       alertRenderer,
       log,
       ...(config.FAREWELL_OPERATOR_EMAIL ? { operatorEmail: config.FAREWELL_OPERATOR_EMAIL } : {}),
+      ...(digest ? { digest } : {}),
     },
     preferences: {
       ...link,

@@ -4,9 +4,11 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { checklist } from '../config/checklist.js';
 import { sequence } from '../config/sequence.js';
+import { DynamoDigestStore } from './adapters/dynamo-digest-store.js';
 import { DynamoExitStore } from './adapters/dynamo-exit-store.js';
 import { DynamoOperatorStore } from './adapters/dynamo-operator-store.js';
 import { DynamoSendingStatus } from './adapters/dynamo-sending-status.js';
+import { EventBridgeDigestScheduler } from './adapters/eventbridge-digest-scheduler.js';
 import { EventBridgeStepScheduler } from './adapters/eventbridge-step-scheduler.js';
 import { PowertoolsLog } from './adapters/powertools-log.js';
 import { SesMailer } from './adapters/ses-mailer.js';
@@ -14,6 +16,7 @@ import { buildClientPages } from './client-pages-root.js';
 import type { Config } from './config.js';
 import { buildConsole } from './console-root.js';
 import type { ChecklistRules } from './domain/checklist-rules.js';
+import { parseDigestSettings } from './domain/digest.js';
 import type { ScryptParams } from './domain/passwords.js';
 import type { Clock, EventLog } from './domain/ports.js';
 import type { SequenceRules } from './domain/sequence-rules.js';
@@ -21,6 +24,7 @@ import type { ExitControlDeps } from './domain/use-cases/exit-controls.js';
 import type { OperatorDeps } from './domain/use-cases/operators.js';
 import type { ReconcileDeps } from './domain/use-cases/reconcile.js';
 import type { RecordEmailEventDeps } from './domain/use-cases/record-email-event.js';
+import type { DigestNoteDeps, SendDigestDeps } from './domain/use-cases/send-digest.js';
 import type { SendStepDeps } from './domain/use-cases/send-step.js';
 import type { StartExitDeps } from './domain/use-cases/start-exit.js';
 import { WebhookVerifier } from './handlers/http/webhook-signature.js';
@@ -49,6 +53,8 @@ export interface Dependencies {
   /** Operators and sessions: the console's sign-in and the CLI's `operator` commands. */
   operators: OperatorDeps;
   sesEvents: RecordEmailEventDeps;
+  /** The operator digest; none without an operator address (`FAREWELL_OPERATOR_EMAIL`). */
+  digest?: SendDigestDeps;
 }
 
 /**
@@ -100,6 +106,32 @@ export function buildDependencies(config: Config, overrides: Overrides = {}): De
     clock,
   });
 
+  let digestNotes: DigestNoteDeps | undefined;
+  if (config.FAREWELL_OPERATOR_EMAIL) {
+    digestNotes = {
+      digests: new DynamoDigestStore(documents, config.FAREWELL_TABLE_NAME),
+      // The same target and role as the steps: the send-step function tells the events apart.
+      digestScheduler: new EventBridgeDigestScheduler(scheduler, {
+        groupName: config.FAREWELL_SCHEDULE_GROUP,
+        targetArn: config.FAREWELL_SEND_STEP_ARN,
+        roleArn: config.FAREWELL_SCHEDULER_ROLE_ARN,
+        ...(config.FAREWELL_SCHEDULER_DLQ_ARN
+          ? { deadLetterArn: config.FAREWELL_SCHEDULER_DLQ_ARN }
+          : {}),
+        maximumRetryAttempts: config.FAREWELL_SCHEDULE_MAX_RETRIES,
+        maximumEventAgeInSeconds: config.FAREWELL_SCHEDULE_MAX_EVENT_AGE_SECONDS,
+        clock,
+      }),
+      clock,
+      log,
+      settings: parseDigestSettings(
+        { hour: config.FAREWELL_DIGEST_HOUR, timezone: config.FAREWELL_OPERATOR_TIMEZONE },
+        { timezone: rules.defaultTimezone },
+      ),
+      operatorEmail: config.FAREWELL_OPERATOR_EMAIL,
+    };
+  }
+
   const controls: ExitControlDeps = { store, scheduler: stepScheduler, clock, log, rules };
   const startExit: StartExitDeps = {
     store,
@@ -142,6 +174,7 @@ export function buildDependencies(config: Config, overrides: Overrides = {}): De
         clock,
         log,
         rules,
+        ...(digestNotes ? { digest: digestNotes } : {}),
       }),
     },
     sendStep: {
@@ -165,5 +198,16 @@ export function buildDependencies(config: Config, overrides: Overrides = {}): De
       log,
       suppressionKey: config.FAREWELL_SUPPRESSION_KEY,
     },
+    ...(digestNotes
+      ? {
+          digest: {
+            ...digestNotes,
+            store,
+            mailer,
+            renderer,
+            leaseSeconds: config.FAREWELL_SEND_LEASE_SECONDS,
+          },
+        }
+      : {}),
   };
 }

@@ -1,3 +1,4 @@
+import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { ConfigError } from './domain/errors.js';
 
@@ -57,6 +58,20 @@ export const configSchema = z.object({
    * emailed. Optional: without it no notice goes out, and the exit's timeline says so.
    */
   FAREWELL_OPERATOR_EMAIL: z.email().optional(),
+  /** The hour (0–23, operator's time zone) the daily operator digest goes out; 8 by default. */
+  FAREWELL_DIGEST_HOUR: z.coerce
+    .number({ error: 'must be a whole hour from 0 to 23' })
+    .int('must be a whole hour from 0 to 23')
+    .min(0, 'must be a whole hour from 0 to 23')
+    .max(23, 'must be a whole hour from 0 to 23')
+    .optional(),
+  /** The operator's IANA time zone for the digest; the sequence's default zone when unset. */
+  FAREWELL_OPERATOR_TIMEZONE: z
+    .string()
+    .refine((zone) => IANAZone.isValidZone(zone), {
+      message: 'must be an IANA time zone such as Europe/London',
+    })
+    .optional(),
   FAREWELL_SES_CONFIGURATION_SET: z.string().min(1).optional(),
   /** Email branding: a logo shown instead of the firm's name (https only, emails load it remotely). */
   FAREWELL_BRAND_LOGO_URL: z

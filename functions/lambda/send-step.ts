@@ -1,8 +1,11 @@
-import { createSendStepHandler } from '../handlers/send-step.js';
+import { createScheduledHandler } from '../handlers/scheduled.js';
 import { dependencies } from './dependencies.js';
 import { metricName, withMetrics } from './metrics.js';
 
-/** Lambda entry invoked by each step's EventBridge Scheduler schedule. */
-export const handler = withMetrics(createSendStepHandler(dependencies.sendStep), (result) => ({
-  [metricName('Step', result.outcome)]: 1,
-}));
+/** Lambda entry invoked by each step's (and each digest's) EventBridge Scheduler schedule. */
+export const handler = withMetrics(
+  createScheduledHandler(dependencies.sendStep, dependencies.digest),
+  (result) => ({
+    [metricName('Step', result.outcome)]: 1,
+  }),
+);

@@ -15,6 +15,7 @@ export const EMAIL_NAMES = [
   'check-in',
   'date-change',
   'survey-answer',
+  'operator-digest',
 ] as const satisfies readonly EmailName[];
 
 /**
@@ -68,5 +69,6 @@ export function loadEmailTemplates(specs: PrecompiledEmails): EmailTemplates {
     'check-in': set(specs['check-in']),
     'date-change': set(specs['date-change']),
     'survey-answer': set(specs['survey-answer']),
+    'operator-digest': set(specs['operator-digest']),
   };
 }

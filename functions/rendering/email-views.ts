@@ -117,6 +117,13 @@ export interface OperatorAlertView extends CommonView {
   consentWithdrawn: boolean;
 }
 
+/** The operator's daily digest: sections of items, each linking to its exit's console page. */
+export interface OperatorDigestView extends Omit<CommonView, 'client'> {
+  dayInWords: string;
+  itemCount: number;
+  sections: { title: string; items: { who: string; detail: string; exitUrl: string }[] }[];
+}
+
 export interface EmailViews {
   'notice-firm': NoticeFirmView;
   'notice-client': NoticeClientView;
@@ -126,6 +133,7 @@ export interface EmailViews {
   'check-in': CheckInView;
   'date-change': DateChangeView;
   'survey-answer': OperatorAlertView;
+  'operator-digest': OperatorDigestView;
 }
 
 /** The name of each email Farewell sends, as its templates are named. */
@@ -149,7 +157,10 @@ export interface ViewContext {
 const UNSUBSCRIBABLE: ReadonlySet<EmailName> = new Set(['survey', 'survey-reminder', 'check-in']);
 
 /** The client email a step sends (the operator alert is no step of the sequence). */
-export function emailNameFor(exit: Exit, step: Step): Exclude<EmailName, 'survey-answer'> {
+export function emailNameFor(
+  exit: Exit,
+  step: Step,
+): Exclude<EmailName, 'survey-answer' | 'operator-digest'> {
   if (step.kind === 'notice') return exit.initiatedBy === 'firm' ? 'notice-firm' : 'notice-client';
   return step.kind;
 }

@@ -1,3 +1,4 @@
+import type { DigestRenderer, DigestView } from '../domain/digest-ports.js';
 import type { Exit, Step, SurveyResponse } from '../domain/exit.js';
 import type {
   Clock,
@@ -10,6 +11,7 @@ import { type EmailTemplates, loadEmailTemplates } from './email-templates.js';
 import { type EmailName, type EmailViews, type LinkSettings, prepareEmail } from './email-views.js';
 import { precompiledEmails } from './generated/email-templates.js';
 import { prepareOperatorAlert } from './operator-alert-view.js';
+import { prepareOperatorDigest } from './operator-digest-view.js';
 
 export interface RendererOptions {
   branding: Branding;
@@ -72,7 +74,7 @@ function renderEmail<Name extends EmailName>(
  * subject, preheader and text are plain text, so they are not escaped (and never used as HTML:
  * the layout prints subject and preheader through escaping `{{ }}`).
  */
-export class HandlebarsRenderer implements EmailRenderer, OperatorAlertRenderer {
+export class HandlebarsRenderer implements EmailRenderer, OperatorAlertRenderer, DigestRenderer {
   private readonly templates: EmailTemplates;
 
   constructor(private readonly options: RendererOptions) {
@@ -92,6 +94,14 @@ export class HandlebarsRenderer implements EmailRenderer, OperatorAlertRenderer 
     return renderEmail(
       this.templates,
       prepareOperatorAlert(exit, response, reasons, { branding, links, now: clock.now() }),
+    );
+  }
+
+  renderDigest(digest: DigestView): RenderedEmail {
+    const { branding, links, clock } = this.options;
+    return renderEmail(
+      this.templates,
+      prepareOperatorDigest(digest, { branding, links, now: clock.now() }),
     );
   }
 }

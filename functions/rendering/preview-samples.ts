@@ -1,4 +1,6 @@
 import { DateTime } from 'luxon';
+import { buildDigest } from '../domain/digest.js';
+import type { DigestView } from '../domain/digest-ports.js';
 import type { Client, Exit, Step, StepKind, SurveyResponse } from '../domain/exit.js';
 import type { EmailName } from './email-views.js';
 
@@ -182,4 +184,12 @@ export function surveyAnswerSample(now: Date): {
     revision: 1,
   };
   return { exit, response, reasons: ['a score of 4 out of 10'] };
+}
+
+/** The operator digest (not a step either): the sample answer above, listed in its sections. */
+export function operatorDigestSample(now: Date): DigestView {
+  const { exit, response } = surveyAnswerSample(now);
+  const answered = { ...exit, survey: response };
+  const day = DateTime.fromJSDate(now, { zone: 'UTC' }).toISODate() ?? '';
+  return { day, sections: buildDigest({ day, exits: [answered], until: now.toISOString() }) };
 }

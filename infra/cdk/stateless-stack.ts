@@ -150,7 +150,8 @@ export class StatelessStack extends Stack {
         stateful.configurationSet.configurationSetName,
       );
     }
-    scheduling.bind(web, { write: true, delete: true });
+    // web notes survey answers on the operator digest: it creates that day's digest schedule.
+    scheduling.bind(web, { write: true, delete: true, digest: true });
     scheduling.bind(sendStep, { write: true });
     scheduling.bind(sesEvents, { delete: true });
     scheduling.bind(reconciler, { write: true, list: true });
@@ -226,6 +227,8 @@ export class StatelessStack extends Stack {
       FAREWELL_SENDER_NAME: stage.sender.name,
       FAREWELL_REPLY_TO: stage.replyTo,
       FAREWELL_OPERATOR_EMAIL: stage.operatorEmail,
+      FAREWELL_DIGEST_HOUR: String(stage.digest.hour),
+      FAREWELL_OPERATOR_TIMEZONE: stage.digest.timezone ?? stage.defaultTimezone,
       FAREWELL_SES_CONFIGURATION_SET: configurationSet.configurationSetName,
       FAREWELL_DEFAULT_LOCALE: stage.defaultLocale,
       FAREWELL_SEQUENCE: JSON.stringify(stage.sequence),

@@ -11,7 +11,7 @@ import type { ScryptParams } from '../../functions/domain/passwords.js';
 import type { ExitStore } from '../../functions/domain/ports.js';
 import { reconcile } from '../../functions/domain/use-cases/reconcile.js';
 import { previewRoute } from '../../functions/handlers/email-previews.js';
-import { createSendStepHandler } from '../../functions/handlers/send-step.js';
+import { createScheduledHandler } from '../../functions/handlers/scheduled.js';
 import { createWebHandler } from '../../functions/handlers/web.js';
 import { asyncInvoker, LAMBDA_RETRY_DELAYS_MS } from './async-invoke.js';
 import { publicSettings, removeEndpoints, SECRETS_FILE, writeEndpoints } from './endpoints-file.js';
@@ -167,7 +167,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       secrets.FAREWELL_OPERATOR_PASSWORD,
     );
     operator.catch(() => undefined);
-    sendStep = createSendStepHandler(deps.sendStep);
+    sendStep = createScheduledHandler(deps.sendStep, deps.digest);
     const runReconciler = async () => (await reconcile(deps.reconcile)).schedulesRepaired;
     const travel = oneAtATime((days: number) =>
       timeTravel(clock, scheduler, days, runReconciler, sendStepAsync),

@@ -328,6 +328,17 @@ describe('farewell send-test', () => {
     expect(email?.body.text).toContain('Weekly updates often came a few days late.');
   });
 
+  it("sends the operator's digest too, each item linking to its exit", async () => {
+    const to = `digest+${tag}@firm.example`;
+
+    const run = await inProcess(['--local', 'send-test', 'operator-digest', '--to', to]);
+    const [email] = await test.emailsTo(to);
+
+    expect([run.code, run.stderr]).toEqual([0, '']);
+    expect(email?.subject).toMatch(/^\[Test\] Your Farewell digest for /);
+    expect(email?.body.text).toContain('/admin/exits/xpreviewsurveyanswer');
+  });
+
   it('refuses anything but one email address', async () => {
     const run = await inProcess([
       '--local',

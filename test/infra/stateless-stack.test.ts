@@ -143,8 +143,11 @@ describe('least privilege', () => {
   });
 
   it('lets functions manage only the fw- schedules of the Farewell group', () => {
-    const scheduling = statements(stateless).filter((s) =>
-      asList(s.Action).some((a) => a.startsWith('scheduler:') && a !== 'scheduler:ListSchedules'),
+    const scheduling = statements(stateless).filter(
+      (s) =>
+        asList(s.Action).some(
+          (a) => a.startsWith('scheduler:') && a !== 'scheduler:ListSchedules',
+        ) && !JSON.stringify(s.Resource).includes('/fwd-'),
     );
     expect(scheduling.length).toBe(4);
     for (const statement of scheduling) {
@@ -152,6 +155,18 @@ describe('least privilege', () => {
         'arn:aws:scheduler:eu-west-1:123456789012:schedule/farewell-dev/fw-*',
       );
     }
+  });
+
+  it('lets only web create the digest schedules, fwd- of the Farewell group, and nothing more', () => {
+    const digest = statements(stateless).filter((s) =>
+      JSON.stringify(s.Resource).includes('/fwd-'),
+    );
+    expect(digest).toHaveLength(1);
+    expect(digest[0]?.resource).toMatch(/^webRole/);
+    expect(digest[0]?.Action).toBe('scheduler:CreateSchedule');
+    expect(evaluate(digest[0]?.Resource, 'eu-west-1')).toBe(
+      'arn:aws:scheduler:eu-west-1:123456789012:schedule/farewell-dev/fwd-*',
+    );
   });
 
   it('lets only send-step and web send email, through the one identity and configuration set', () => {

@@ -5,6 +5,7 @@ import { deleteSchedules, writeExitChange } from '../exit-writes.js';
 import type { EventLog, Mailer, OperatorAlertRenderer, StepScheduler } from '../ports.js';
 import { alertReasons, parseSurveyAnswers } from '../survey.js';
 import { type ClientLinkDeps, type LinkProblem, openLink } from './client-link.js';
+import { type DigestNoteDeps, noteForDigest } from './send-digest.js';
 
 export interface SurveyDeps extends ClientLinkDeps {
   scheduler: StepScheduler;
@@ -13,6 +14,8 @@ export interface SurveyDeps extends ClientLinkDeps {
   log: EventLog;
   /** Where alerts about notable answers go (`FAREWELL_OPERATOR_EMAIL`); none: no alert. */
   operatorEmail?: string;
+  /** Notes each saved answer on the operator's next digest; none without an operator address. */
+  digest?: DigestNoteDeps;
 }
 
 export type AnswerResult =
@@ -36,7 +39,8 @@ export function openSurvey(deps: ClientLinkDeps, token: string) {
  *    sent is left alone; send-step re-checks `exit.survey` too).
  * 3. Write it in one conditional write (answers, timeline entry, skipped reminder), deciding
  *    again from a fresh read when a concurrent write got there first.
- * 4. Best effort: delete the reminder's schedule and notify the operator.
+ * 4. Best effort: delete the reminder's schedule, notify the operator, and note the answer on
+ *    the operator's next digest.
  */
 export async function answerSurvey(
   deps: SurveyDeps,
@@ -70,6 +74,7 @@ export async function answerSurvey(
   const { before, after, change } = result;
   await deleteSchedules(deps, after.id, change.skip?.stepIds ?? [], 'a client action');
   await notifyOperator(deps, after, before.survey, change.response);
+  if (deps.digest) await noteForDigest(deps.digest, after.id);
   deps.log.info('survey answered', { exitId: after.id, revision: change.response.revision });
   return { outcome: 'saved', exit: after, expiresAt };
 }

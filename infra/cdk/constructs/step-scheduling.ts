@@ -8,6 +8,8 @@ import type { FarewellFunction } from './farewell-function.js';
 
 /** Step schedules are named `fw-<exit>-<step>` (eventbridge-step-scheduler.ts). */
 const STEP_SCHEDULE_PREFIX = 'fw-';
+/** Digest schedules are named `fwd-<operator key>-<day>` (eventbridge-digest-scheduler.ts). */
+const DIGEST_SCHEDULE_PREFIX = 'fwd-';
 
 export interface StepSchedulingProps {
   group: IScheduleGroup;
@@ -24,6 +26,8 @@ export interface SchedulingUse {
   delete?: boolean;
   /** List schedules (the reconciler's one listing instead of one call per step). */
   list?: boolean;
+  /** Create the operator digest's day schedules (Create only: a day's schedule is never changed). */
+  digest?: boolean;
 }
 
 /**
@@ -83,7 +87,25 @@ export class StepScheduling extends Construct {
         'Step schedules are created at run time, one per step, named fw-<exit>-<step>: the grant covers exactly the fw- schedules of the Farewell group.',
       );
     }
-    if (use.write) {
+    if (use.digest) {
+      const digestSchedules = stack.formatArn({
+        service: 'scheduler',
+        resource: 'schedule',
+        resourceName: `${group.scheduleGroupName}/${DIGEST_SCHEDULE_PREFIX}*`,
+      });
+      fn.role.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: ['scheduler:CreateSchedule'],
+          resources: [digestSchedules],
+        }),
+      );
+      acknowledge(
+        fn.role,
+        nagResourceFinding(stack, digestSchedules),
+        'Digest schedules are created at run time, one per operator and day, named fwd-<operator>-<day>: the grant covers exactly the fwd- schedules of the Farewell group.',
+      );
+    }
+    if (use.write || use.digest) {
       fn.role.addToPrincipalPolicy(
         new PolicyStatement({
           actions: ['iam:PassRole'],
