@@ -247,7 +247,9 @@ export async function measureApiCalls(): Promise<ApiCallsResult> {
       suppressionKey: stack.stack.secrets.FAREWELL_SUPPRESSION_KEY,
     });
     let eventsFed = 0;
-    // One SES event per email sent so far and not yet reported, as EventBridge would deliver it.
+    // One SES event per email, as EventBridge would deliver it: fed once the exit's own figures
+    // are counted, since each grows the exit item (and so the units of its later writes); the
+    // item is then at its largest, so the per-event units are an upper bound.
     const feedSesEvents = async (emails: StoredEmail[]) => {
       const before = output.bytes();
       for (const email of emails.slice(eventsFed)) {
@@ -272,7 +274,6 @@ export async function measureApiCalls(): Promise<ApiCallsResult> {
       await exit(),
     );
     if (fourEmails.emails !== 4) throw new Error(`Expected 4 emails, got ${fourEmails.emails}`);
-    await feedSesEvents(await stack.emailsTo(address));
 
     sendSteps += await travelled(730 - 60);
     const calls = [...recorder.calls];
@@ -284,7 +285,6 @@ export async function measureApiCalls(): Promise<ApiCallsResult> {
       { web: 1, sendStep: sendSteps },
       await exit(),
     );
-    await feedSesEvents(await stack.emailsTo(address));
 
     // The rest of the sequence, a year at a time, until the exit completes.
     let fullActiveDays = 730;
