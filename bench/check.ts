@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleFunction } from '../infra/cdk/bundle/build.js';
 import { entryPath, PROJECT_ROOT } from '../infra/cdk/bundling.js';
+import { synthFarewell } from '../test/infra/support/synth.js';
 import type { ApiCallsResult, CallCounts } from './api-calls.js';
+import { costGoalMissed, costModel } from './cost.js';
+import { countAlarms, recordedColdStartMs } from './cost-inputs.js';
 import { BUDGET_KIB } from './report.js';
 import { runSection } from './support/sections.js';
 
@@ -12,7 +15,9 @@ import { runSection } from './support/sections.js';
  * run by CI after the tests. Bundles every function exactly as CDK does (no synth needed), runs
  * one exit through the local stack for its AWS calls, and compares with `bench/budget.json`:
  * - a function's JavaScript (init, and on demand) may grow at most 10 % past its recorded size;
- * - no count or capacity figure of the calls per exit may rise above its recorded value.
+ * - no count or capacity figure of the calls per exit may rise above its recorded value;
+ * - the modelled cost of 1,000 four-email exits (every service, `bench/cost.ts`, billed at the
+ *   cold starts `bench/results.json` recorded) may not exceed the goal, $0.45.
  * `npm run bench:check -- --record` writes the current figures as the new budget, refusing an init
  * bundle over 450 KiB.
  */
@@ -44,7 +49,11 @@ function flatten(calls: ApiCallsResult): Record<string, number> {
   return flat;
 }
 
-async function measure(): Promise<Omit<Budget, 'about'>> {
+interface Measured extends Omit<Budget, 'about'> {
+  calls: ApiCallsResult;
+}
+
+async function measure(): Promise<Measured> {
   const dir = mkdtempSync(join(tmpdir(), 'farewell-budget-'));
   try {
     const bundles: Budget['bundles'] = {};
@@ -55,7 +64,7 @@ async function measure(): Promise<Omit<Budget, 'about'>> {
       bundles[name] = { initBytes: bytes('init'), onDemandBytes: bytes('on-demand') };
     }
     const calls = await runSection<ApiCallsResult>('api-calls');
-    return { bundles, callsPerExit: flatten(calls) };
+    return { bundles, callsPerExit: flatten(calls), calls };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -74,7 +83,8 @@ if (process.argv.includes('--record')) {
   const budget: Budget = {
     about:
       'Recorded by `npm run bench:check -- --record`. Bundles may grow 10 % past these bytes; calls per exit may not rise at all.',
-    ...current,
+    bundles: current.bundles,
+    callsPerExit: current.callsPerExit,
   };
   writeFileSync(BUDGET_FILE, `${JSON.stringify(budget, null, 2)}\n`);
   console.log(`Recorded the budget in ${BUDGET_FILE}`);
@@ -106,10 +116,23 @@ for (const [figure, recorded] of Object.entries(budget.callsPerExit)) {
   if (!ok) failures.push(`${figure}: ${now ?? 'missing'} (recorded ${recorded})`);
   lines.push(`${ok ? 'ok  ' : 'FAIL'} ${figure}: ${now ?? 'missing'} (recorded ${recorded})`);
 }
+const synthesized = synthFarewell({ full: false });
+let alarms: number;
+try {
+  alarms = countAlarms(synthesized);
+} finally {
+  synthesized.remove();
+}
+const cost = costModel(current.calls, recordedColdStartMs(), { alarms });
+const missed = costGoalMissed(cost);
+if (missed) failures.push(missed);
+lines.push(
+  `${missed ? 'FAIL' : 'ok  '} cost of 1,000 four-email exits: $${cost.fourEmails.total} (goal $0.45, SES $${cost.fourEmails.ses})`,
+);
 console.log(lines.join('\n'));
 if (failures.length > 0) {
   console.error(
-    `\nPerformance budget exceeded:\n  ${failures.join('\n  ')}\nIf the growth is intended, record a new budget: npm run bench:check -- --record`,
+    `\nPerformance budget exceeded:\n  ${failures.join('\n  ')}\n${missed ? 'The cost goal cannot be recorded away: see the cost lines of `npx tsx bench/cost-run.ts`.\n' : ''}If the growth is intended, record a new budget: npm run bench:check -- --record`,
   );
   process.exit(1);
 }

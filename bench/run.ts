@@ -9,6 +9,7 @@ import type { ApiCallsResult } from './api-calls.js';
 import { naiveBundle, nodeModulesBuild, sdkBundled } from './baselines.js';
 import { type ColdStartTarget, measureColdStarts } from './cold-start.js';
 import { costModel } from './cost.js';
+import { coldStartMs, countAlarms } from './cost-inputs.js';
 import { PRICES } from './pricing.js';
 import type { Rendering } from './rendering.js';
 import { type Results, renderReport } from './report.js';
@@ -80,7 +81,6 @@ try {
   log('AWS calls per exit…');
   const apiCalls = await runSection<ApiCallsResult>('api-calls');
 
-  const coldOf = (name: string) => coldStarts.find((c) => c.name === name)?.bundleMs ?? 0;
   const results: Results = {
     generatedAt: new Date().toISOString(),
     environment: {
@@ -95,7 +95,7 @@ try {
     rendering,
     throughput,
     apiCalls,
-    cost: costModel(apiCalls, { web: coldOf('web'), sendStep: coldOf('send-step') }),
+    cost: costModel(apiCalls, coldStartMs(coldStarts), { alarms: countAlarms(synthesized) }),
     prices: PRICES,
   };
   const report = renderReport(results);

@@ -260,7 +260,8 @@ function configurationSetChecks(
   ];
 }
 
-const NEEDED_EVENTS = ['BOUNCE', 'COMPLAINT', 'DELIVERY'];
+// What the Stateful stack publishes (`infra/cdk/ses-event-types.ts`): deliveries are not needed.
+const NEEDED_EVENTS = ['BOUNCE', 'COMPLAINT'];
 
 function eventDestinationCheck(set: ConfigurationSetState): Check {
   const name = 'Event destination';
@@ -280,11 +281,11 @@ function eventDestinationCheck(set: ConfigurationSetState): Check {
     return todo(
       name,
       `${bus.name} does not send ${missing.join(', ')} events`,
-      'redeploy the Stateful stack, which sends bounce, complaint and delivery events',
+      'redeploy the Stateful stack, which sends bounce and complaint events',
       false,
     );
   }
-  return ok(name, `${bus.name} sends bounce, complaint and delivery events to EventBridge`);
+  return ok(name, `${bus.name} sends bounce and complaint events to EventBridge`);
 }
 
 /** Every SES check of a deployed stage. */

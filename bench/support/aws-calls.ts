@@ -8,7 +8,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
  * middleware goes in through the SDK's shared `Client.send`.
  */
 
-export type Origin = 'start-exit' | 'send-step' | 'reconcile' | 'other';
+export type Origin = 'start-exit' | 'send-step' | 'reconcile' | 'ses-events' | 'other';
 
 export interface AwsCall {
   service: string;
@@ -31,6 +31,7 @@ const ORIGINS: [RegExp, Origin][] = [
   [/use-cases[/\\]reconcile\./, 'reconcile'],
   [/use-cases[/\\]send-step\./, 'send-step'],
   [/use-cases[/\\]start-exit\./, 'start-exit'],
+  [/use-cases[/\\]record-email-event\./, 'ses-events'],
 ];
 
 function origin(): Origin {

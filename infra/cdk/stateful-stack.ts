@@ -23,7 +23,6 @@ import {
   DkimIdentity,
   EasyDkimSigningKeyLength,
   EmailIdentity,
-  EmailSendingEvent,
   EventDestination,
   Identity,
   MailFromBehaviorOnMxFailure,
@@ -38,6 +37,7 @@ import {
 } from '../../functions/adapters/dynamo-table.js';
 import { FarewellFunction } from './constructs/farewell-function.js';
 import { acknowledge } from './nag.js';
+import { SES_EVENT_TYPES } from './ses-event-types.js';
 
 /**
  * The top-level attribute DynamoDB expires items by (epoch seconds): short-lived items such as the
@@ -108,7 +108,7 @@ export class StatefulStack extends Stack {
     new ConfigurationSetEventDestination(this, 'EmailEvents', {
       configurationSet: this.configurationSet,
       destination: EventDestination.eventBus(EventBus.fromEventBusName(this, 'Default', 'default')),
-      events: [EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT, EmailSendingEvent.DELIVERY],
+      events: SES_EVENT_TYPES.map((type) => type.event),
     });
 
     const mailFromDomain = `${stage.mailFromSubdomain}.${stage.domain}`;

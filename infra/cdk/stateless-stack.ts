@@ -28,6 +28,7 @@ import {
 import { FarewellHttpApi } from './constructs/http-api.js';
 import { StepScheduling } from './constructs/step-scheduling.js';
 import { acknowledge } from './nag.js';
+import { SES_EVENT_TYPES } from './ses-event-types.js';
 
 /** What the stateless stack uses from the stateful one. */
 export interface StatefulResources {
@@ -157,10 +158,10 @@ export class StatelessStack extends Stack {
     scheduling.bind(reconciler, { write: true, list: true });
 
     new Rule(this, 'SesEvents', {
-      description: 'Bounces, complaints and deliveries of Farewell email, to ses-events',
+      description: 'Bounces and complaints of Farewell email, to ses-events',
       eventPattern: {
         source: ['aws.ses'],
-        detailType: ['Email Bounced', 'Email Complaint Received', 'Email Delivered'],
+        detailType: SES_EVENT_TYPES.map((type) => type.detailType),
         detail: {
           mail: {
             tags: { 'ses:configuration-set': [stateful.configurationSet.configurationSetName] },

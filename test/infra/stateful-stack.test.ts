@@ -76,7 +76,7 @@ describe('stateful stack', () => {
     });
   });
 
-  it('suppresses bounces and complaints and publishes bounce, complaint, delivery to EventBridge', () => {
+  it('suppresses bounces and complaints and publishes only bounces and complaints to EventBridge (deliveries cost an invocation per email)', () => {
     stateful.hasResourceProperties('AWS::SES::ConfigurationSet', {
       SuppressionOptions: { SuppressedReasons: ['BOUNCE', 'COMPLAINT'] },
       ReputationOptions: { ReputationMetricsEnabled: true },
@@ -85,7 +85,7 @@ describe('stateful stack', () => {
     stateful.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
       EventDestination: {
         Enabled: true,
-        MatchingEventTypes: ['bounce', 'complaint', 'delivery'],
+        MatchingEventTypes: ['bounce', 'complaint'],
         EventBridgeDestination: { EventBusArn: bus },
       },
     });

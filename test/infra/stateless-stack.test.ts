@@ -229,11 +229,11 @@ describe('HTTP API and events', () => {
     expect(format.asString()).not.toContain('$context.path');
   });
 
-  it('routes the configuration set events to ses-events, retrying into the dead-letter queue', () => {
+  it('routes bounces and complaints (not deliveries) to ses-events, retrying into the dead-letter queue', () => {
     stateless.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: {
         source: ['aws.ses'],
-        'detail-type': ['Email Bounced', 'Email Complaint Received', 'Email Delivered'],
+        'detail-type': ['Email Bounced', 'Email Complaint Received'],
         detail: { mail: { tags: { 'ses:configuration-set': [Match.anyValue()] } } },
       },
       Targets: [

@@ -61,7 +61,7 @@ const READY: Answers = {
       {
         Name: 'EmailEvents',
         Enabled: true,
-        MatchingEventTypes: ['BOUNCE', 'COMPLAINT', 'DELIVERY'],
+        MatchingEventTypes: ['BOUNCE', 'COMPLAINT'],
         EventBridgeDestination: { EventBusArn: 'arn:aws:events:eu-west-1:1:event-bus/default' },
       },
     ],
@@ -131,7 +131,7 @@ describe('the SES checks of a deployed stage', () => {
       'ok     Sending enabled: sending is enabled (reputation status HEALTHY)',
       'ok     Send quota: 1200 of 50000 sent in the last 24 hours, at most 14 a second',
       'ok     Configuration set: farewell-prod-set exists and sends',
-      'ok     Event destination: EmailEvents sends bounce, complaint and delivery events to EventBridge',
+      'ok     Event destination: EmailEvents sends bounce and complaint events to EventBridge',
     ]);
     expect(summarize(checks)).toEqual({ line: 'Ready: nothing to do.', blocked: false });
   });
