@@ -2,6 +2,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
 import { ValidationError } from '../domain/errors.js';
 import { parseExitRequest, toValidationError } from '../domain/exit-request.js';
+import { lazy } from '../domain/lazy.js';
 import { parseEffectiveDate, rescheduleExits } from '../domain/use-cases/change-effective-date.js';
 import {
   type ControlAction,
@@ -18,11 +19,15 @@ import type { WebhookVerifier } from './http/webhook-signature.js';
 export const MAX_WEBHOOK_BYTES = 64 * 1024;
 export { MAX_CONTROL_EXITS };
 
-const envelopeSchema = z.object({
-  type: z.string().min(1, 'must name the event type'),
-  timestamp: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }).optional(),
-  data: z.record(z.string(), z.unknown(), 'must be an object'),
-});
+const envelopeSchema = lazy(() =>
+  z.object({
+    type: z.string().min(1, 'must name the event type'),
+    timestamp: z.iso
+      .datetime({ offset: true, message: 'must be an ISO 8601 date-time' })
+      .optional(),
+    data: z.record(z.string(), z.unknown(), 'must be an object'),
+  }),
+);
 
 export interface WebhookDeps {
   verifier: WebhookVerifier;
@@ -40,12 +45,14 @@ const CONTROL_TYPES: Record<string, WebhookControl> = {
   'exit.rescheduled': 'reschedule',
 };
 
-const exitReferenceSchema = z.union(
-  [
-    z.object({ exitId: z.string().regex(/^x[0-9a-f]{24}$/, 'must be an exit id from Farewell') }),
-    z.object({ externalId: z.string().trim().min(1).max(200) }),
-  ],
-  { error: 'must name the exit by exitId or externalId' },
+const exitReferenceSchema = lazy(() =>
+  z.union(
+    [
+      z.object({ exitId: z.string().regex(/^x[0-9a-f]{24}$/, 'must be an exit id from Farewell') }),
+      z.object({ externalId: z.string().trim().min(1).max(200) }),
+    ],
+    { error: 'must name the exit by exitId or externalId' },
+  ),
 );
 
 /** How long the first answer to a control event is kept: well past the 5-minute replay window. */
