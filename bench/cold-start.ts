@@ -15,8 +15,10 @@ const run = promisify(execFile);
  * Cold-start proxy: the time to import a function's code in a fresh Node process, as Lambda's
  * init does (module load, config, the secret read, clients built), measured inside the process,
  * so Node's own start-up is left out. The environment is the one its template gives it, with
- * Secrets Manager stubbed on loopback; the AWS SDK comes from `NODE_PATH`, as on the runtime.
- * Runs alternate between the variants, so a slow spell of the machine hits each alike.
+ * Secrets Manager stubbed on loopback and the runtime's AWS SDK on `NODE_PATH`, as on Lambda (our
+ * bundle carries its own; the `sdkBundled` variant, despite its name, is the one that requires
+ * the runtime's). Runs alternate between the variants, so a slow spell of the machine hits each
+ * alike. The budget's measure is `init-time.ts` (against an empty module).
  */
 
 export interface ColdStartTarget {

@@ -10,6 +10,7 @@ import { naiveBundle, nodeModulesBuild, sdkBundled } from './baselines.js';
 import { type ColdStartTarget, measureColdStarts } from './cold-start.js';
 import { costModel } from './cost.js';
 import { coldStartMs, countAlarms } from './cost-inputs.js';
+import { measureInitTimes } from './init-time.js';
 import { PRICES } from './pricing.js';
 import type { Rendering } from './rendering.js';
 import { type Results, renderReport } from './report.js';
@@ -23,7 +24,7 @@ import type { Throughput } from './throughput.js';
  * stacks as `npm run synth` does (the bundles CDK would ship and the environment each function
  * gets), builds the baselines, then measures. Writes `bench/results.json` and `bench/results.md`
  * and puts the table in the README's Performance section. Numbers vary from run to run and
- * machine to machine; `npm run bench:check` compares only sizes and counts.
+ * machine to machine; `npm run bench:check` compares init-time ratios and call counts.
  */
 
 const README = join(PROJECT_ROOT, 'README.md');
@@ -74,6 +75,11 @@ try {
 
   log('cold starts (20 fresh processes per function and variant)…');
   const coldStarts = await measureColdStarts(targets);
+  log('init times against an empty module (30 interleaved rounds)…');
+  const initTimes = await measureInitTimes(
+    targets.map((t) => ({ name: t.name, file: t.bundle, env: t.env })),
+    30,
+  );
   log('rendering…');
   const rendering = await runSection<Rendering>('rendering');
   log('local throughput (1,000 exits)…');
@@ -92,6 +98,7 @@ try {
     durationSeconds: Math.round((performance.now() - started) / 1000),
     bundles,
     coldStarts,
+    initTimes,
     rendering,
     throughput,
     apiCalls,

@@ -119,6 +119,12 @@ const stageSchema = z
       )
       .optional(),
     /**
+     * Start the functions with `NODE_OPTIONS=--enable-source-maps`, so stack traces in the logs
+     * name source files and lines. Off by default: it slows every cold start, and the minified
+     * names and the shipped `.map` files are enough to read a trace by hand.
+     */
+    sourceMaps: z.boolean().default(false),
+    /**
      * Minutes after its planned time within which each step but the notice may be sent
      * (EventBridge Scheduler's flexible time window), so a morning's steps reach SES spread out.
      * 0 sends every step at its exact time.

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { isKnownCountry } from './calendar.js';
 import { TASK_LIMITS } from './checklist-rules.js';
 import { ValidationError } from './errors.js';
+import { lazy } from './lazy.js';
 import { canonicalZone } from './time-zones.js';
 
 // Names and companies end up in email headers and subjects: no control characters (CR/LF).
@@ -58,20 +59,22 @@ export function admitEffectiveDate(
   ]);
 }
 
-const isoDate = z
-  .string({ error: 'must be a date as YYYY-MM-DD' })
-  .refine(isPlausibleDate, { message: DATE_MESSAGE });
+const isoDate = () =>
+  z
+    .string({ error: 'must be a date as YYYY-MM-DD' })
+    .refine(isPlausibleDate, { message: DATE_MESSAGE });
 
-const locale = z.string().refine(
-  (value) => {
-    try {
-      return Intl.getCanonicalLocales(value).length === 1;
-    } catch {
-      return false;
-    }
-  },
-  { message: 'must be a BCP 47 locale such as en-GB' },
-);
+const locale = () =>
+  z.string().refine(
+    (value) => {
+      try {
+        return Intl.getCanonicalLocales(value).length === 1;
+      } catch {
+        return false;
+      }
+    },
+    { message: 'must be a BCP 47 locale such as en-GB' },
+  );
 
 // Free text (the reason) may hold line breaks and tabs, never other controls: NUL and ESC break
 // logs, terminals and the emails they reach.
@@ -87,30 +90,31 @@ const freeText = (max: number) =>
     });
 
 const EMAIL_MESSAGE = 'must be an email address';
-const asciiEmail = z.email(EMAIL_MESSAGE).max(254, 'must be at most 254 characters');
+const asciiEmail = lazy(() => z.email(EMAIL_MESSAGE).max(254, 'must be at most 254 characters'));
 
 /**
  * An address as RFC 5321 bounds it (local part up to 64 characters, domain labels up to 63). An
  * internationalised domain is accepted and kept in its punycode form, the one SES sends to, so
  * `ana@bücher.example` and `ana@xn--bcher-kva.example` are the same client.
  */
-const email = z.string().transform((value, ctx) => {
-  const at = value.lastIndexOf('@');
-  const local = value.slice(0, Math.max(0, at));
-  const domain = domainToASCII(value.slice(at + 1));
-  const refuse = (message: string) => {
-    ctx.addIssue({ code: 'custom', message });
-    return z.NEVER;
-  };
-  if (at < 1 || domain === '') return refuse(EMAIL_MESSAGE);
-  if (local.length > 64) return refuse('must have at most 64 characters before the @');
-  if (domain.split('.').some((label) => label.length > 63)) {
-    return refuse('must have at most 63 characters between the dots of its domain');
-  }
-  const address = `${local}@${domain}`;
-  const checked = asciiEmail.safeParse(address);
-  return checked.success ? address : refuse(checked.error.issues[0]?.message ?? EMAIL_MESSAGE);
-});
+const email = () =>
+  z.string().transform((value, ctx) => {
+    const at = value.lastIndexOf('@');
+    const local = value.slice(0, Math.max(0, at));
+    const domain = domainToASCII(value.slice(at + 1));
+    const refuse = (message: string) => {
+      ctx.addIssue({ code: 'custom', message });
+      return z.NEVER;
+    };
+    if (at < 1 || domain === '') return refuse(EMAIL_MESSAGE);
+    if (local.length > 64) return refuse('must have at most 64 characters before the @');
+    if (domain.split('.').some((label) => label.length > 63)) {
+      return refuse('must have at most 63 characters between the dots of its domain');
+    }
+    const address = `${local}@${domain}`;
+    const checked = asciiEmail.safeParse(address);
+    return checked.success ? address : refuse(checked.error.issues[0]?.message ?? EMAIL_MESSAGE);
+  });
 
 /** The fields of `client`, in the order the form and the CSV import show them. */
 export const CLIENT_FIELDS = [
@@ -123,62 +127,64 @@ export const CLIENT_FIELDS = [
   'locale',
 ] as const;
 
-export const exitRequestSchema = z
-  .object({
-    client: z.object({
-      name: singleLine(200),
-      greetingName: singleLine(60).optional(),
-      email,
-      company: singleLine(200).optional(),
-      timezone: z
-        .string()
-        .refine((zone) => IANAZone.isValidZone(zone), {
-          message: 'must be an IANA time zone such as Europe/Paris',
-        })
-        // An old name (Asia/Calcutta) is accepted and stored as the current one (Asia/Kolkata).
-        .transform(canonicalZone)
+export const exitRequestSchema = lazy(() =>
+  z
+    .object({
+      client: z.object({
+        name: singleLine(200),
+        greetingName: singleLine(60).optional(),
+        email: email(),
+        company: singleLine(200).optional(),
+        timezone: z
+          .string()
+          .refine((zone) => IANAZone.isValidZone(zone), {
+            message: 'must be an IANA time zone such as Europe/Paris',
+          })
+          // An old name (Asia/Calcutta) is accepted and stored as the current one (Asia/Kolkata).
+          .transform(canonicalZone)
+          .optional(),
+        country: z
+          .string()
+          .regex(/^[A-Za-z]{2}$/, 'must be a two-letter ISO 3166 country code')
+          .transform((code) => code.toUpperCase())
+          .refine(isKnownCountry, {
+            message: 'must be an ISO 3166 country code such as GB (not UK), US or FR',
+          })
+          .optional(),
+        locale: locale().optional(),
+      }),
+      initiatedBy: z.enum(['client', 'firm']),
+      reason: freeText(2000).optional(),
+      effectiveOn: isoDate().optional(),
+      relationshipStartedOn: isoDate().optional(),
+      handover: z.array(singleLine(500)).max(50, 'must have at most 50 items').optional(),
+      highlights: z.array(singleLine(500)).max(50, 'must have at most 50 items').optional(),
+      externalId: singleLine(200).optional(),
+      /** Tasks for the operator's checklist, added to the configured ones (see `checklist.ts`). */
+      tasks: z
+        .array(
+          z.strictObject({
+            title: singleLine(TASK_LIMITS.title),
+            note: freeText(TASK_LIMITS.note).optional(),
+            /** Absent: due on the effective date. */
+            dueOn: isoDate().optional(),
+          }),
+        )
+        .max(TASK_LIMITS.perRequest, `must have at most ${TASK_LIMITS.perRequest} items`)
         .optional(),
-      country: z
-        .string()
-        .regex(/^[A-Za-z]{2}$/, 'must be a two-letter ISO 3166 country code')
-        .transform((code) => code.toUpperCase())
-        .refine(isKnownCountry, {
-          message: 'must be an ISO 3166 country code such as GB (not UK), US or FR',
-        })
-        .optional(),
-      locale: locale.optional(),
+    })
+    .superRefine((request, ctx) => {
+      // ISO dates compare as text; a relationship cannot start after it ends.
+      const { effectiveOn, relationshipStartedOn } = request;
+      if (effectiveOn && relationshipStartedOn && relationshipStartedOn > effectiveOn) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['relationshipStartedOn'],
+          message: 'must not be after effectiveOn',
+        });
+      }
     }),
-    initiatedBy: z.enum(['client', 'firm']),
-    reason: freeText(2000).optional(),
-    effectiveOn: isoDate.optional(),
-    relationshipStartedOn: isoDate.optional(),
-    handover: z.array(singleLine(500)).max(50, 'must have at most 50 items').optional(),
-    highlights: z.array(singleLine(500)).max(50, 'must have at most 50 items').optional(),
-    externalId: singleLine(200).optional(),
-    /** Tasks for the operator's checklist, added to the configured ones (see `checklist.ts`). */
-    tasks: z
-      .array(
-        z.strictObject({
-          title: singleLine(TASK_LIMITS.title),
-          note: freeText(TASK_LIMITS.note).optional(),
-          /** Absent: due on the effective date. */
-          dueOn: isoDate.optional(),
-        }),
-      )
-      .max(TASK_LIMITS.perRequest, `must have at most ${TASK_LIMITS.perRequest} items`)
-      .optional(),
-  })
-  .superRefine((request, ctx) => {
-    // ISO dates compare as text; a relationship cannot start after it ends.
-    const { effectiveOn, relationshipStartedOn } = request;
-    if (effectiveOn && relationshipStartedOn && relationshipStartedOn > effectiveOn) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['relationshipStartedOn'],
-        message: 'must not be after effectiveOn',
-      });
-    }
-  });
+);
 
 export type ExitRequest = z.infer<typeof exitRequestSchema>;
 

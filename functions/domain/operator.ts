@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { ValidationError } from './errors.js';
+import { lazy } from './lazy.js';
 
 export interface Operator {
   /** The operator's id: their email address, trimmed and lower-cased. */
@@ -36,16 +37,20 @@ export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-const emailSchema = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .pipe(z.email('must be an email address').max(254, 'must be at most 254 characters'));
+const emailSchema = lazy(() =>
+  z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.email('must be an email address').max(254, 'must be at most 254 characters')),
+);
 
-const passwordSchema = z
-  .string()
-  .min(PASSWORD_MIN_LENGTH, `must be at least ${PASSWORD_MIN_LENGTH} characters`)
-  .max(PASSWORD_MAX_LENGTH, `must be at most ${PASSWORD_MAX_LENGTH} characters`);
+const passwordSchema = lazy(() =>
+  z
+    .string()
+    .min(PASSWORD_MIN_LENGTH, `must be at least ${PASSWORD_MIN_LENGTH} characters`)
+    .max(PASSWORD_MAX_LENGTH, `must be at most ${PASSWORD_MAX_LENGTH} characters`),
+);
 
 /** Validates a new operator's email; answers it normalized. Throws a `ValidationError`. */
 export function parseOperatorEmail(email: unknown, field = 'email'): string {

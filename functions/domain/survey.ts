@@ -14,6 +14,7 @@ import {
   WIN_BACK_ANSWERS,
   type WinBack,
 } from './exit.js';
+import { lazy } from './lazy.js';
 
 /** The words of the fixed lists, shared by the survey page, the timeline and the operator email. */
 export const REASON_LABELS: Record<LeavingReason, string> = {
@@ -84,25 +85,27 @@ const freeText = (max: number) =>
 const choice = <T extends readonly [string, ...string[]]>(values: T, message: string) =>
   z.unknown().transform(cleanText).pipe(z.enum(values, message));
 
-const formSchema = z.object({
-  reason: choice(LEAVING_REASONS, 'Please choose the main reason.'),
-  reasonDetail: freeText(TEXT_LIMITS.reasonDetail),
-  whatWorked: freeText(TEXT_LIMITS.whatWorked),
-  whatDidNot: freeText(TEXT_LIMITS.whatDidNot),
-  improve: freeText(TEXT_LIMITS.improve),
-  score: z
-    .unknown()
-    .transform(cleanText)
-    .pipe(
-      z
-        .string('Please choose a number from 0 to 10.')
-        .regex(/^(10|[0-9])$/, 'Please choose a number from 0 to 10.')
-        .transform(Number),
-    ),
-  winBack: choice(WIN_BACK_ANSWERS, 'Please choose yes, perhaps or no.').optional(),
-  testimonial: freeText(TEXT_LIMITS.testimonial),
-  publishAs: choice([...TESTIMONIAL_SCOPES, 'private'] as const, 'Please choose one.').optional(),
-});
+const formSchema = lazy(() =>
+  z.object({
+    reason: choice(LEAVING_REASONS, 'Please choose the main reason.'),
+    reasonDetail: freeText(TEXT_LIMITS.reasonDetail),
+    whatWorked: freeText(TEXT_LIMITS.whatWorked),
+    whatDidNot: freeText(TEXT_LIMITS.whatDidNot),
+    improve: freeText(TEXT_LIMITS.improve),
+    score: z
+      .unknown()
+      .transform(cleanText)
+      .pipe(
+        z
+          .string('Please choose a number from 0 to 10.')
+          .regex(/^(10|[0-9])$/, 'Please choose a number from 0 to 10.')
+          .transform(Number),
+      ),
+    winBack: choice(WIN_BACK_ANSWERS, 'Please choose yes, perhaps or no.').optional(),
+    testimonial: freeText(TEXT_LIMITS.testimonial),
+    publishAs: choice([...TESTIMONIAL_SCOPES, 'private'] as const, 'Please choose one.').optional(),
+  }),
+);
 
 /**
  * Rules across fields, checked on the raw fields so they show together with the per-field

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ValidationError } from '../domain/errors.js';
+import { lazy } from '../domain/lazy.js';
 import {
   type EmailEvent,
   type RecordEmailEventDeps,
@@ -12,40 +13,42 @@ import {
  * `detail` is the SES event record (`eventType`, `mail`, and `bounce` | `complaint` | `delivery`).
  * Only the fields Farewell uses are read; everything else SES adds is ignored.
  */
-const timestamp = z.iso.datetime({ offset: true });
+const envelope = lazy(() => {
+  const timestamp = z.iso.datetime({ offset: true });
 
-const mail = z.object({
-  messageId: z.string().min(1),
-  /** SES tags, each a list; the mailer sets `exit` and `step`. */
-  tags: z.record(z.string(), z.array(z.string())).optional(),
-});
+  const mail = z.object({
+    messageId: z.string().min(1),
+    /** SES tags, each a list; the mailer sets `exit` and `step`. */
+    tags: z.record(z.string(), z.array(z.string())).optional(),
+  });
 
-const recipient = z.object({ emailAddress: z.string().min(3) });
+  const recipient = z.object({ emailAddress: z.string().min(3) });
 
-const detail = z.discriminatedUnion('eventType', [
-  z.object({
-    eventType: z.literal('Bounce'),
-    mail,
-    bounce: z.object({
-      bounceType: z.string().min(1),
-      bounceSubType: z.string().min(1),
-      bouncedRecipients: z.array(recipient).min(1),
-      timestamp,
+  const detail = z.discriminatedUnion('eventType', [
+    z.object({
+      eventType: z.literal('Bounce'),
+      mail,
+      bounce: z.object({
+        bounceType: z.string().min(1),
+        bounceSubType: z.string().min(1),
+        bouncedRecipients: z.array(recipient).min(1),
+        timestamp,
+      }),
     }),
-  }),
-  z.object({
-    eventType: z.literal('Complaint'),
-    mail,
-    complaint: z.object({ complainedRecipients: z.array(recipient).min(1), timestamp }),
-  }),
-  z.object({
-    eventType: z.literal('Delivery'),
-    mail,
-    delivery: z.object({ timestamp }),
-  }),
-]);
+    z.object({
+      eventType: z.literal('Complaint'),
+      mail,
+      complaint: z.object({ complainedRecipients: z.array(recipient).min(1), timestamp }),
+    }),
+    z.object({
+      eventType: z.literal('Delivery'),
+      mail,
+      delivery: z.object({ timestamp }),
+    }),
+  ]);
 
-const envelope = z.object({ source: z.literal('aws.ses'), detail });
+  return z.object({ source: z.literal('aws.ses'), detail });
+});
 
 /** The first value of a tag, when it is one of our ids. */
 function tag(tags: Record<string, string[]> | undefined, name: string): string | undefined {

@@ -1,18 +1,22 @@
 import { z } from 'zod';
 import { ValidationError } from '../domain/errors.js';
+import { lazy } from '../domain/lazy.js';
 import type { StepEvent } from '../domain/ports.js';
 
-const id = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^[0-9a-zA-Z-_]+$/, 'letters, digits, - and _ only');
+const id = () =>
+  z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[0-9a-zA-Z-_]+$/, 'letters, digits, - and _ only');
 
-const stepEventSchema = z.object({
-  exitId: id,
-  stepId: id,
-  dueAt: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }).optional(),
-});
+const stepEventSchema = lazy(() =>
+  z.object({
+    exitId: id(),
+    stepId: id(),
+    dueAt: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }).optional(),
+  }),
+);
 
 /** Validates the payload a step schedule delivers to the send-step handler. */
 export function parseStepEvent(input: unknown): StepEvent {

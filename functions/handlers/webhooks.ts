@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { TASK_LIMITS } from '../domain/checklist-rules.js';
 import { ValidationError } from '../domain/errors.js';
 import { parseExitRequest, toValidationError } from '../domain/exit-request.js';
+import { lazy } from '../domain/lazy.js';
 import { parseEffectiveDate, rescheduleExits } from '../domain/use-cases/change-effective-date.js';
 import { completeTasks } from '../domain/use-cases/change-task.js';
 import {
@@ -20,11 +21,15 @@ import type { WebhookVerifier } from './http/webhook-signature.js';
 export const MAX_WEBHOOK_BYTES = 64 * 1024;
 export { MAX_CONTROL_EXITS };
 
-const envelopeSchema = z.object({
-  type: z.string().min(1, 'must name the event type'),
-  timestamp: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }).optional(),
-  data: z.record(z.string(), z.unknown(), 'must be an object'),
-});
+const envelopeSchema = lazy(() =>
+  z.object({
+    type: z.string().min(1, 'must name the event type'),
+    timestamp: z.iso
+      .datetime({ offset: true, message: 'must be an ISO 8601 date-time' })
+      .optional(),
+    data: z.record(z.string(), z.unknown(), 'must be an object'),
+  }),
+);
 
 export interface WebhookDeps {
   verifier: WebhookVerifier;
@@ -47,20 +52,24 @@ const CONTROL_TYPES: Record<string, WebhookControl> = {
 };
 
 const TASK_REFERENCE_MESSAGE = 'must name the task by taskId (t1, t2…) or title';
-const taskReferenceSchema = z.union(
-  [
-    z.object({ taskId: z.string().regex(/^t[1-9]\d{0,3}$/) }),
-    z.object({ title: z.string().trim().min(1).max(TASK_LIMITS.title) }),
-  ],
-  { error: TASK_REFERENCE_MESSAGE },
+const taskReferenceSchema = lazy(() =>
+  z.union(
+    [
+      z.object({ taskId: z.string().regex(/^t[1-9]\d{0,3}$/) }),
+      z.object({ title: z.string().trim().min(1).max(TASK_LIMITS.title) }),
+    ],
+    { error: TASK_REFERENCE_MESSAGE },
+  ),
 );
 
-const exitReferenceSchema = z.union(
-  [
-    z.object({ exitId: z.string().regex(/^x[0-9a-f]{24}$/, 'must be an exit id from Farewell') }),
-    z.object({ externalId: z.string().trim().min(1).max(200) }),
-  ],
-  { error: 'must name the exit by exitId or externalId' },
+const exitReferenceSchema = lazy(() =>
+  z.union(
+    [
+      z.object({ exitId: z.string().regex(/^x[0-9a-f]{24}$/, 'must be an exit id from Farewell') }),
+      z.object({ externalId: z.string().trim().min(1).max(200) }),
+    ],
+    { error: 'must name the exit by exitId or externalId' },
+  ),
 );
 
 /** How long the first answer to a control event is kept: well past the 5-minute replay window. */

@@ -1,9 +1,9 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { readSecretValues, SECRET_ARN_VARIABLE } from '../adapters/secrets.js';
-import { buildDependencies, type Dependencies } from '../composition-root.js';
-import { loadConfig } from '../config.js';
+import { type Config, loadConfig } from '../config.js';
 import { ConfigError } from '../domain/errors.js';
 import { parseSequenceRules, type SequenceRules } from '../domain/sequence-rules.js';
+import type { Overrides } from '../shared-root.js';
 
 /** The sequence the stage deploys (JSON in `FAREWELL_SEQUENCE`); the bundled file's when unset. */
 function sequenceFromEnv(value: string | undefined): SequenceRules | undefined {
@@ -18,17 +18,19 @@ function sequenceFromEnv(value: string | undefined): SequenceRules | undefined {
 }
 
 /**
- * Everything a Lambda needs, from its environment: on AWS the secret values are read from Secrets
- * Manager (`FAREWELL_SECRET_ARN`) and merged into the environment before it is validated; without
- * that variable (local mode, tests) the environment must hold them itself.
+ * What a Lambda needs, from its environment, wired by `build` (the function's own part of the
+ * composition root): on AWS the secret values are read from Secrets Manager
+ * (`FAREWELL_SECRET_ARN`) and merged into the environment before it is validated; without that
+ * variable (local mode, tests) the environment must hold them itself.
  */
-export async function bootstrap(
+export async function bootstrap<T>(
   env: Record<string, string | undefined>,
+  build: (config: Config, overrides: Overrides) => T,
   secrets = () => new SecretsManagerClient({}),
-): Promise<Dependencies> {
+): Promise<T> {
   const secretArn = env[SECRET_ARN_VARIABLE];
   const values = secretArn ? await readSecretValues(secrets(), secretArn) : {};
   const config = loadConfig({ ...env, ...values });
   const rules = sequenceFromEnv(env.FAREWELL_SEQUENCE);
-  return buildDependencies(config, rules ? { rules } : {});
+  return build(config, rules ? { rules } : {});
 }

@@ -13,8 +13,9 @@ import { Code, Runtime, RuntimeManagementMode } from 'aws-cdk-lib/aws-lambda';
 export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /**
- * The newest Node.js runtime this aws-cdk-lib knows; the esbuild target follows it. Its bundled
- * AWS SDK v3 is the one the functions use (see the README's Performance section).
+ * The newest Node.js runtime this aws-cdk-lib knows; the esbuild target follows it. The functions
+ * carry their own AWS SDK v3 (faster at init than the runtime's; see the README's Performance
+ * section).
  */
 export const RUNTIME = Runtime.NODEJS_24_X;
 export const ESBUILD_TARGET = 'node24';
@@ -35,7 +36,7 @@ export function runtimeManagement(versionArn: string | undefined): RuntimeManage
 }
 
 /**
- * ESM output still meets CommonJS code that calls `require` (Handlebars, the runtime's AWS SDK):
+ * ESM output still meets CommonJS code that calls `require` (Handlebars, the on-demand files):
  * a `require` made for the module keeps it working. The alias avoids clashing with any
  * `createRequire` the bundle itself imports.
  */

@@ -195,6 +195,7 @@ export class StatefulStack extends Stack {
       serviceName: `farewell-${stage.name}`,
       logRetention: RetentionDays.ONE_MONTH,
       runtimeVersionArn: stage.runtimeVersionArn,
+      sourceMaps: stage.sourceMaps,
     });
     completer.role.addToPrincipalPolicy(
       new PolicyStatement({

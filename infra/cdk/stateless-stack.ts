@@ -95,6 +95,7 @@ export class StatelessStack extends Stack {
         serviceName,
         logRetention: LOG_RETENTION,
         runtimeVersionArn: stage.runtimeVersionArn,
+        sourceMaps: stage.sourceMaps,
         ...extra,
       });
     const web = make('web', 'Farewell HTTP API: webhooks, client pages, console');

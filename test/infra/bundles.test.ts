@@ -1,6 +1,9 @@
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleFunction } from '../../infra/cdk/bundle/build.js';
+import { entryPath } from '../../infra/cdk/bundling.js';
 import {
   aws,
   bundleOf,
@@ -50,10 +53,25 @@ describe('bundles', () => {
     }
   }, 60_000);
 
+  it('carry the AWS SDK inside: they import with no SDK on NODE_PATH (faster than the runtime one)', async () => {
+    const stub = await startSecretsStub(secret);
+    try {
+      const stateless = synthesized.farewell.stateless.functions;
+      await Promise.all(
+        [stateless.reconciler.function, stateless.sendStep.function].map((fn) => {
+          const { file, env } = bundleOf(fn, synthesized.outdir);
+          return importBundle(file, { ...env, ...aws(stub.endpoint), NODE_PATH: '' });
+        }),
+      );
+      expect(stub.calls()).toBe(2);
+    } finally {
+      await stub.stop();
+    }
+  }, 60_000);
+
   it('carry on-demand files that load with require in a fresh Node process', async () => {
     const stateless = synthesized.farewell.stateless.functions;
     const web = bundleOf(stateless.web.function, synthesized.outdir).dir;
-    const reconciler = bundleOf(stateless.reconciler.function, synthesized.outdir).dir;
     const onDemand = (dir: string) => readdirSync(dir).filter((name) => name.endsWith('.cjs'));
 
     const engine = await requireInFreshProcess(
@@ -61,7 +79,7 @@ describe('bundles', () => {
       "new m.default('JP').getHolidays(2040).filter((h) => h.type === 'public').map((h) => h.date.slice(0, 10))",
     );
     const pages = await requireInFreshProcess(
-      join(reconciler, 'page-templates.cjs'),
+      join(web, 'page-templates.cjs'),
       'Object.keys(m.precompiledPages)',
     );
 
@@ -73,6 +91,42 @@ describe('bundles', () => {
     // Vernal and autumnal equinox days need the astronomical part of the rule engine.
     expect(engine).toEqual(expect.arrayContaining(['2040-03-20', '2040-09-22']));
     expect(pages).toContain('survey');
+  }, 60_000);
+
+  it('hold only the clients and parts each function uses', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'farewell-parts-'));
+    try {
+      const inputs = async (name: string) =>
+        Object.keys((await bundleFunction(entryPath(name), join(dir, name))).metafile.inputs);
+      const has = (list: string[], pattern: RegExp) => list.some((input) => pattern.test(input));
+      const ses = /client-sesv2/;
+      const pages = /generated\/page-templates\.ts$/;
+      const emails = /generated\/email-templates\.ts$/;
+      const [reconcile, sesEvents, sendStep, web] = await Promise.all(
+        ['reconcile', 'ses-events', 'send-step', 'web'].map(inputs),
+      );
+      expect({ ses: has(reconcile ?? [], ses), pages: has(reconcile ?? [], pages) }).toEqual({
+        ses: false,
+        pages: false,
+      });
+      expect({ ses: has(sesEvents ?? [], ses), pages: has(sesEvents ?? [], pages) }).toEqual({
+        ses: false,
+        pages: false,
+      });
+      expect({ emails: has(reconcile ?? [], emails) || has(sesEvents ?? [], emails) }).toEqual({
+        emails: false,
+      });
+      expect({ ses: has(sendStep ?? [], ses), pages: has(sendStep ?? [], pages) }).toEqual({
+        ses: true,
+        pages: false,
+      });
+      expect({ ses: has(web ?? [], ses), pages: has(web ?? [], pages) }).toEqual({
+        ses: true,
+        pages: true,
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 60_000);
 
   it('render a page from the web bundle, loading its templates at first use', async () => {

@@ -9,6 +9,7 @@ import {
   readSecretValues,
   SECRET_KEYS,
 } from '../../functions/adapters/secrets.js';
+import { buildDependencies } from '../../functions/composition-root.js';
 import { loadConfig } from '../../functions/config.js';
 import { ConfigError } from '../../functions/domain/errors.js';
 import { bootstrap } from '../../functions/lambda/bootstrap.js';
@@ -79,6 +80,7 @@ describe('reading the secret', () => {
     try {
       const deps = await bootstrap(
         { ...settings, FAREWELL_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:1:secret:f' },
+        buildDependencies,
         () =>
           new SecretsManagerClient({
             endpoint: full.endpoint,
@@ -94,21 +96,28 @@ describe('reading the secret', () => {
   });
 
   it('uses the environment alone without FAREWELL_SECRET_ARN (local mode)', async () => {
-    const deps = await bootstrap({ ...settings, ...generateSecretValues() }, () => {
-      throw new Error('must not read Secrets Manager');
-    });
+    const deps = await bootstrap(
+      { ...settings, ...generateSecretValues() },
+      buildDependencies,
+      () => {
+        throw new Error('must not read Secrets Manager');
+      },
+    );
 
     expect(deps.sendStep.rules.sendHour).toBe(10);
   });
 
   it('takes the stage sequence from FAREWELL_SEQUENCE, naming a bad field', async () => {
     const env = { ...settings, ...generateSecretValues() };
-    const deps = await bootstrap({ ...env, FAREWELL_SEQUENCE: '{"sendHour": 9}' });
+    const deps = await bootstrap(
+      { ...env, FAREWELL_SEQUENCE: '{"sendHour": 9}' },
+      buildDependencies,
+    );
     expect(deps.sendStep.rules.sendHour).toBe(9);
 
-    await expect(bootstrap({ ...env, FAREWELL_SEQUENCE: '{"sendHour": 25}' })).rejects.toThrow(
-      /sendHour: must be a whole number from 0 to 23/,
-    );
+    await expect(
+      bootstrap({ ...env, FAREWELL_SEQUENCE: '{"sendHour": 25}' }, buildDependencies),
+    ).rejects.toThrow(/sendHour: must be a whole number from 0 to 23/);
   });
 });
 

@@ -1,5 +1,6 @@
 import { Capture, Match, type Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stages } from '../../config/stages.js';
 import { type Synthesized, synthFarewell } from './support/synth.js';
 import { asList, evaluate, findIds, isArn, statements } from './support/template-facts.js';
 
@@ -18,7 +19,7 @@ beforeAll(() => {
 afterAll(() => synthesized.remove());
 
 describe('functions', () => {
-  it('run every function on arm64 and the newest Node.js, with source maps and Powertools', () => {
+  it('run every function on arm64 and the newest Node.js, with Powertools', () => {
     for (const template of templates) {
       const functions = template.findResources('AWS::Lambda::Function');
       expect(Object.keys(functions).length).toBeGreaterThan(0);
@@ -29,7 +30,6 @@ describe('functions', () => {
         LoggingConfig: { LogGroup: Match.anyValue() },
         Environment: {
           Variables: Match.objectLike({
-            NODE_OPTIONS: '--enable-source-maps',
             POWERTOOLS_SERVICE_NAME: 'farewell-dev',
             POWERTOOLS_METRICS_NAMESPACE: 'Farewell',
           }),
@@ -38,6 +38,31 @@ describe('functions', () => {
       template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: Match.anyValue() });
     }
   });
+
+  it('start Node without --enable-source-maps unless the stage asks for it (it slows every cold start)', () => {
+    const nodeOptions = (template: Template) =>
+      Object.values(template.findResources('AWS::Lambda::Function')).map(
+        (fn) =>
+          (fn as { Properties: { Environment?: { Variables?: Record<string, unknown> } } })
+            .Properties.Environment?.Variables?.NODE_OPTIONS,
+      );
+    for (const template of templates) {
+      expect(new Set(nodeOptions(template))).toEqual(new Set([undefined]));
+    }
+
+    const mapped = synthFarewell({
+      full: false,
+      stage: 'mapped',
+      stages: { mapped: { ...stages.dev, sourceMaps: true } },
+    });
+    try {
+      for (const template of [mapped.stateful, mapped.stateless]) {
+        expect(new Set(nodeOptions(template))).toEqual(new Set(['--enable-source-maps']));
+      }
+    } finally {
+      mapped.remove();
+    }
+  }, 60_000);
 
   it('has four application functions, each reading the secret at cold start', () => {
     const withSecret = findIds(stateless, 'AWS::Lambda::Function', (p) =>

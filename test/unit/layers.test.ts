@@ -34,7 +34,9 @@ const FORBIDDEN: Partial<Record<Layer, Layer[]>> = {
 const SDK = /^@aws-sdk\//;
 const SDK_FREE: Layer[] = ['domain', 'use-cases', 'handlers', 'rendering'];
 
+/** The composition root and its parts (`shared-root.ts`, one `<function>-root.ts` per Lambda). */
 const ROOTS = ['composition-root.ts', 'console-root.ts', 'client-pages-root.ts'];
+const isRoot = (file: string) => ROOTS.includes(file) || file.endsWith('-root.ts');
 
 /** The layer of a repository path such as `functions/domain/plan.ts`. */
 function layerOf(path: string): Layer {
@@ -42,7 +44,7 @@ function layerOf(path: string): Layer {
   if (top === 'config') return 'config';
   if (top !== 'functions' || !second) return 'outside';
   if (second === 'config.ts') return 'config';
-  if (ROOTS.includes(second)) return 'roots';
+  if (isRoot(second)) return 'roots';
   if (second === 'domain' && third === 'use-cases') return 'use-cases';
   if (['domain', 'adapters', 'rendering', 'handlers', 'lambda'].includes(second)) {
     return second as Layer;

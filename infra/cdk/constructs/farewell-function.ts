@@ -33,6 +33,8 @@ export interface FarewellFunctionProps {
   logRetention: RetentionDays;
   /** An exact runtime version to stay on (stage `runtimeVersionArn`); see `runtimeManagement`. */
   runtimeVersionArn?: string | undefined;
+  /** `NODE_OPTIONS=--enable-source-maps` (stage `sourceMaps`); off, cold starts are faster. */
+  sourceMaps?: boolean;
   /** Reserved concurrency: at most this many instances at once, kept free of other functions. */
   reservedConcurrency?: number;
   /**
@@ -44,7 +46,7 @@ export interface FarewellFunctionProps {
 
 /**
  * A Farewell Lambda with the house defaults: arm64, the newest Node.js runtime (patched on deploy), a minified ESM
- * bundle with source maps (`bundling.ts`), its own log group with a retention, Powertools settings, and a role of
+ * bundle with source maps beside it, used only when the stage asks (`sourceMaps`) (`bundling.ts`), its own log group with a retention, Powertools settings, and a role of
  * its own that starts empty but for writing to that log group (no managed policy). Resources are
  * bound with `bind*`, which set the environment variable and the grant together.
  */
@@ -80,7 +82,7 @@ export class FarewellFunction extends Construct {
       role: this.role,
       logGroup,
       environment: {
-        NODE_OPTIONS: '--enable-source-maps',
+        ...(props.sourceMaps ? { NODE_OPTIONS: '--enable-source-maps' } : {}),
         POWERTOOLS_SERVICE_NAME: props.serviceName,
         POWERTOOLS_METRICS_NAMESPACE: 'Farewell',
         POWERTOOLS_LOG_LEVEL: 'INFO',
