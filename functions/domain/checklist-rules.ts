@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
 import { TASK_ANCHORS } from './exit.js';
+import { lazy } from './lazy.js';
 
 /** Bounds every source of a task keeps to: config, console form, webhook. */
 export const TASK_LIMITS = {
@@ -39,34 +40,37 @@ const text = (max: number) =>
     .min(1, `must be text of 1 to ${max} characters`)
     .max(max, `must be text of 1 to ${max} characters`);
 
-const dueSchema = z
-  .strictObject({
-    from: z.enum(TASK_ANCHORS, { error: `must be one of ${TASK_ANCHORS.join(', ')}` }),
-    days: offset('days').optional(),
-    businessDays: offset('business days').optional(),
-  })
-  .refine((due) => (due.days === undefined) !== (due.businessDays === undefined), {
-    message: 'must give either days or businessDays, not both',
+// Built at first use (lazy): the webhook handler imports TASK_LIMITS at every cold start.
+const checklistSchema = lazy(() => {
+  const dueSchema = z
+    .strictObject({
+      from: z.enum(TASK_ANCHORS, { error: `must be one of ${TASK_ANCHORS.join(', ')}` }),
+      days: offset('days').optional(),
+      businessDays: offset('business days').optional(),
+    })
+    .refine((due) => (due.days === undefined) !== (due.businessDays === undefined), {
+      message: 'must give either days or businessDays, not both',
+    });
+
+  const taskSchema = z.strictObject({
+    title: text(TASK_LIMITS.title),
+    hint: text(TASK_LIMITS.hint).optional(),
+    due: dueSchema,
   });
 
-const taskSchema = z.strictObject({
-  title: text(TASK_LIMITS.title),
-  hint: text(TASK_LIMITS.hint).optional(),
-  due: dueSchema,
-});
+  const list = z
+    .array(taskSchema, { error: 'must be a list of { title, hint?, due }' })
+    .max(TASK_LIMITS.perList, `must hold at most ${TASK_LIMITS.perList} tasks`)
+    .refine((tasks) => new Set(tasks.map((t) => t.title.toLowerCase())).size === tasks.length, {
+      message: 'must not repeat a title',
+    });
 
-const list = z
-  .array(taskSchema, { error: 'must be a list of { title, hint?, due }' })
-  .max(TASK_LIMITS.perList, `must hold at most ${TASK_LIMITS.perList} tasks`)
-  .refine((tasks) => new Set(tasks.map((t) => t.title.toLowerCase())).size === tasks.length, {
-    message: 'must not repeat a title',
+  return z.strictObject({
+    /** Exits the firm started. */
+    firm: list,
+    /** Exits the client started. */
+    client: list,
   });
-
-const checklistSchema = z.strictObject({
-  /** Exits the firm started. */
-  firm: list,
-  /** Exits the client started. */
-  client: list,
 });
 
 /** What an operator writes in `config/checklist.ts`. */
