@@ -1,5 +1,13 @@
 import type { SendingBlockedReason } from './errors.js';
-import type { Client, Exit, ExitStatus, Step, SurveyResponse, TimelineEntry } from './exit.js';
+import type {
+  Client,
+  Exit,
+  ExitStatus,
+  HandoverItem,
+  Step,
+  SurveyResponse,
+  TimelineEntry,
+} from './exit.js';
 import type { Operator } from './operator.js';
 
 /** The time source. Production uses the system clock; local mode a virtual clock that can travel. */
@@ -127,6 +135,18 @@ export interface SurveyWrite {
   skip?: { stepIds: string[]; reason: string };
 }
 
+/**
+ * The client's confirmation of one or more items, written in one conditional update: each item
+ * is written back at its place with its confirmation time, only while that place still holds
+ * the item as read and no confirmation (so two confirmations at once both land, each on its own
+ * item, and the same item confirmed twice at once lands once). The exit must not be erased.
+ */
+export interface HandoverConfirmation {
+  at: string;
+  items: { index: number; item: HandoverItem }[];
+  entry: TimelineEntry;
+}
+
 /** The suppression reason of the client's own unsubscribe: the only one they may undo. */
 export const UNSUBSCRIBED = 'unsubscribed';
 
@@ -252,6 +272,12 @@ export interface ExitStore {
    * the exit is gone or the condition failed (read again and retry).
    */
   recordSurvey(exitId: string, write: SurveyWrite): Promise<Exit | undefined>;
+  /**
+   * Stores the client's confirmation of handover items (see `HandoverConfirmation`); returns the
+   * exit after it, or undefined when the exit is gone, erased, or an item changed since it was
+   * read (read again and decide again).
+   */
+  confirmHandover(exitId: string, confirmation: HandoverConfirmation): Promise<Exit | undefined>;
   /** Appends an entry to an exit's timeline; false when there is no such exit. */
   addToTimeline(exitId: string, entry: TimelineEntry): Promise<boolean>;
   /**

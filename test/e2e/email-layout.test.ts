@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Exit } from '../../functions/domain/exit.js';
+import { normaliseHandover } from '../../functions/domain/handover.js';
 import { HandlebarsRenderer } from '../../functions/rendering/handlebars-renderer.js';
 import { previewSite, renderPreviews } from '../../functions/rendering/preview-site.js';
 import { CHROMIUM, type ChromiumPage, hasChromium, openChromiumPage } from '../support/browser.js';
@@ -46,7 +47,7 @@ function writeLongTextEmail(): void {
   const exit: Exit = {
     ...base,
     client: { ...base.client, name: long, company: long },
-    handover: [`https://files.example/${'a'.repeat(150)}`],
+    handover: normaliseHandover([`https://files.example/${'a'.repeat(150)}`]),
   };
   const notice = exit.steps.notice;
   if (!notice) throw new Error('fixture has no notice');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Exit } from '../../functions/domain/exit.js';
+import { normaliseHandover } from '../../functions/domain/handover.js';
 import { DEFAULT_RULES } from '../../functions/domain/sequence-rules.js';
 import {
   formToRequestData,
@@ -28,7 +29,7 @@ const shell: ConsoleShell = {
 };
 
 function hostileExit(): Exit {
-  const exit = buildExit({ reason: XSS, handover: [XSS], highlights: [XSS] });
+  const exit = buildExit({ reason: XSS, handover: normaliseHandover([XSS]), highlights: [XSS] });
   return { ...exit, client: { ...exit.client, name: XSS, company: XSS } };
 }
 
@@ -125,6 +126,25 @@ describe('the new-exit form', () => {
       client: { name: 'Ada', email: 'ada@client.example' },
       initiatedBy: 'client',
       handover: ['Docs', 'Keys'],
+    });
+  });
+
+  it('reads a handover line with a link and a note, and names a link that is not https', () => {
+    const fields = {
+      name: 'Ada',
+      email: 'ada@client.example',
+      initiatedBy: 'firm',
+      handover: 'Docs\nKeys | https://vault.example.com | In the vault\nRepo | http://git.example',
+    };
+
+    expect(formToRequestData(fields).handover).toEqual([
+      'Docs',
+      { title: 'Keys', url: 'https://vault.example.com', note: 'In the vault' },
+      { title: 'Repo', url: 'http://git.example' },
+    ]);
+    expect(parseExitForm(fields)).toEqual({
+      ok: false,
+      problems: [{ field: 'handover', message: 'Line 3, link: must be an https:// link.' }],
     });
   });
 

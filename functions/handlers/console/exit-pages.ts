@@ -50,13 +50,18 @@ async function exitOrThrow(ctx: Signed, exitId: string) {
 export async function showExit(ctx: Signed, exitId: string): Promise<HttpResponse> {
   const exit = await exitOrThrow(ctx, exitId);
   const base = `/admin/exits/${exitId}`;
-  const view = exitPageView(exit, shellView(ctx, null), {
-    pause: formFor(ctx, `${base}/pause`),
-    resume: formFor(ctx, `${base}/resume`),
-    cancel: formFor(ctx, `${base}/cancel`),
-    sendNow: formFor(ctx, `${base}/send-now`),
-    effectiveDate: formFor(ctx, `${base}/effective-date`),
-  });
+  const view = exitPageView(
+    exit,
+    shellView(ctx, null),
+    {
+      pause: formFor(ctx, `${base}/pause`),
+      resume: formFor(ctx, `${base}/resume`),
+      cancel: formFor(ctx, `${base}/cancel`),
+      sendNow: formFor(ctx, `${base}/send-now`),
+      effectiveDate: formFor(ctx, `${base}/effective-date`),
+    },
+    ctx.deps.clock.now(),
+  );
   return consolePage(ctx.deps, 200, 'console/exit', exit.client.name, view);
 }
 

@@ -11,6 +11,7 @@ import {
   stepIdLabel,
   stepLabel,
 } from './format.js';
+import { handoverPanel } from './handover-panel.js';
 import type { ConsoleShell, ExitPageView, FormView } from './views.js';
 
 /** The forms the page may show, each with its token; the view decides which apply. */
@@ -112,7 +113,12 @@ function actions(exit: Exit, forms: ExitForms): ExitPageView['actions'] {
   };
 }
 
-export function exitPageView(exit: Exit, shell: ConsoleShell, forms: ExitForms): ExitPageView {
+export function exitPageView(
+  exit: Exit,
+  shell: ConsoleShell,
+  forms: ExitForms,
+  now: Date = new Date(),
+): ExitPageView {
   const zone = exit.client.timezone;
   return {
     shell,
@@ -123,7 +129,7 @@ export function exitPageView(exit: Exit, shell: ConsoleShell, forms: ExitForms):
     statusLabel: STATUS_LABELS[exit.status],
     erasedOn: exit.erasedAt ? clientTime(exit.erasedAt, zone) : null,
     details: details(exit),
-    handover: exit.handover,
+    handover: handoverPanel(exit, now),
     highlights: exit.highlights,
     steps: orderedSteps(exit).map((step) => ({
       label: stepLabel(step),
