@@ -67,10 +67,10 @@ export function handoverUpdate(
     const place = `${list}[${index}]`;
     const { confirmedAt: _at, ...asRead } = item;
     const plain = !asRead.url && !asRead.note && asRead.id === `h${index + 1}`;
+    const unconfirmed = `${place}.${update.path(['id'])} = ${update.value(item.id)} AND attribute_not_exists(${place}.${update.path(['confirmedAt'])})`;
+    // The builder wraps each condition in parentheses; DynamoDB refuses redundant ones.
     update.condition(
-      `(${place}.${update.path(['id'])} = ${update.value(item.id)} AND attribute_not_exists(${place}.${update.path(['confirmedAt'])}))${
-        plain ? ` OR ${place} = ${update.value(item.title)}` : ''
-      }`,
+      plain ? `(${unconfirmed}) OR ${place} = ${update.value(item.title)}` : unconfirmed,
     );
     update.setAtPath(place, item);
   }
