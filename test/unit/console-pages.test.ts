@@ -33,9 +33,9 @@ function hostileExit(): Exit {
   return { ...exit, client: { ...exit.client, name: XSS, company: XSS } };
 }
 
-function exitHtml(exit: Exit): string {
+function exitHtml(exit: Exit, now?: Date): string {
   const forms = { pause: form, resume: form, cancel: form, sendNow: form, effectiveDate: form };
-  return renderer.render('console/exit', { title: 'x' }, exitPageView(exit, shell, forms));
+  return renderer.render('console/exit', { title: 'x' }, exitPageView(exit, shell, forms, now));
 }
 
 describe('the console pages', () => {
@@ -68,6 +68,37 @@ describe('the console pages', () => {
       expect(html).not.toContain('<script>alert(2)');
       expect(html).toContain('&lt;img src&#x3D;x onerror&#x3D;alert(1)&gt;');
     }
+  });
+
+  it('show each handover item with its confirmation, and flag open ones after the effective date', () => {
+    // The fixture ends on 2025-03-31 (Europe/Paris).
+    const exit = buildExit({
+      handover: [
+        {
+          id: 'h1',
+          title: 'Source code',
+          url: 'https://git.example.com/x',
+          confirmedAt: '2025-03-20T09:30:00.000Z',
+        },
+        { id: 'h2', title: 'Credentials', note: 'In the vault' },
+      ],
+    });
+
+    const before = exitHtml(exit, new Date('2025-03-25T12:00:00Z'));
+    const after = exitHtml(exit, new Date('2025-04-02T12:00:00Z'));
+
+    expect(before).toContain(
+      '<a href="https://git.example.com/x" rel="noreferrer">Source code</a>',
+    );
+    expect(before).toContain('Confirmed Thu 20 Mar 2025, 10:30');
+    expect(before).toContain('1 of 2 confirmed by the client.');
+    expect(before).toMatch(/<span class="handover-state">Not confirmed<\/span>/);
+    expect(after).toContain(
+      '1 of 2 confirmed by the client; 1 still open after the effective date.',
+    );
+    expect(after).toContain(
+      '<span class="handover-state handover-overdue">Not confirmed, past the effective date</span>',
+    );
   });
 
   it('carry no inline script, inline style or inline handler', () => {
