@@ -82,6 +82,7 @@ describe('the console pages', () => {
         },
         { id: 'h2', title: 'Credentials', note: 'In the vault' },
       ],
+      timeline: [{ at: '2025-03-20T09:30:00.000Z', event: 'handover.confirmed' }],
     });
 
     const before = exitHtml(exit, new Date('2025-03-25T12:00:00Z'));
@@ -92,6 +93,7 @@ describe('the console pages', () => {
     );
     expect(before).toContain('Confirmed Thu 20 Mar 2025, 10:30');
     expect(before).toContain('1 of 2 confirmed by the client.');
+    expect(before).toContain('Handover confirmed by the client');
     expect(before).toMatch(/<span class="handover-state">Not confirmed<\/span>/);
     expect(after).toContain(
       '1 of 2 confirmed by the client; 1 still open after the effective date.',

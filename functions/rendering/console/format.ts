@@ -89,6 +89,7 @@ const EVENT_LABELS: Record<string, string> = {
   'client.unsubscribed': 'Client unsubscribed',
   'client.paused-emails': 'Client paused emails',
   'client.resubscribed': 'Client subscribed again',
+  'handover.confirmed': 'Handover confirmed by the client',
 };
 
 export function eventLabel(event: string): string {
