@@ -120,7 +120,13 @@ export function exitReport(exit: Exit): string[] {
       ? [`  ${'Client since'.padEnd(14)}${exit.relationshipStartedOn}`]
       : []),
     ...(exit.externalId ? [`  ${'External id'.padEnd(14)}${safe(exit.externalId)}`] : []),
-    ...list('Handover', exit.handover),
+    ...list(
+      'Handover',
+      exit.handover.map(
+        (item) =>
+          `${item.title}${item.url ? ` <${item.url}>` : ''} (${item.confirmedAt ? `confirmed ${utc(item.confirmedAt)}` : 'not confirmed'})`,
+      ),
+    ),
     ...list('Highlights', exit.highlights),
     '',
     'Steps',

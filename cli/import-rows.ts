@@ -9,6 +9,7 @@ import { ValidationError } from '../functions/domain/errors.js';
 import {
   CLIENT_FIELDS,
   type ExitRequest,
+  handoverFromLine,
   parseExitRequest,
 } from '../functions/domain/exit-request.js';
 import { UserError } from './errors.js';
@@ -40,7 +41,8 @@ function columnOf(field: string): string {
   const [head, second] = field.split('.');
   if (head === 'client' && second) return second;
   if (head && LISTS.includes(head as Column) && second !== undefined && /^\d+$/.test(second)) {
-    return `${head} (item ${Number(second) + 1})`;
+    const part = field.split('.')[2];
+    return `${head} (item ${Number(second) + 1}${part ? `, ${part}` : ''})`;
   }
   return field === '(body)' ? 'row' : (head ?? field);
 }
@@ -61,7 +63,13 @@ function toRequest(record: Record<string, string>): Record<string, unknown> {
   const request: Record<string, unknown> = { client };
   for (const column of IMPORT_COLUMNS) {
     if (CLIENT.includes(column)) continue;
-    const value = LISTS.includes(column) ? list(column) : cell(column);
+    // A handover item may carry a link and a note: `Title | https://… | note`.
+    const value =
+      column === 'handover'
+        ? list(column)?.map(handoverFromLine)
+        : LISTS.includes(column)
+          ? list(column)
+          : cell(column);
     if (value !== undefined) request[column] = value;
   }
   return request;

@@ -50,6 +50,8 @@ export function buildClientPages(config: Config, shared: SharedAdapters): Client
       rules,
       suppressionKey: config.FAREWELL_SUPPRESSION_KEY,
     },
+    handover: { ...link, log },
+    contactEmail: config.FAREWELL_REPLY_TO ?? config.FAREWELL_SENDER_EMAIL,
     pages: new PageRenderer(branding),
     csrf: new Csrf({
       keys: csrfKeys(config.FAREWELL_LINK_KEYS),

@@ -68,7 +68,11 @@ const body = JSON.stringify({
     reason: 'Your needs have grown beyond the analytics work we specialise in.',
     relationshipStartedOn: '2024-03-01',
     handover: [
-      'Dashboard source code and documentation',
+      {
+        title: 'Dashboard source code and documentation',
+        url: 'https://git.example.com/analytical-engines/dashboards',
+        note: 'The README explains how to deploy and where each metric comes from.',
+      },
       'Admin credentials for the data warehouse',
     ],
     highlights: ['Cut the monthly reporting time from three days to four hours'],

@@ -5,7 +5,7 @@
  */
 import type { DeleteCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { TimelineEntry } from '../domain/exit.js';
-import type { SurveyWrite } from '../domain/ports.js';
+import type { HandoverConfirmation, SurveyWrite } from '../domain/ports.js';
 import { stepMayMove } from './dynamo-step-conditions.js';
 import { exitKey, suppressionKey } from './dynamo-table.js';
 import { UpdateBuilder } from './dynamo-update.js';
@@ -38,6 +38,43 @@ export function surveyUpdate(tableName: string, exitId: string, write: SurveyWri
     .set(survey, write.response)
     .set(['updatedAt'], write.entry.at)
     .appendToList(['timeline'], [write.entry]);
+  return {
+    TableName: tableName,
+    Key: exitKey(exitId),
+    ...update.build(),
+    ReturnValues: 'ALL_NEW',
+  } satisfies UpdateCommandInput;
+}
+
+/**
+ * One conditional update for the client's confirmation of handover items: each item is written
+ * back whole at its place, only while that place still holds the item as read (its id, or the
+ * plain text an exit from before handover objects keeps) and no confirmation yet. Two
+ * confirmations of different items at once both land; the same item twice lands once. An
+ * erasure (which empties the list) wins over a confirmation racing it.
+ */
+export function handoverUpdate(
+  tableName: string,
+  exitId: string,
+  confirmation: HandoverConfirmation,
+) {
+  const update = new UpdateBuilder();
+  update
+    .condition(`attribute_exists(${update.path(['pk'])})`)
+    .condition(`attribute_not_exists(${update.path(['erasedAt'])})`);
+  const list = update.path(['handover']);
+  for (const { index, item } of confirmation.items) {
+    const place = `${list}[${index}]`;
+    const { confirmedAt: _at, ...asRead } = item;
+    const plain = !asRead.url && !asRead.note && asRead.id === `h${index + 1}`;
+    const unconfirmed = `${place}.${update.path(['id'])} = ${update.value(item.id)} AND attribute_not_exists(${place}.${update.path(['confirmedAt'])})`;
+    // The builder wraps each condition in parentheses; DynamoDB refuses redundant ones.
+    update.condition(
+      plain ? `(${unconfirmed}) OR ${place} = ${update.value(item.title)}` : unconfirmed,
+    );
+    update.setAtPath(place, item);
+  }
+  update.set(['updatedAt'], confirmation.at).appendToList(['timeline'], [confirmation.entry]);
   return {
     TableName: tableName,
     Key: exitKey(exitId),

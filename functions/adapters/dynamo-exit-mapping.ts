@@ -1,5 +1,6 @@
 /** How an `Exit` is laid out as a DynamoDB item, and back. */
 import type { Exit } from '../domain/exit.js';
+import { readHandover } from '../domain/handover.js';
 import {
   type ExternalIdIndexKey,
   exitKey,
@@ -59,7 +60,8 @@ export function itemToExit(item: Record<string, unknown>): Exit {
     searchText: _search,
     ...exit
   } = item;
-  return exit as unknown as Exit;
+  // Items written before handover objects existed hold plain strings: read them as items.
+  return { ...(exit as unknown as Exit), handover: readHandover(exit.handover) };
 }
 
 /**

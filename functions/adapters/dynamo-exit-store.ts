@@ -18,6 +18,7 @@ import {
   type ExitPage,
   type ExitPageRequest,
   type ExitStore,
+  type HandoverConfirmation,
   type StatusChange,
   type StepDeferral,
   type StepOutcome,
@@ -27,7 +28,12 @@ import {
   UNSUBSCRIBED,
 } from '../domain/ports.js';
 import { CONDITION_FAILED, call, conditional } from './dynamo-calls.js';
-import { surveyUpdate, timelineUpdate, unsuppressDelete } from './dynamo-client-writes.js';
+import {
+  handoverUpdate,
+  surveyUpdate,
+  timelineUpdate,
+  unsuppressDelete,
+} from './dynamo-client-writes.js';
 import { eraseUpdate } from './dynamo-console-writes.js';
 import { exitToItem, indexItemToExit, itemToExit, searchForm } from './dynamo-exit-mapping.js';
 import { byExternalIdQuery, byStatusQuery, decodeCursor, encodeCursor } from './dynamo-queries.js';
@@ -408,6 +414,17 @@ export class DynamoExitStore implements ExitStore {
   async writeTasks(exitId: string, write: TaskWrite): Promise<Exit | undefined> {
     const result = await conditional('writeTasks', () =>
       this.client.send(new UpdateCommand(taskUpdate(this.tableName, exitId, write))),
+    );
+    if (result === CONDITION_FAILED || !result.Attributes) return undefined;
+    return itemToExit(result.Attributes);
+  }
+
+  async confirmHandover(
+    exitId: string,
+    confirmation: HandoverConfirmation,
+  ): Promise<Exit | undefined> {
+    const result = await conditional('confirmHandover', () =>
+      this.client.send(new UpdateCommand(handoverUpdate(this.tableName, exitId, confirmation))),
     );
     if (result === CONDITION_FAILED || !result.Attributes) return undefined;
     return itemToExit(result.Attributes);

@@ -40,6 +40,12 @@ export class UpdateBuilder {
     return this;
   }
 
+  /** `SET path = value` for a path already built from this builder's aliases (a list element). */
+  setAtPath(path: string, value: unknown): this {
+    this.sets.push(`${path} = ${this.value(value)}`);
+    return this;
+  }
+
   appendToList(segments: readonly string[], items: unknown[]): this {
     const path = this.path(segments);
     this.sets.push(

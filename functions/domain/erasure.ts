@@ -41,6 +41,7 @@ const OWN_WORDS = new Set([
   'client.unsubscribed',
   'client.paused-emails',
   'client.resubscribed',
+  'handover.confirmed',
 ]);
 
 function anonymousClient(client: Client): Client {

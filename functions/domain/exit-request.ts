@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { isKnownCountry } from './calendar.js';
 import { TASK_LIMITS } from './checklist-rules.js';
 import { ValidationError } from './errors.js';
+import type { HandoverInput } from './handover.js';
 import { lazy } from './lazy.js';
 import { canonicalZone } from './time-zones.js';
 
@@ -116,6 +117,57 @@ const email = () =>
     return checked.success ? address : refuse(checked.error.issues[0]?.message ?? EMAIL_MESSAGE);
   });
 
+/** Bounds of a handover item: with at most 50 items, the list stays far below DynamoDB's 400 KB. */
+export const HANDOVER_LIMITS = { items: 50, title: 500, url: 1000, note: 500 } as const;
+
+/** An absolute https link to a host, without credentials in it. */
+export function isHttpsUrl(value: string): boolean {
+  if (/\s/.test(value)) return false;
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' && url.hostname !== '' && !url.username && !url.password;
+  } catch {
+    return false;
+  }
+}
+
+const handoverObject = () =>
+  z.object({
+    title: singleLine(HANDOVER_LIMITS.title),
+    url: z
+      .string()
+      .trim()
+      .max(HANDOVER_LIMITS.url, `must be at most ${HANDOVER_LIMITS.url} characters`)
+      .refine(isHttpsUrl, { message: 'must be an https:// link' })
+      .optional(),
+    note: freeText(HANDOVER_LIMITS.note)
+      .optional()
+      .transform((note) => note || undefined),
+  });
+
+/**
+ * A handover item: plain text (kept as given, so an import row or a replayed request reads the
+ * same as before) or `{title, url?, note?}`. Chosen by type, so each problem names its own field
+ * (`handover.2.url`), which a union would hide behind one "invalid input".
+ */
+const handoverItem = () => {
+  const line = singleLine(HANDOVER_LIMITS.title);
+  const object = handoverObject();
+  return z.unknown().transform((value, ctx): HandoverInput => {
+    const isObject = typeof value === 'object' && value !== null && !Array.isArray(value);
+    if (typeof value !== 'string' && !isObject) {
+      ctx.addIssue({ code: 'custom', message: 'must be text or an object with a "title"' });
+      return z.NEVER;
+    }
+    const result = typeof value === 'string' ? line.safeParse(value) : object.safeParse(value);
+    if (result.success) return result.data;
+    for (const issue of result.error.issues) {
+      ctx.addIssue({ code: 'custom', path: issue.path, message: clientMessage(issue) });
+    }
+    return z.NEVER;
+  });
+};
+
 /** The fields of `client`, in the order the form and the CSV import show them. */
 export const CLIENT_FIELDS = [
   'name',
@@ -157,7 +209,10 @@ export const exitRequestSchema = lazy(() =>
       reason: freeText(2000).optional(),
       effectiveOn: isoDate().optional(),
       relationshipStartedOn: isoDate().optional(),
-      handover: z.array(singleLine(500)).max(50, 'must have at most 50 items').optional(),
+      handover: z
+        .array(handoverItem())
+        .max(HANDOVER_LIMITS.items, `must have at most ${HANDOVER_LIMITS.items} items`)
+        .optional(),
       highlights: z.array(singleLine(500)).max(50, 'must have at most 50 items').optional(),
       externalId: singleLine(200).optional(),
       /** Tasks for the operator's checklist, added to the configured ones (see `checklist.ts`). */
@@ -238,4 +293,21 @@ export function parseExitRequest(input: unknown, prefix = ''): ExitRequest {
   const result = exitRequestSchema.safeParse(input);
   if (!result.success) throw toValidationError(result.error, prefix);
   return result.data;
+}
+
+/** Text that reads as a link (a scheme, or `www.`): on a handover line it is the item's link. */
+const LINK_LIKE = /^([a-z][a-z0-9+.-]*:|www\.)/i;
+
+/**
+ * A handover item written on one line, as the console form and the CSV import take it:
+ * `Title | https://link | note` (link and note optional, in either order). A line without `|`
+ * stays plain text. The schema then checks it like any request, so a bad link is named.
+ */
+export function handoverFromLine(line: string): HandoverInput {
+  if (!line.includes('|')) return line;
+  const [title = '', ...rest] = line.split('|').map((part) => part.trim());
+  const parts = rest.filter(Boolean);
+  const url = parts.find((part) => LINK_LIKE.test(part));
+  const note = parts.filter((part) => part !== url).join(' | ');
+  return { title, ...(url ? { url } : {}), ...(note ? { note } : {}) };
 }

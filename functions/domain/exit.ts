@@ -2,7 +2,6 @@
  * The exit aggregate: everything Farewell knows about one client leaving, kept as one item so
  * that every state change is a single conditional write.
  */
-
 export const EXIT_STATUSES = ['active', 'paused', 'cancelled', 'completed'] as const;
 export type ExitStatus = (typeof EXIT_STATUSES)[number];
 
@@ -53,6 +52,18 @@ export interface Step {
   reason?: string;
   /** A `date-change` step: the effective date it replaced (the email names both). */
   previousEffectiveOn?: string;
+}
+
+/** A handover item as the exit keeps it (the rules are in `handover.ts`). */
+export interface HandoverItem {
+  /** Stable inside the exit (`h1`, `h2`…): the page's buttons and the store's writes name it. */
+  id: string;
+  title: string;
+  /** https only (checked at the edge). */
+  url?: string;
+  note?: string;
+  /** When the client confirmed receipt, UTC ISO; absent until then. */
+  confirmedAt?: string;
 }
 
 export interface TimelineEntry {
@@ -172,7 +183,8 @@ export interface Exit {
   /** The date the relationship ends, `YYYY-MM-DD` in the client's time zone. */
   effectiveOn: string;
   relationshipStartedOn?: string;
-  handover: string[];
+  /** What is handed over, each with its id and, once the client confirmed it, when. */
+  handover: HandoverItem[];
   highlights: string[];
   status: ExitStatus;
   createdAt: string;

@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { decodeBase64url } from './base64url.js';
 
-export type LinkPurpose = 'survey' | 'unsubscribe';
+export type LinkPurpose = 'survey' | 'unsubscribe' | 'handover';
 
 export interface LinkClaims {
   exitId: string;
@@ -14,7 +14,7 @@ export type TokenCheck =
   | { valid: true; claims: LinkClaims }
   | { valid: false; reason: 'malformed' | 'bad-signature' | 'expired' | 'wrong-purpose' };
 
-const PURPOSES: readonly LinkPurpose[] = ['survey', 'unsubscribe'];
+const PURPOSES: readonly LinkPurpose[] = ['survey', 'unsubscribe', 'handover'];
 
 function mac(key: string, payload: string): Buffer {
   return createHmac('sha256', key).update(payload).digest();

@@ -3,6 +3,7 @@ import type {
   Client,
   Exit,
   ExitStatus,
+  HandoverItem,
   Step,
   SurveyResponse,
   Task,
@@ -158,6 +159,18 @@ export interface SurveyWrite {
   skip?: { stepIds: string[]; reason: string };
 }
 
+/**
+ * The client's confirmation of one or more items, written in one conditional update: each item
+ * is written back at its place with its confirmation time, only while that place still holds
+ * the item as read and no confirmation (so two confirmations at once both land, each on its own
+ * item, and the same item confirmed twice at once lands once). The exit must not be erased.
+ */
+export interface HandoverConfirmation {
+  at: string;
+  items: { index: number; item: HandoverItem }[];
+  entry: TimelineEntry;
+}
+
 /** The suppression reason of the client's own unsubscribe: the only one they may undo. */
 export const UNSUBSCRIBED = 'unsubscribed';
 
@@ -293,6 +306,12 @@ export interface ExitStore {
    * when the exit is gone, erased, or its tasks changed since it was read (read again and retry).
    */
   writeTasks(exitId: string, write: TaskWrite): Promise<Exit | undefined>;
+  /**
+   * Stores the client's confirmation of handover items (see `HandoverConfirmation`); returns the
+   * exit after it, or undefined when the exit is gone, erased, or an item changed since it was
+   * read (read again and decide again).
+   */
+  confirmHandover(exitId: string, confirmation: HandoverConfirmation): Promise<Exit | undefined>;
   /** Appends an entry to an exit's timeline; false when there is no such exit. */
   addToTimeline(exitId: string, entry: TimelineEntry): Promise<boolean>;
   /**

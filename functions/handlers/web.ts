@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { EventLog, ExitStore } from '../domain/ports.js';
 import { CONSOLE_SCRIPT_PATH, STYLESHEET_PATH } from '../rendering/page-renderer.js';
+import { postHandover, showHandover } from './client-pages/handover.js';
 import type { ClientPageDeps } from './client-pages/shared.js';
 import { showSurvey, submitSurvey } from './client-pages/survey.js';
 import { postPreferences, showPreferences } from './client-pages/unsubscribe.js';
@@ -48,7 +49,7 @@ const ROUTES: Record<string, Methods> = {
   },
 };
 
-/** Routes whose last path segment is a parameter: `/s/{token}` and `/u/{token}`. */
+/** Routes whose last path segment is a parameter: `/s/{token}`, `/u/{token}`, `/h/{token}`. */
 const PREFIX_ROUTES: Record<string, Methods> = {
   '/s/': {
     GET: (deps, event, token) => showSurvey(deps.clientPages, event, token),
@@ -57,6 +58,10 @@ const PREFIX_ROUTES: Record<string, Methods> = {
   '/u/': {
     GET: (deps, event, token) => showPreferences(deps.clientPages, event, token),
     POST: (deps, event, token) => postPreferences(deps.clientPages, event, token),
+  },
+  '/h/': {
+    GET: (deps, event, token) => showHandover(deps.clientPages, event, token),
+    POST: (deps, event, token) => postHandover(deps.clientPages, event, token),
   },
 };
 

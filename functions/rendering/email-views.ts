@@ -22,6 +22,15 @@ export interface LinkSettings {
   surveyLinkDays?: number;
   /** How long an unsubscribe link works (default 400 days: past the next check-in or two). */
   unsubscribeLinkDays?: number;
+  /** How long a handover page link works (default 400 days: files are looked for long after). */
+  handoverLinkDays?: number;
+}
+
+/** A handover item as the emails list it; the link is https (checked at the edge). */
+export interface HandoverEmailItem {
+  title: string;
+  url: string | null;
+  note: string | null;
 }
 
 /**
@@ -50,14 +59,18 @@ export interface NoticeFirmView extends CommonView {
   /** "28 days", or null when the effective date is today or past. */
   noticePeriod: string | null;
   reason: string | null;
-  handover: string[];
+  handover: HandoverEmailItem[];
+  /** The client's handover page (`/h/{token}`), or null when nothing is handed over. */
+  handoverUrl: string | null;
 }
 
 export interface NoticeClientView extends CommonView {
   effectiveDate: string;
   /** The effective date is the client's today. */
   endsToday: boolean;
-  handover: string[];
+  handover: HandoverEmailItem[];
+  /** The client's handover page (`/h/{token}`), or null when nothing is handed over. */
+  handoverUrl: string | null;
 }
 
 export interface GratitudeView extends CommonView {
@@ -71,6 +84,8 @@ export interface GratitudeView extends CommonView {
   /** "the past two years", or null when the relationship's start is unknown. */
   relationshipSpan: string | null;
   highlights: string[];
+  /** The client's handover page (`/h/{token}`), or null when nothing is handed over. */
+  handoverUrl: string | null;
 }
 
 export interface SurveyView extends CommonView {
@@ -229,6 +244,21 @@ function gratitudeTiming(exit: Exit, now: Date): { sentBeforeEnd: boolean; sentO
   return { sentBeforeEnd: days > 0, sentOnEnd: days === 0 };
 }
 
+/** The items as the emails list them. */
+function handoverItems(exit: Exit): HandoverEmailItem[] {
+  return exit.handover.map((item) => ({
+    title: item.title,
+    url: item.url ?? null,
+    note: item.note ?? null,
+  }));
+}
+
+/** The signed link to the client's handover page, or null when nothing is handed over. */
+export function handoverUrl(exit: Exit, context: ViewContext): string | null {
+  if (exit.handover.length === 0) return null;
+  return signedUrl(exit, context, 'handover', 'h', context.links.handoverLinkDays ?? 400);
+}
+
 /** Builds the typed view of the email a step sends. Pure: the time comes in the context. */
 export function prepareEmail(exit: Exit, step: Step, context: ViewContext): PreparedEmail {
   const name = emailNameFor(exit, step);
@@ -250,13 +280,23 @@ export function prepareEmail(exit: Exit, step: Step, context: ViewContext): Prep
           endsToday: days === 0,
           noticePeriod: days > 0 ? periodInWords(days) : null,
           reason: exit.reason ?? null,
-          handover: exit.handover,
+          handover: handoverItems(exit),
+          handoverUrl: handoverUrl(exit, context),
         },
       };
     }
     case 'notice-client': {
       const endsToday = daysUntil(exit.effectiveOn, context.now, exit.client.timezone) === 0;
-      return { name, view: { ...common, effectiveDate, endsToday, handover: exit.handover } };
+      return {
+        name,
+        view: {
+          ...common,
+          effectiveDate,
+          endsToday,
+          handover: handoverItems(exit),
+          handoverUrl: handoverUrl(exit, context),
+        },
+      };
     }
     case 'gratitude':
       return {
@@ -267,6 +307,7 @@ export function prepareEmail(exit: Exit, step: Step, context: ViewContext): Prep
           effectiveDate,
           relationshipSpan: relationshipSpan(exit),
           highlights: exit.highlights,
+          handoverUrl: handoverUrl(exit, context),
         },
       };
     case 'survey': {

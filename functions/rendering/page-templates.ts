@@ -14,6 +14,7 @@ export const PAGE_NAMES = [
   'preferences',
   'unsubscribed',
   'message',
+  'handover',
   'console/sign-in',
   'console/message',
   'console/exits',

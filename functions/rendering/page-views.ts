@@ -63,6 +63,32 @@ export interface UnsubscribedView {
   firmName: string;
 }
 
+/** The client's handover page (`/h/{token}`). */
+export interface HandoverPageView {
+  action: string;
+  csrf: string;
+  /** What the last confirmation did, shown at the top. */
+  flash: string | null;
+  clientName: string;
+  firmName: string;
+  /** Where the work stands, in a sentence. */
+  standing: string;
+  /** "You have confirmed 1 of 3 items." */
+  progress: string;
+  items: {
+    id: string;
+    title: string;
+    url: string | null;
+    note: string | null;
+    /** The day the client confirmed it, or null while open. */
+    confirmedOn: string | null;
+  }[];
+  /** More than one item is open: one button confirms them all. */
+  canConfirmAll: boolean;
+  /** Where to write besides replying (`FAREWELL_REPLY_TO`, else the sender), or null. */
+  contactEmail: string | null;
+}
+
 /** A page that only says something: a link that does not work, an error. */
 export interface MessageView {
   heading: string;
@@ -76,4 +102,5 @@ export interface PageViews extends ConsolePageViews {
   preferences: PreferencesView;
   unsubscribed: UnsubscribedView;
   message: MessageView;
+  handover: HandoverPageView;
 }

@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import { buildDigest } from '../domain/digest.js';
 import type { DigestView } from '../domain/digest-ports.js';
 import type { Client, Exit, Step, StepKind, SurveyResponse } from '../domain/exit.js';
+import { normaliseHandover } from '../domain/handover.js';
 import type { EmailName } from './email-views.js';
 
 /** One email of the preview: a realistic exit at the moment its step would go out. */
@@ -30,12 +31,18 @@ const dana: Client = {
   locale: 'en-US',
 };
 
-const handover = [
-  'Source code and deployment scripts of the customer portal',
+const handover = normaliseHandover([
+  {
+    title: 'Source code and deployment scripts of the customer portal',
+    url: 'https://git.example.com/crescent/portal',
+  },
   'Admin access to hosting, DNS and analytics, moved to your password manager',
-  'Architecture diagrams and our decision log',
+  {
+    title: 'Architecture diagrams and our decision log',
+    note: 'The log explains why each major choice was made.',
+  },
   'Open issues, each with our notes and a suggested next step',
-];
+]);
 
 const highlights = [
   'Rebuilt the customer portal: support tickets about orders fell by a third',

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Exit } from '../../functions/domain/exit.js';
+import { normaliseHandover } from '../../functions/domain/handover.js';
 import { HandlebarsRenderer } from '../../functions/rendering/handlebars-renderer.js';
 import { previewSite, renderPreviews } from '../../functions/rendering/preview-site.js';
 import { CHROMIUM, type ChromiumPage, hasChromium, openChromiumPage } from '../support/browser.js';
@@ -46,7 +47,10 @@ function writeLongTextEmail(): void {
   const exit: Exit = {
     ...base,
     client: { ...base.client, name: long, company: long },
-    handover: [`https://files.example/${'a'.repeat(150)}`],
+    handover: normaliseHandover([
+      `https://files.example/${'a'.repeat(150)}`,
+      { title: long, url: `https://files.example/${'b'.repeat(150)}`, note: long },
+    ]),
   };
   const notice = exit.steps.notice;
   if (!notice) throw new Error('fixture has no notice');
@@ -133,6 +137,24 @@ describe.skipIf(!hasChromium)('email layout in Chromium', () => {
 
     expect(colours).toEqual({ background: 'rgb(32, 35, 40)', text: 'rgb(232, 234, 237)' });
   });
+
+  it.each(['notice-firm.html', 'notice-client.html', 'gratitude.html'])(
+    'shows a visible link to the handover page in %s on a phone',
+    async (file) => {
+      await open(file, 375);
+
+      const links = await inPage<{ width: number; height: number }[]>(
+        `[...document.querySelectorAll('a[href^="https://farewell.example/h/"]')].map((a) => {
+          const box = a.getBoundingClientRect();
+          return { width: box.width, height: box.height };
+        })`,
+      );
+
+      expect(links).toHaveLength(1);
+      expect(links[0]?.width).toBeGreaterThan(0);
+      expect(links[0]?.height).toBeGreaterThan(0);
+    },
+  );
 
   it('hides the preheader', async () => {
     await open('gratitude.html', 375);

@@ -56,6 +56,7 @@ let operator: ConsoleClient;
 /** The client's links from the survey email, tried again after the erase. */
 let surveyPath: string;
 let unsubscribePath: string;
+let handoverPath: string;
 
 const documents = () => DynamoDBDocumentClient.from(new DynamoDBClient({}));
 
@@ -117,6 +118,14 @@ beforeAll(async () => {
   const text = survey?.body.text ?? '';
   surveyPath = /\/s\/[A-Za-z0-9_.-]+/.exec(text)?.[0] ?? '';
   unsubscribePath = /\/u\/[A-Za-z0-9_.-]+/.exec(text)?.[0] ?? '';
+  const sent = await stack.harness.emailsTo(
+    CLIENT.email.replace('@Client.Example', '@client.example'),
+  );
+  const withHandover = sent
+    .map((email) => email.body.text ?? '')
+    .find((body) => body.includes('/h/'));
+  handoverPath = /\/h\/[A-Za-z0-9_.-]+/.exec(withHandover ?? '')?.[0] ?? '';
+  expect((await postForm(handoverPath, { item: 'h1' })).status).toBe(200);
 
   expect((await postForm(surveyPath, ANSWERS)).status).toBe(200);
   const revised = {
@@ -296,6 +305,8 @@ describe('erasing an exit that went through everything', () => {
       await post(unsubscribePath, { action: 'pause' }),
       await post(unsubscribePath, { action: 'resubscribe' }),
       await post(unsubscribePath, { action: 'stop' }),
+      await fetch(`${appUrl}${handoverPath}`),
+      await post(handoverPath, { item: 'all' }),
       oneClick,
     ];
 

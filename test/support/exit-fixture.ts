@@ -1,4 +1,5 @@
 import type { Exit, Step, StepKind } from '../../functions/domain/exit.js';
+import { normaliseHandover } from '../../functions/domain/handover.js';
 import { newExitId } from '../../functions/domain/ids.js';
 import type { ExitStore } from '../../functions/domain/ports.js';
 
@@ -30,7 +31,7 @@ export function buildExit(overrides: Partial<Exit> = {}): Exit {
     initiatedBy: 'firm',
     effectiveOn: '2025-03-31',
     relationshipStartedOn: '2022-01-10',
-    handover: ['Design files', 'Hosting credentials'],
+    handover: normaliseHandover(['Design files', 'Hosting credentials']),
     highlights: ['Launched the new storefront'],
     status: 'active',
     createdAt,

@@ -285,6 +285,31 @@ const validTask = fc.record(
   { requiredKeys: ['title'] },
 );
 
+/** https links Farewell accepts on a handover item: odd paths, queries, Unicode hosts. */
+const validHandoverUrl = fc.oneof(
+  fc.constantFrom(
+    'https://files.example.com/a?b=1&c=<x>"y"',
+    'https://bücher.example/ü/%20x#frag',
+    'https://drive.example.com/d/1AbC_-/view?usp=sharing',
+    'HTTPS://EXAMPLE.COM',
+  ),
+  fc
+    .webUrl({ validSchemes: ['https'], withQueryParameters: true, withFragments: true })
+    .filter((url) => url.length <= 1000 && url === url.trim()),
+);
+
+/** A handover item as an object that Farewell accepts. */
+const validHandoverObject = fc.record(
+  {
+    title: acceptedLine(500),
+    url: validHandoverUrl,
+    note: hostileText.filter(
+      (text) => text.trim().length <= 500 && !CONTROL_BUT_LINES.test(text.trim()),
+    ),
+  },
+  { requiredKeys: ['title'] },
+);
+
 /** `data.tasks`: valid, one task hostile, one key too many, too many tasks, the wrong type. */
 export const hostileTasks = fc.oneof(
   fc.array(validTask, { maxLength: 3 }),
@@ -303,6 +328,29 @@ export const hostileTasks = fc.oneof(
   fc.constant(Array.from({ length: 21 }, (_, at) => ({ title: `Task ${at}` }))),
   hostileList,
   wrongType,
+);
+
+/** Handover items that are refused: plain links, scripts, credentials, wrong types, no title. */
+const hostileHandoverObject = fc.record(
+  {
+    title: fc.oneof(acceptedLine(500), hostileText, wrongType),
+    url: fc.oneof(
+      fc.constantFrom(
+        'http://files.example.com',
+        'javascript:alert(1)',
+        'data:text/html,<script>alert(1)</script>',
+        'https://user:secret@files.example.com',
+        'https://',
+        'https://a b.example',
+        `https://files.example.com/${'a'.repeat(1000)}`,
+        '//files.example.com',
+      ),
+      hostileText,
+      wrongType,
+    ),
+    note: fc.oneof(hostileText, fc.constant('x'.repeat(501)), wrongType),
+  },
+  { requiredKeys: [] },
 );
 
 /** `exit.requested` data that Farewell accepts, with values as odd as it still accepts. */
@@ -328,7 +376,7 @@ export const validExitData = fc.record(
     effectiveOn: daysFromToday(-6, 5 * 366),
     // Before every generated effectiveOn: a relationship cannot start after its exit.
     relationshipStartedOn: fc.constantFrom('2016-02-29', '2018-06-01', '2019-02-28'),
-    handover: fc.array(acceptedLine(500), { maxLength: 3 }),
+    handover: fc.array(fc.oneof(acceptedLine(500), validHandoverObject), { maxLength: 3 }),
     highlights: fc.array(acceptedLine(500), { maxLength: 3 }),
     tasks: fc.array(validTask, { maxLength: 3 }),
     externalId: fc.oneof(
@@ -374,7 +422,13 @@ const anyExitData = fc.record(
     ),
     effectiveOn: anyDate,
     relationshipStartedOn: anyDate,
-    handover: hostileList,
+    handover: fc.oneof(
+      hostileList,
+      fc.array(fc.oneof(validHandoverObject, hostileHandoverObject), {
+        minLength: 1,
+        maxLength: 3,
+      }),
+    ),
     highlights: hostileList,
     tasks: hostileTasks,
     externalId: mostly(fc.nat({ max: 50 }).map((n) => `crm-${n}`)),

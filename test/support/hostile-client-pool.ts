@@ -52,6 +52,10 @@ export async function clientPool(
         },
         initiatedBy: at % 2 === 0 ? 'firm' : 'client',
         effectiveOn: '2031-03-14',
+        // Half the exits hand over items (ids h1, h2), the other half nothing.
+        ...(at % 2 === 0
+          ? { handover: [{ title: 'Source code', url: 'https://git.example.com/x' }, 'Runbooks'] }
+          : {}),
       },
       exitId,
       { source: 'console' },

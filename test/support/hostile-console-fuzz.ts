@@ -75,12 +75,21 @@ const acceptedFields = validExitData.map((data) => {
     ...rest
   } = data as {
     client: Record<string, string>;
-    handover?: string[];
+    handover?: (string | { title: string; url?: string; note?: string })[];
     highlights?: string[];
   } & Record<string, unknown>;
   const fields: Record<string, string> = { ...client };
   for (const [name, value] of Object.entries(rest)) fields[name] = String(value);
-  if (handover) fields.handover = handover.join('\n');
+  // An object is typed as the form takes it: `Title | https://… | note` (a note on one line).
+  if (handover) {
+    fields.handover = handover
+      .map((item) =>
+        typeof item === 'string'
+          ? item
+          : [item.title, item.url, item.note?.replace(/\s+/g, ' ')].filter(Boolean).join(' | '),
+      )
+      .join('\n');
+  }
   if (highlights) fields.highlights = highlights.join('\r\n');
   return fields;
 });

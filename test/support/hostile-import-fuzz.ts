@@ -44,7 +44,25 @@ function cell(column: Column): fc.Arbitrary<string> {
     reason: hostileText,
     effectiveOn: anyDate,
     relationshipStartedOn: anyDate,
-    handover: fc.array(acceptedLine(500), { maxLength: 3 }).map((items) => items.join(';')),
+    // Items may carry a link and a note (`Title | https://… | note`); some links are refused.
+    handover: fc
+      .array(
+        fc.oneof(
+          { weight: 3, arbitrary: acceptedLine(500) },
+          {
+            weight: 1,
+            arbitrary: fc.constantFrom(
+              'Keys | https://vault.example.com/a?b=1 | In the vault',
+              'Docs | Read the README first | https://docs.example.com/ü',
+              'Repo | http://git.example.com',
+              'Board | javascript:alert(1)',
+              '| https://no-title.example.com',
+            ),
+          },
+        ),
+        { maxLength: 3 },
+      )
+      .map((items) => items.join(';')),
     highlights: fc.array(hostileText, { maxLength: 3 }).map((items) => items.join(' ; ')),
     // Most rows name a CRM id from a small pool: re-imports find their exit (and stay cheap).
     externalId: fc.oneof(
@@ -139,8 +157,10 @@ export function csvText(c: CsvCase): string {
   return `${c.bom ? '\ufeff' : ''}${lines.join(c.newline)}${c.trailing}`;
 }
 
-/** Columns a bad row may name (`handover (item 2)` for a list's item). */
-const PROBLEM_COLUMN = new RegExp(`^(?:${IMPORT_COLUMNS.join('|')}|row)(?: \\(item \\d+\\))?$`);
+/** Columns a bad row may name (`handover (item 2)` for a list's item, `, url` for its part). */
+const PROBLEM_COLUMN = new RegExp(
+  `^(?:${IMPORT_COLUMNS.join('|')}|row)(?: \\(item \\d+(?:, (?:title|url|note))?\\))?$`,
+);
 
 /** `parseImport` on a generated file: one UserError, or rows each valid or naming what is bad. */
 export async function fuzzParseImport(runs: number): Promise<FuzzFigures> {

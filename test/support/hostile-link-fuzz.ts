@@ -1,7 +1,7 @@
 /**
  * Link tokens under hostile input: valid, expired, for another purpose or exit, changed by one
- * edit, or junk, on `GET`/`POST /s/{token}` and `/u/{token}` in process; and `verifyLinkToken`
- * on its own.
+ * edit, or junk, on `GET`/`POST /s/{token}`, `/u/{token}` and `/h/{token}` in process; and
+ * `verifyLinkToken` on its own.
  */
 import fc from 'fast-check';
 import { newExitId } from '../../functions/domain/ids.js';
@@ -45,7 +45,7 @@ interface Mutation {
 }
 
 interface LinkCase {
-  route: '/s/' | '/u/';
+  route: '/s/' | '/u/' | '/h/';
   method: 'GET' | 'POST';
   kind: TokenKind;
   exit: number;
@@ -53,6 +53,8 @@ interface LinkCase {
   text: string;
   post: 'one-click' | 'one-click-multipart' | 'form' | 'junk';
   action: string;
+  /** The handover page's `item` field: an id, `all`, or anything else. */
+  item: string;
   encoding: FormEncoding;
 }
 
@@ -72,7 +74,7 @@ const mutation: fc.Arbitrary<Mutation> = fc.record({
 });
 
 const linkCase: fc.Arbitrary<LinkCase> = fc.record({
-  route: fc.constantFrom<LinkCase['route']>('/s/', '/u/'),
+  route: fc.constantFrom<LinkCase['route']>('/s/', '/u/', '/h/'),
   method: fc.constantFrom<LinkCase['method']>('GET', 'POST'),
   kind: fc.oneof(
     { weight: 3, arbitrary: fc.constant<TokenKind>('valid') },
@@ -94,6 +96,10 @@ const linkCase: fc.Arbitrary<LinkCase> = fc.record({
   text: hostileText,
   post: fc.constantFrom<LinkCase['post']>('one-click', 'one-click-multipart', 'form', 'junk'),
   action: fc.oneof(fc.constantFrom('stop', 'pause', 'resubscribe'), hostileText),
+  item: fc.oneof(
+    { weight: 3, arbitrary: fc.constantFrom('all', 'h1', 'h2', 'h3', 'h999', 'h0', 'H1', '') },
+    { weight: 1, arbitrary: hostileText },
+  ),
   encoding: formEncoding,
 });
 
@@ -121,7 +127,20 @@ export function mutate(token: string, change: Mutation): string {
   }
 }
 
-/** Fuzzes `GET`/`POST /s/{token}` and `/u/{token}` with tokens valid, expired, changed or junk. */
+/** The handover form's item ids as the page accepts them (any other answers 400). */
+const ITEM = /^(all|h[1-9][0-9]{0,2})$/;
+
+/** The link purpose of each client page, and one it must refuse. */
+const PURPOSE: Record<LinkCase['route'], [LinkPurpose, LinkPurpose]> = {
+  '/s/': ['survey', 'unsubscribe'],
+  '/u/': ['unsubscribe', 'survey'],
+  '/h/': ['handover', 'survey'],
+};
+
+/**
+ * Fuzzes `GET`/`POST /s/{token}`, `/u/{token}` and `/h/{token}` with tokens valid, expired,
+ * changed or junk.
+ */
 export async function fuzzLinks(
   stack: HostileStack,
   runs: number,
@@ -130,10 +149,10 @@ export async function fuzzLinks(
   const pool = await clientPool(stack, poolSize, 'links');
   const mint = linkMint(stack);
   const csrf = clientCsrf(stack);
-  return fuzz('link tokens (GET/POST /s/{token}, /u/{token})', linkCase, runs, async (c, tally) => {
+  const name = 'link tokens (GET/POST /s/{token}, /u/{token}, /h/{token})';
+  return fuzz(name, linkCase, runs, async (c, tally) => {
     const exitId = pool[c.exit % pool.length] ?? '';
-    const purpose: LinkPurpose = c.route === '/s/' ? 'survey' : 'unsubscribe';
-    const other: LinkPurpose = purpose === 'survey' ? 'unsubscribe' : 'survey';
+    const [purpose, other] = PURPOSE[c.route];
     const valid = mint.token(exitId, purpose);
     const token = {
       valid,
@@ -169,10 +188,10 @@ export async function fuzzLinks(
           : 'List-Unsubscribe=One-Click',
       });
       const works = opens && purpose === 'unsubscribe';
-      // On the survey, a one-click body is only a form without its token (multipart: not a form).
+      // Elsewhere, a one-click body is only a form without its token (multipart: not a form).
       expected = works
         ? [200]
-        : purpose === 'survey' && multipart
+        : purpose !== 'unsubscribe' && multipart
           ? [415]
           : c.kind === 'expired'
             ? [410]
@@ -182,7 +201,13 @@ export async function fuzzLinks(
     } else {
       const fields: Record<string, string> =
         c.post === 'form'
-          ? { csrf: csrf.token(path), action: c.action, reason: 'budget', score: '7' }
+          ? {
+              csrf: csrf.token(path),
+              action: c.action,
+              item: c.item,
+              reason: 'budget',
+              score: '7',
+            }
           : { junk: c.text };
       response = await stack.call(
         formRequest(path, fields, c.encoding, [`farewell-csrf=${csrf.secret}`]),
@@ -195,7 +220,10 @@ export async function fuzzLinks(
       const oneClick =
         purpose === 'unsubscribe' && formBody(fields, c.encoding) === 'List-Unsubscribe=One-Click';
       // A choice the page never offers is answered before the link is opened.
-      const unknownChoice = tokenOk && purpose === 'unsubscribe' && !choice;
+      const unknownChoice =
+        tokenOk &&
+        ((purpose === 'unsubscribe' && !choice) ||
+          (purpose === 'handover' && !ITEM.test(read.item ?? '')));
       expected = oneClick
         ? [200, 404, 410]
         : refused
@@ -210,7 +238,10 @@ export async function fuzzLinks(
                   ? [403]
                   : purpose === 'survey'
                     ? [200, 409, 422]
-                    : [200];
+                    : purpose === 'handover'
+                      ? // An id the exit does not have answers 409 with the list as it stands.
+                        [200, 409]
+                      : [200];
     }
     tally.add(`${c.method} ${c.route} ${c.kind} ${response.statusCode}`);
     const problems = responseProblems(response);

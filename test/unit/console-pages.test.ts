@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Exit } from '../../functions/domain/exit.js';
+import { normaliseHandover } from '../../functions/domain/handover.js';
 import { DEFAULT_RULES } from '../../functions/domain/sequence-rules.js';
 import {
   formToRequestData,
@@ -30,7 +31,7 @@ const shell: ConsoleShell = {
 function hostileExit(): Exit {
   const exit = buildExit({
     reason: XSS,
-    handover: [XSS],
+    handover: normaliseHandover([XSS]),
     highlights: [XSS],
     tasks: {
       t1: {
@@ -48,7 +49,7 @@ function hostileExit(): Exit {
   return { ...exit, client: { ...exit.client, name: XSS, company: XSS } };
 }
 
-function exitHtml(exit: Exit): string {
+function exitHtml(exit: Exit, now = new Date('2025-03-12T09:00:00Z')): string {
   const forms = {
     pause: form,
     resume: form,
@@ -57,7 +58,6 @@ function exitHtml(exit: Exit): string {
     effectiveDate: form,
     tasks: form,
   };
-  const now = new Date('2025-03-12T09:00:00Z');
   return renderer.render('console/exit', { title: 'x' }, exitPageView(exit, shell, forms, now));
 }
 
@@ -91,6 +91,39 @@ describe('the console pages', () => {
       expect(html).not.toContain('<script>alert(2)');
       expect(html).toContain('&lt;img src&#x3D;x onerror&#x3D;alert(1)&gt;');
     }
+  });
+
+  it('show each handover item with its confirmation, and flag open ones after the effective date', () => {
+    // The fixture ends on 2025-03-31 (Europe/Paris).
+    const exit = buildExit({
+      handover: [
+        {
+          id: 'h1',
+          title: 'Source code',
+          url: 'https://git.example.com/x',
+          confirmedAt: '2025-03-20T09:30:00.000Z',
+        },
+        { id: 'h2', title: 'Credentials', note: 'In the vault' },
+      ],
+      timeline: [{ at: '2025-03-20T09:30:00.000Z', event: 'handover.confirmed' }],
+    });
+
+    const before = exitHtml(exit, new Date('2025-03-25T12:00:00Z'));
+    const after = exitHtml(exit, new Date('2025-04-02T12:00:00Z'));
+
+    expect(before).toContain(
+      '<a href="https://git.example.com/x" rel="noreferrer">Source code</a>',
+    );
+    expect(before).toContain('Confirmed Thu 20 Mar 2025, 10:30');
+    expect(before).toContain('1 of 2 confirmed by the client.');
+    expect(before).toContain('Handover confirmed by the client');
+    expect(before).toMatch(/<span class="handover-state">Not confirmed<\/span>/);
+    expect(after).toContain(
+      '1 of 2 confirmed by the client; 1 still open after the effective date.',
+    );
+    expect(after).toContain(
+      '<span class="handover-state handover-overdue">Not confirmed, past the effective date</span>',
+    );
   });
 
   it('carry no inline script, inline style or inline handler', () => {
@@ -149,6 +182,25 @@ describe('the new-exit form', () => {
       client: { name: 'Ada', email: 'ada@client.example' },
       initiatedBy: 'client',
       handover: ['Docs', 'Keys'],
+    });
+  });
+
+  it('reads a handover line with a link and a note, and names a link that is not https', () => {
+    const fields = {
+      name: 'Ada',
+      email: 'ada@client.example',
+      initiatedBy: 'firm',
+      handover: 'Docs\nKeys | https://vault.example.com | In the vault\nRepo | http://git.example',
+    };
+
+    expect(formToRequestData(fields).handover).toEqual([
+      'Docs',
+      { title: 'Keys', url: 'https://vault.example.com', note: 'In the vault' },
+      { title: 'Repo', url: 'http://git.example' },
+    ]);
+    expect(parseExitForm(fields)).toEqual({
+      ok: false,
+      problems: [{ field: 'handover', message: 'Line 3, link: must be an https:// link.' }],
     });
   });
 

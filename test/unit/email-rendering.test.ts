@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Exit, Step } from '../../functions/domain/exit.js';
+import { normaliseHandover } from '../../functions/domain/handover.js';
 import { verifyLinkToken } from '../../functions/domain/link-token.js';
 import type { RenderedEmail } from '../../functions/domain/ports.js';
 import type { Branding } from '../../functions/rendering/branding.js';
@@ -190,7 +191,9 @@ describe('the notice', () => {
   });
 
   it('lists the handover items in the HTML part', () => {
-    const exit = buildExit({ handover: ['Design files', 'Hosting credentials'] });
+    const exit = buildExit({
+      handover: normaliseHandover(['Design files', 'Hosting credentials']),
+    });
 
     const email = renderer().render(exit, stepOf(exit, 'notice'));
 
@@ -472,7 +475,10 @@ describe('user data', () => {
   it('keeps quotes, ampersands and markup in handover items and reason literal in text', () => {
     const exit = withClient(
       { company: 'Smith & Sons "Ltd"' },
-      { handover: ["R&D notes <draft>, 'v2'"], reason: 'Budget = 0 & `priorities`' },
+      {
+        handover: normaliseHandover(["R&D notes <draft>, 'v2'"]),
+        reason: 'Budget = 0 & `priorities`',
+      },
     );
 
     const email = renderer().render(exit, stepOf(exit, 'notice'));
@@ -594,5 +600,58 @@ describe('the change-of-date email', () => {
     expect(preview?.email.text).toMatch(/It is now .+2027 \(instead of .+2027\)\./);
     expect(preview?.email.headers).toBeUndefined();
     expect(preview?.email.text).not.toContain('Unsubscribe');
+  });
+});
+
+describe('the handover page link', () => {
+  const LINK = /https:\/\/farewell\.example\/h\/([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)/;
+
+  it.each([
+    ['notice-firm', 'firm', 'notice'],
+    ['notice-client', 'client', 'notice'],
+    ['gratitude', 'firm', 'gratitude'],
+  ] as const)(
+    '%s links to the handover page in HTML and text with a handover token',
+    (_email, initiatedBy, stepId) => {
+      const exit = buildExit({ initiatedBy });
+      const step = stepOf(exit, stepId);
+      const now = new Date(step.dueAt);
+
+      const email = renderer({ now }).render(exit, step);
+
+      const inHtml = email.html.match(new RegExp(`href="${LINK.source}"`));
+      const inText = email.text.match(LINK);
+      expect(inHtml?.[1]).toBeDefined();
+      expect(inText?.[1]).toBe(inHtml?.[1]);
+      const check = verifyLinkToken(keys, inText?.[1] ?? '', 'handover', now);
+      expect(check).toMatchObject({
+        valid: true,
+        claims: { exitId: exit.id, purpose: 'handover' },
+      });
+    },
+  );
+
+  it('has no handover link when nothing is handed over', () => {
+    const exit = buildExit({ handover: [] });
+
+    const email = renderer().render(exit, stepOf(exit, 'notice'));
+
+    expect(email.html).not.toContain('/h/');
+    expect(email.text).not.toContain('/h/');
+  });
+
+  it('lists an item with its link and note, escaped', () => {
+    const exit = buildExit({
+      handover: normaliseHandover([
+        { title: 'Keys <b>', url: 'https://vault.example.com/a?x=1&y="2"', note: 'Ask & see' },
+      ]),
+    });
+
+    const email = renderer().render(exit, stepOf(exit, 'notice'));
+
+    expect(email.html).toContain(
+      '<a href="https://vault.example.com/a?x&#x3D;1&amp;y&#x3D;&quot;2&quot;">Keys &lt;b&gt;</a><br>Ask &amp; see',
+    );
+    expect(email.text).toContain('- Keys <b>: https://vault.example.com/a?x=1&y="2"\n  Ask & see');
   });
 });

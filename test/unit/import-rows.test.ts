@@ -87,6 +87,24 @@ describe('parseImport', () => {
     expect(rows[0]).toMatchObject({ ok: false, problems: [{ column: 'handover (item 2)' }] });
   });
 
+  it('reads a handover item with a link and a note, and names a link that is not https', () => {
+    const rows = parseImport(
+      csv(
+        'X,x@client.example,,,,,firm,,,,Keys | https://vault.example.com | In the vault;Docs,,',
+        'Y,y@client.example,,,,,firm,,,,Docs;Keys | http://vault.example.com,,',
+      ),
+    );
+
+    expect(rows[0]?.ok && rows[0].request.handover).toEqual([
+      { title: 'Keys', url: 'https://vault.example.com', note: 'In the vault' },
+      'Docs',
+    ]);
+    expect(rows[1]).toMatchObject({
+      ok: false,
+      problems: [{ column: 'handover (item 2, url)', message: 'must be an https:// link' }],
+    });
+  });
+
   it('counts lines as a spreadsheet does, across quoted line breaks and blank lines', () => {
     const rows = parseImport(
       csv(

@@ -3,6 +3,7 @@ import { type ChecklistRules, NO_CHECKLIST } from '../checklist-rules.js';
 import type { Exit, Task } from '../exit.js';
 import { pendingSteps } from '../exit.js';
 import { admitEffectiveDate, type ExitRequest } from '../exit-request.js';
+import { normaliseHandover } from '../handover.js';
 import { exitIdFromEvent, newExitId } from '../ids.js';
 import { DEFAULT_RULES, planExit, type SequenceRules } from '../plan.js';
 import type { Clock, ExitStore, StepScheduler } from '../ports.js';
@@ -108,7 +109,7 @@ export function buildExit(
     ...(request.relationshipStartedOn
       ? { relationshipStartedOn: request.relationshipStartedOn }
       : {}),
-    handover: request.handover ?? [],
+    handover: normaliseHandover(request.handover ?? []),
     highlights: request.highlights ?? [],
     status: 'active',
     createdAt: at,

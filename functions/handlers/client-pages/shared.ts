@@ -1,6 +1,7 @@
 import type { EventLog } from '../../domain/ports.js';
 import type { SurveyDeps } from '../../domain/use-cases/answer-survey.js';
 import type { LinkProblem } from '../../domain/use-cases/client-link.js';
+import type { HandoverDeps } from '../../domain/use-cases/confirm-handover.js';
 import type { PreferencesDeps } from '../../domain/use-cases/unsubscribe.js';
 import type { PageRenderer } from '../../rendering/page-renderer.js';
 import type { Csrf } from '../http/csrf.js';
@@ -12,6 +13,10 @@ import type { HttpResponse } from '../http/responses.js';
 export interface ClientPageDeps {
   survey: SurveyDeps;
   preferences: PreferencesDeps;
+  /** The handover page (`/h/{token}`). */
+  handover: HandoverDeps;
+  /** Where the handover page says the client may write (reply-to, else the sender). */
+  contactEmail?: string;
   pages: PageRenderer;
   csrf: Csrf;
   /** The closing line under the thank-you, as in the emails. */
@@ -40,7 +45,7 @@ export function messagePage(
 export function linkProblemPage(
   deps: Pick<ClientPageDeps, 'pages'>,
   problem: LinkProblem,
-  purpose: 'survey' | 'unsubscribe',
+  purpose: 'survey' | 'unsubscribe' | 'handover',
 ): HttpResponse {
   if (problem === 'erased') {
     // Plain on purpose: no form, and nothing about the client, whose data is gone.
@@ -53,6 +58,11 @@ export function linkProblemPage(
     return messagePage(deps, 410, 'This survey has closed', [
       'Thank you for wanting to answer. The survey stays open for a couple of months after we send it, and this one has now closed.',
       'If there is something you would still like to tell us, simply reply to one of our emails: a person reads every reply.',
+    ]);
+  }
+  if (problem === 'expired' && purpose === 'handover') {
+    return messagePage(deps, 410, 'This link has expired', [
+      'Handover links work for a little over a year. If you still need something we handed over, reply to one of our emails and we will gladly send it again.',
     ]);
   }
   if (problem === 'expired') {

@@ -4,7 +4,12 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { type FieldProblem, ValidationError } from '../../domain/errors.js';
-import { CLIENT_FIELDS, type ExitRequest, parseExitRequest } from '../../domain/exit-request.js';
+import {
+  CLIENT_FIELDS,
+  type ExitRequest,
+  handoverFromLine,
+  parseExitRequest,
+} from '../../domain/exit-request.js';
 
 /** Form field ↔ request path. */
 const TOP_FIELDS = ['initiatedBy', 'reason', 'effectiveOn', 'relationshipStartedOn', 'externalId'];
@@ -54,7 +59,8 @@ export function formToRequestData(fields: Record<string, string>): Record<string
   }
   for (const name of LIST_FIELDS) {
     const items = lines(fields[name]);
-    if (items) data[name] = items;
+    // A handover line may carry a link and a note: `Title | https://… | note`.
+    if (items) data[name] = name === 'handover' ? items.map(handoverFromLine) : items;
   }
   return data;
 }
@@ -64,12 +70,16 @@ function capitalised(message: string): string {
   return /[.!?]$/.test(text) ? text : `${text}.`;
 }
 
+/** The parts of a handover line (`Title | https://… | note`), as a problem names them. */
+const PART_WORDS: Record<string, string> = { title: 'title', url: 'link', note: 'note' };
+
 /** A schema problem (`client.email`, `handover.2`) as the form's field and a readable message. */
 function toFormProblem(problem: FieldProblem, fields: Record<string, string>): FieldProblem {
-  const [head = '', second] = problem.field.split('.');
+  const [head = '', second, part] = problem.field.split('.');
   const field = head === 'client' && second ? second : head;
   if (LIST_FIELDS.includes(field as (typeof LIST_FIELDS)[number]) && second !== undefined) {
-    return { field, message: `Line ${Number(second) + 1}: ${problem.message}.` };
+    const where = part ? `, ${PART_WORDS[part] ?? part}` : '';
+    return { field, message: `Line ${Number(second) + 1}${where}: ${problem.message}.` };
   }
   const empty = !fields[field]?.trim();
   const friendly = FRIENDLY[field];

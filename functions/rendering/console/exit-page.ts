@@ -12,6 +12,7 @@ import {
   stepIdLabel,
   stepLabel,
 } from './format.js';
+import { handoverPanel } from './handover-panel.js';
 import type { ConsoleShell, ExitPageView, FormView } from './views.js';
 
 /** The forms the page may show, each with its token; the view decides which apply. */
@@ -132,7 +133,7 @@ export function exitPageView(
     statusLabel: STATUS_LABELS[exit.status],
     erasedOn: exit.erasedAt ? clientTime(exit.erasedAt, zone) : null,
     details: details(exit),
-    handover: exit.handover,
+    handover: handoverPanel(exit, now),
     highlights: exit.highlights,
     steps: orderedSteps(exit).map((step) => ({
       label: stepLabel(step),

@@ -94,6 +94,7 @@ const EVENT_LABELS: Record<string, string> = {
   'task.noted': 'Task note',
   'task.not-needed': 'Task not needed',
   'task.added': 'Task added',
+  'handover.confirmed': 'Handover confirmed by the client',
 };
 
 export function eventLabel(event: string): string {

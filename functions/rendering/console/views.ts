@@ -3,6 +3,7 @@
  * (null when empty): the templates are compiled strict.
  */
 import type { ChoiceGroupView, ErrorLink, TextFieldView } from '../field-views.js';
+import type { HandoverPanelView } from './handover-panel.js';
 
 /** A POST form of the console: where it goes and its CSRF token (bound to the session). */
 export interface FormView {
@@ -165,7 +166,7 @@ export interface ExitPageView {
   statusLabel: string;
   erasedOn: string | null;
   details: { term: string; value: string }[];
-  handover: string[];
+  handover: HandoverPanelView | null;
   highlights: string[];
   steps: {
     label: string;
