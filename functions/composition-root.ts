@@ -103,6 +103,7 @@ export function buildDependencies(config: Config, overrides: Overrides = {}): De
     clock,
     rules,
     defaults: { timezone: rules.defaultTimezone, locale: config.FAREWELL_DEFAULT_LOCALE },
+    noticeApproval: config.FAREWELL_NOTICE_APPROVAL,
   };
   const operators: OperatorDeps = {
     operators: new DynamoOperatorStore(documents, config.FAREWELL_TABLE_NAME),

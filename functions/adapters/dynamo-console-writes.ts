@@ -47,7 +47,14 @@ export function eraseUpdate(
     .set(['updatedAt'], erasure.at);
   if (erasure.survey) update.set(['survey'], erasure.survey);
   else update.remove(['survey']);
-  for (const attribute of ['reason', 'externalId', 'gsi2pk', 'gsi2sk', 'searchText']) {
+  for (const attribute of [
+    'reason',
+    'personalNote',
+    'externalId',
+    'gsi2pk',
+    'gsi2sk',
+    'searchText',
+  ]) {
     update.remove([attribute]);
   }
   return {

@@ -125,9 +125,13 @@ export const STATUS_INDEX_ATTRIBUTES = [
   'searchText',
 ] as const satisfies readonly (keyof Exit | 'searchText')[];
 
-/** Attributes of an exit that the index leaves out: only the timeline. */
+/**
+ * Attributes of an exit that the index leaves out: the timeline, and the approval's personal
+ * paragraph (only the exit's own page shows it; adding it would rebuild the index).
+ */
 export type NotInStatusIndex = Exclude<keyof Exit, (typeof STATUS_INDEX_ATTRIBUTES)[number]>;
-const onlyTimelineLeftOut: NotInStatusIndex extends 'timeline' ? true : never = true;
+const onlyTimelineLeftOut: NotInStatusIndex extends 'timeline' | 'personalNote' ? true : never =
+  true;
 void onlyTimelineLeftOut;
 
 /**

@@ -57,6 +57,8 @@ export interface StatusChange {
    * the exit already applied a later one, and records this one as `lastRescheduleAt`.
    */
   rescheduleAt?: string;
+  /** The operator's paragraph for the notice, written with an approval (plain text). */
+  personalNote?: string;
 }
 
 /** A claimed step given back for a later try: its new due time and, once per period, why. */

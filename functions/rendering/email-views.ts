@@ -51,6 +51,8 @@ export interface NoticeFirmView extends CommonView {
   noticePeriod: string | null;
   reason: string | null;
   handover: string[];
+  /** The operator's personal paragraph from the approval, one entry per paragraph. */
+  personalParagraphs: string[];
 }
 
 export interface NoticeClientView extends CommonView {
@@ -58,6 +60,8 @@ export interface NoticeClientView extends CommonView {
   /** The effective date is the client's today. */
   endsToday: boolean;
   handover: string[];
+  /** The operator's personal paragraph from the approval, one entry per paragraph. */
+  personalParagraphs: string[];
 }
 
 export interface GratitudeView extends CommonView {
@@ -218,6 +222,15 @@ function gratitudeTiming(exit: Exit, now: Date): { sentBeforeEnd: boolean; sentO
   return { sentBeforeEnd: days > 0, sentOnEnd: days === 0 };
 }
 
+/** Paragraphs of plain text (a blank line between two), each on one line. */
+function paragraphsOf(text: string | undefined): string[] {
+  if (!text) return [];
+  return text
+    .split(/\n\s*\n/)
+    .map((paragraph) => paragraph.replace(/\s+/g, ' ').trim())
+    .filter(Boolean);
+}
+
 /** Builds the typed view of the email a step sends. Pure: the time comes in the context. */
 export function prepareEmail(exit: Exit, step: Step, context: ViewContext): PreparedEmail {
   const name = emailNameFor(exit, step);
@@ -240,12 +253,22 @@ export function prepareEmail(exit: Exit, step: Step, context: ViewContext): Prep
           noticePeriod: days > 0 ? periodInWords(days) : null,
           reason: exit.reason ?? null,
           handover: exit.handover,
+          personalParagraphs: paragraphsOf(exit.personalNote),
         },
       };
     }
     case 'notice-client': {
       const endsToday = daysUntil(exit.effectiveOn, context.now, exit.client.timezone) === 0;
-      return { name, view: { ...common, effectiveDate, endsToday, handover: exit.handover } };
+      return {
+        name,
+        view: {
+          ...common,
+          effectiveDate,
+          endsToday,
+          handover: exit.handover,
+          personalParagraphs: paragraphsOf(exit.personalNote),
+        },
+      };
     }
     case 'gratitude':
       return {

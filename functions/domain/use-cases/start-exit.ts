@@ -1,5 +1,6 @@
 import type { Exit } from '../exit.js';
 import { pendingSteps } from '../exit.js';
+import { type NoticeApproval, needsApproval } from '../exit-approval.js';
 import { admitEffectiveDate, type ExitRequest } from '../exit-request.js';
 import { exitIdFromEvent, newExitId } from '../ids.js';
 import { DEFAULT_RULES, planExit, type SequenceRules } from '../plan.js';
@@ -11,6 +12,8 @@ export interface StartExitDeps {
   clock: Clock;
   defaults: { timezone: string; locale: string };
   rules?: SequenceRules;
+  /** Which new exits wait in `awaiting-approval` (nothing scheduled); unset means none. */
+  noticeApproval?: NoticeApproval;
 }
 
 /**
@@ -59,6 +62,8 @@ export function buildExit(
   now: Date,
   defaults: StartExitDeps['defaults'],
   rules: SequenceRules = DEFAULT_RULES,
+  /** Hold the exit for the operator's approval: planned, but `awaiting-approval`. */
+  held = false,
 ): Exit {
   const timezone = request.client.timezone ?? defaults.timezone;
   const field = origin.source === 'webhook' ? 'data.effectiveOn' : 'effectiveOn';
@@ -104,7 +109,7 @@ export function buildExit(
       : {}),
     handover: request.handover ?? [],
     highlights: request.highlights ?? [],
-    status: 'active',
+    status: held ? 'awaiting-approval' : 'active',
     createdAt: at,
     updatedAt: at,
     steps: plan.steps,
@@ -116,7 +121,7 @@ export function buildExit(
           effectiveOn !== request.effectiveOn
             ? ` (asked for ${request.effectiveOn}, a few days past: taken as today)`
             : ''
-        }.`,
+        }.${held ? ' Its notice waits for approval.' : ''}`,
       },
     ],
   };
@@ -141,7 +146,16 @@ export async function startExit(
   let exit = existing;
   let created = false;
   if (!exit) {
-    const fresh = buildExit(request, exitId, origin, deps.clock.now(), deps.defaults, deps.rules);
+    const held = needsApproval(deps.noticeApproval ?? 'none', origin.source);
+    const fresh = buildExit(
+      request,
+      exitId,
+      origin,
+      deps.clock.now(),
+      deps.defaults,
+      deps.rules,
+      held,
+    );
     created = (await deps.store.create(fresh)) === 'created';
     exit = created ? fresh : await deps.store.get(exitId);
   }

@@ -53,6 +53,7 @@ export const STATUS_LABELS: Record<ExitStatus, string> = {
   paused: 'Paused',
   cancelled: 'Cancelled',
   completed: 'Completed',
+  'awaiting-approval': 'Awaiting approval',
 };
 
 export const STATE_LABELS: Record<StepState, string> = {
