@@ -4,7 +4,7 @@ import { buildExit } from '../support/exit-fixture.js';
 
 const now = new Date('2025-03-03T09:02:00.000Z');
 const renderer = new HandlebarsRenderer({
-  branding: { firmName: 'Acme Consulting' },
+  branding: { firmName: 'Acme Consulting', signature: 'Acme Consulting' },
   links: { publicUrl: 'https://farewell.example', keys: ['k'.repeat(32)] },
   clock: { now: () => now },
 });
