@@ -1,5 +1,7 @@
+import type { Exit } from '../exit.js';
 import { approve, discard, personalNoteOf } from '../exit-approval.js';
 import { deleteSchedules } from '../exit-writes.js';
+import type { EmailRenderer, RenderedEmail } from '../ports.js';
 import {
   type Actor,
   type ControlResult,
@@ -47,4 +49,17 @@ export async function discardExit(
     await deleteSchedules(deps, exitId, ids, 'a discard');
   }
   return result;
+}
+
+/**
+ * The notice of an exit that awaits approval, rendered as the client would receive it now (the
+ * preview of `preview-exit.ts`, for a stored exit); undefined for any other exit.
+ */
+export function noticeAwaitingApproval(
+  renderer: EmailRenderer,
+  exit: Exit,
+): RenderedEmail | undefined {
+  const notice = exit.steps.notice;
+  if (exit.status !== 'awaiting-approval' || !notice) return undefined;
+  return renderer.render(exit, notice);
 }

@@ -7,6 +7,7 @@ import { sendStepNow } from '../../domain/use-cases/send-now.js';
 import { exitsListView } from '../../rendering/console/exit-list.js';
 import { exitPageView } from '../../rendering/console/exit-page.js';
 import type { HttpResponse } from '../http/responses.js';
+import { approvalSection } from './approval.js';
 import type { Signed } from './context.js';
 import { formFor } from './form-token.js';
 import { consolePage, redirect } from './pages.js';
@@ -50,13 +51,18 @@ async function exitOrThrow(ctx: Signed, exitId: string) {
 export async function showExit(ctx: Signed, exitId: string): Promise<HttpResponse> {
   const exit = await exitOrThrow(ctx, exitId);
   const base = `/admin/exits/${exitId}`;
-  const view = exitPageView(exit, shellView(ctx, null), {
-    pause: formFor(ctx, `${base}/pause`),
-    resume: formFor(ctx, `${base}/resume`),
-    cancel: formFor(ctx, `${base}/cancel`),
-    sendNow: formFor(ctx, `${base}/send-now`),
-    effectiveDate: formFor(ctx, `${base}/effective-date`),
-  });
+  const view = exitPageView(
+    exit,
+    shellView(ctx, null),
+    {
+      pause: formFor(ctx, `${base}/pause`),
+      resume: formFor(ctx, `${base}/resume`),
+      cancel: formFor(ctx, `${base}/cancel`),
+      sendNow: formFor(ctx, `${base}/send-now`),
+      effectiveDate: formFor(ctx, `${base}/effective-date`),
+    },
+    approvalSection(ctx, exit),
+  );
   return consolePage(ctx.deps, 200, 'console/exit', exit.client.name, view);
 }
 

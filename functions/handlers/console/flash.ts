@@ -16,6 +16,8 @@ const DONE: Record<string, string> = {
   'not-sent-now': 'That email had already gone out or was on its way: nothing changed.',
   replanned: 'The effective date changed: the emails still ahead were replanned.',
   erased: "The client's personal data is erased.",
+  approved: 'Approved: the notice goes out within a minute, and the plan starts from now.',
+  discarded: 'Discarded: the client hears nothing.',
 };
 
 /** The path and query of a GET request without its flash, for "come back here" (time travel). */

@@ -3,6 +3,7 @@ import type { SendingBlock } from '../../domain/ports.js';
 import { currentBlock } from '../../domain/sending-blocked.js';
 import { clearedSessionCookie } from '../http/cookies.js';
 import type { HttpResponse } from '../http/responses.js';
+import { postApproval } from './approval.js';
 import type { ConsoleDeps, Signed } from './context.js';
 import { withConsoleErrors } from './error-pages.js';
 import {
@@ -56,6 +57,10 @@ const ROUTES: Route[] = [
   ...EXIT_ACTIONS.filter((action) => action !== 'erase' && action !== 'cancel').map((action) => ({
     pattern: new RegExp(`^/admin/exits/${EXIT}/${action}$`),
     methods: { POST: (ctx: Signed, id: string) => postExitAction(ctx, id, action as ExitAction) },
+  })),
+  ...(['approve', 'discard'] as const).map((action) => ({
+    pattern: new RegExp(`^/admin/exits/${EXIT}/${action}$`),
+    methods: { POST: (ctx: Signed, id: string) => postApproval(ctx, id, action) },
   })),
   { pattern: /^\/admin\/insights$/, methods: { GET: (ctx) => showInsights(ctx) } },
   { pattern: /^\/admin\/exports\/exits\.csv$/, methods: { GET: (ctx) => exportExits(ctx) } },

@@ -11,7 +11,7 @@ import {
   stepIdLabel,
   stepLabel,
 } from './format.js';
-import type { ConsoleShell, ExitPageView, FormView } from './views.js';
+import type { ApprovalView, ConsoleShell, ExitPageView, FormView } from './views.js';
 
 /** The forms the page may show, each with its token; the view decides which apply. */
 export interface ExitForms {
@@ -94,7 +94,9 @@ function actions(exit: Exit, forms: ExitForms): ExitPageView['actions'] {
       ? null
       : exit.erasedAt
         ? 'The exit has ended and its personal data is erased: nothing is left to do.'
-        : `The exit is ${exit.status}: nothing more will be sent.`,
+        : exit.status === 'awaiting-approval'
+          ? 'The notice waits for your approval above: nothing is sent until then.'
+          : `The exit is ${exit.status}: nothing more will be sent.`,
     pause: exit.status === 'active' ? forms.pause : null,
     resume: exit.status === 'paused' ? forms.resume : null,
     cancel: running ? forms.cancel : null,
@@ -112,7 +114,13 @@ function actions(exit: Exit, forms: ExitForms): ExitPageView['actions'] {
   };
 }
 
-export function exitPageView(exit: Exit, shell: ConsoleShell, forms: ExitForms): ExitPageView {
+export function exitPageView(
+  exit: Exit,
+  shell: ConsoleShell,
+  forms: ExitForms,
+  /** The approval section (`approvalView`), while the exit awaits approval. */
+  approval: ApprovalView | null = null,
+): ExitPageView {
   const zone = exit.client.timezone;
   return {
     shell,
@@ -140,5 +148,6 @@ export function exitPageView(exit: Exit, shell: ConsoleShell, forms: ExitForms):
     })),
     survey: surveyView(exit),
     actions: actions(exit, forms),
+    approval,
   };
 }

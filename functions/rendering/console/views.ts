@@ -187,6 +187,20 @@ export interface ExitPageView {
     effectiveDate: (FormView & { value: string }) | null;
     eraseHref: string | null;
   };
+  /** Present while the exit awaits approval (see `exit-approval.ts`). */
+  approval: ApprovalView | null;
+}
+
+/** The exit page's approval section while the exit awaits approval (`exit-approval.ts`). */
+export interface ApprovalView {
+  subject: string;
+  /** The notice's text part: shown as plain text, so nothing in it can act as markup. */
+  text: string;
+  /** "28 days". */
+  noticePeriod: string;
+  maxNote: number;
+  approve: FormView;
+  discard: FormView;
 }
 
 export interface EraseView {
