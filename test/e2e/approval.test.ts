@@ -120,6 +120,29 @@ describe.skipIf(!hasChromium)('approval before a webhook notice', () => {
     // Two axe scans and screenshots at each width, on a busy machine.
   }, 120_000);
 
+  it('prints the exit record: who, why, the notice sent with its subject, the timeline', async () => {
+    const { exitId, email } = await startByWebhook();
+    await page.goto(`${harness.stack.appUrl}/admin/exits/${exitId}`);
+    await clickAndLoad('button:has-text("Approve and send the notice")');
+    const notice = await waitFor(async () => (await harness.emailsTo(email))[0], 10_000);
+    await waitFor(
+      async () => ((await exitOf(exitId)).steps.notice?.state === 'sent' ? true : undefined),
+      8_000,
+    );
+    await clickAndLoad('text=The exit record, to print or keep');
+
+    expect(new URL(page.url()).pathname).toBe(`/admin/exits/${exitId}/record`);
+    expect(await page.textContent('h1')).toBe('Exit record: Grace Hopper');
+    const emails = await page.locator('.record-table').textContent();
+    expect(emails).toContain('Notice');
+    expect(emails).toContain(notice?.subject ?? 'no subject');
+    expect(await page.locator('.timeline').textContent()).toContain('Notice approved');
+    await checkBothWidths('exit-record');
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.locator('.site-header').isVisible()).toBe(false);
+    await page.emulateMedia({ media: 'screen' });
+  }, 120_000);
+
   it('discards an exit: cancelled, and the client hears nothing', async () => {
     const { exitId, email } = await startByWebhook();
     await page.goto(`${harness.stack.appUrl}/admin/exits/${exitId}`);

@@ -15,6 +15,7 @@ import {
   postExitAction,
   showExit,
 } from './exit-pages.js';
+import { showExitRecord } from './exit-record.js';
 import { exportExits, showInsights, travelInTime } from './insights.js';
 import { showNewExit, submitNewExit } from './new-exit.js';
 import { HOME } from './next-path.js';
@@ -58,6 +59,7 @@ const ROUTES: Route[] = [
     pattern: new RegExp(`^/admin/exits/${EXIT}/${action}$`),
     methods: { POST: (ctx: Signed, id: string) => postExitAction(ctx, id, action as ExitAction) },
   })),
+  { pattern: new RegExp(`^/admin/exits/${EXIT}/record$`), methods: { GET: showExitRecord } },
   ...(['approve', 'discard'] as const).map((action) => ({
     pattern: new RegExp(`^/admin/exits/${EXIT}/${action}$`),
     methods: { POST: (ctx: Signed, id: string) => postApproval(ctx, id, action) },

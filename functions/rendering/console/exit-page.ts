@@ -54,7 +54,7 @@ function details(exit: Exit): { term: string; value: string }[] {
   return rows.flatMap(([term, value]) => (value ? [{ term, value }] : []));
 }
 
-function surveyView(exit: Exit): ExitPageView['survey'] {
+export function surveyView(exit: Exit): ExitPageView['survey'] {
   const survey = exit.survey;
   if (!survey) return null;
   const { answers } = survey;

@@ -203,6 +203,23 @@ export interface ApprovalView {
   discard: FormView;
 }
 
+export interface RecordRow {
+  term: string;
+  value: string;
+}
+
+/** The printable exit record (`exit-record.ts`), a page of its own without the console's frame. */
+export interface ExitRecordView {
+  name: string;
+  erasedOn: string | null;
+  printedOn: string;
+  parties: RecordRow[];
+  emails: { label: string; sentOn: string; subject: string }[];
+  handover: string[];
+  survey: ExitPageView['survey'];
+  timeline: ExitPageView['timeline'];
+}
+
 export interface EraseView {
   shell: ConsoleShell;
   name: string;
@@ -291,4 +308,5 @@ export interface ConsolePageViews {
   'console/exit-erase': EraseView;
   'console/exit-cancel': CancelView;
   'console/insights': InsightsView;
+  'exit-record': ExitRecordView;
 }
