@@ -4,6 +4,7 @@ import { StateConflictError } from '../../functions/domain/errors.js';
 import type { Exit } from '../../functions/domain/exit.js';
 import { DEFAULT_RULES } from '../../functions/domain/sequence-rules.js';
 import { approveExit, discardExit } from '../../functions/domain/use-cases/approve-exit.js';
+import { eraseExit } from '../../functions/domain/use-cases/erase-exit.js';
 import type { ExitControlDeps } from '../../functions/domain/use-cases/exit-controls.js';
 import { reconcile } from '../../functions/domain/use-cases/reconcile.js';
 import { startControlHarness } from '../support/control-harness.js';
@@ -91,6 +92,27 @@ describe('discarding an exit that waits', () => {
     const exit = await awaitingExit();
     await approveExit(deps, exit.id, 'console');
     await expect(discardExit(deps, exit.id, 'console')).rejects.toBeInstanceOf(StateConflictError);
+  });
+});
+
+describe('erasing', () => {
+  it('an exit that waits cancels it, every step skipped', async () => {
+    const exit = await awaitingExit();
+
+    await eraseExit({ ...deps, suppressionKey: 's'.repeat(32) }, exit.id, 'console');
+
+    const after = await store.get(exit.id);
+    expect(after?.status).toBe('cancelled');
+    expect(Object.values(after?.steps ?? {}).every((step) => step.state === 'skipped')).toBe(true);
+  });
+
+  it('an approved exit drops its personal paragraph, which may quote the client', async () => {
+    const exit = await awaitingExit();
+    await approveExit(deps, exit.id, 'console', 'Dear Ada, thank you.');
+
+    await eraseExit({ ...deps, suppressionKey: 's'.repeat(32) }, exit.id, 'console');
+
+    expect((await store.get(exit.id))?.personalNote).toBeUndefined();
   });
 });
 
