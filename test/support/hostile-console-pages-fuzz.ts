@@ -66,6 +66,7 @@ const pageCase: fc.Arbitrary<PageCase> = fc.record({
         '/admin/sign-in',
         `/admin/exits/x${'0'.repeat(24)}`,
         `/admin/exits/x${'0'.repeat(24)}/erase`,
+        `/admin/exits/x${'0'.repeat(24)}/record`,
       ),
     },
     { weight: 1, arbitrary: hostileText.map((text) => `/admin/${percentEncode(text)}`) },
@@ -73,7 +74,14 @@ const pageCase: fc.Arbitrary<PageCase> = fc.record({
   query: fc.record(
     {
       status: fc.oneof(
-        fc.constantFrom('active', 'paused', 'cancelled', 'completed', 'ACTIVE'),
+        fc.constantFrom(
+          'active',
+          'paused',
+          'cancelled',
+          'completed',
+          'awaiting-approval',
+          'ACTIVE',
+        ),
         hostileText,
       ),
       q: hostileText,
@@ -86,7 +94,7 @@ const pageCase: fc.Arbitrary<PageCase> = fc.record({
       ),
       part: fc.oneof(fc.constantFrom('2', '0', '-1', '1e400', 'NaN', '100001'), hostileText),
       done: fc.oneof(
-        fc.constantFrom('started', 'erased', 'unknown', ...PROTOTYPE_KEYS),
+        fc.constantFrom('started', 'erased', 'approved', 'discarded', 'unknown', ...PROTOTYPE_KEYS),
         hostileText,
       ),
       travelled: fc.oneof(fc.constantFrom('1', '1e400', '-1', '0x10', 'NaN'), hostileText),
