@@ -5,6 +5,7 @@ import { type ControlAction, controlExit } from '../functions/domain/use-cases/e
 import type { CliContext } from './context.js';
 import { safe, UserError } from './errors.js';
 import { exitReport, exitTable } from './exit-format.js';
+import { registerExitRecordCommand } from './exit-record-command.js';
 
 const EXIT_ID = /^x[0-9a-f]{24}$/;
 
@@ -120,4 +121,5 @@ export function registerExits(program: Command, context: () => CliContext): void
         );
       });
   }
+  registerExitRecordCommand(exits, context);
 }

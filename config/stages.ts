@@ -131,6 +131,11 @@ const stageSchema = z
      */
     sendWindowMinutes: z.number().int().min(0).max(1440).default(20),
     /**
+     * Which new exits wait for an operator's approval before their notice goes out
+     * (`FAREWELL_NOTICE_APPROVAL`): a stage holds webhook exits unless it says otherwise.
+     */
+    noticeApproval: z.enum(['none', 'webhook', 'all']).default('webhook'),
+    /**
      * The most send-step instances at once (reserved concurrency): about the account's SES rate
      * times the seconds one send takes. Reserving it needs the account's Lambda concurrency quota
      * to leave 100 unreserved beside it.

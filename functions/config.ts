@@ -117,6 +117,14 @@ export const configSchema = z.object({
   /** How long a claimed step stays claimed before another sender may take it over. */
   FAREWELL_SEND_LEASE_SECONDS: positiveInt(120),
   FAREWELL_SES_TIMEOUT_MS: positiveInt(10_000),
+  /**
+   * Which new exits wait in `awaiting-approval` until an operator approves their notice: none,
+   * those started by a webhook, or all. Unset means none (local mode); stages set it
+   * (`config/stages.ts`, `webhook` unless a stage says otherwise).
+   */
+  FAREWELL_NOTICE_APPROVAL: z
+    .enum(['none', 'webhook', 'all'], { message: 'must be none, webhook or all' })
+    .default('none'),
 });
 
 export type Config = z.infer<typeof configSchema>;

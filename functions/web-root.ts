@@ -42,6 +42,7 @@ export function buildWeb(
     rules,
     checklist: overrides.checklist ?? checklist,
     defaults: { timezone: rules.defaultTimezone, locale: config.FAREWELL_DEFAULT_LOCALE },
+    noticeApproval: config.FAREWELL_NOTICE_APPROVAL,
   };
   return {
     store,

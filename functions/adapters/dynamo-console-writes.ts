@@ -49,7 +49,14 @@ export function eraseUpdate(
   else update.remove(['survey']);
   // Guarded by `updatedAt` like the rest: every task write moves it, so none is lost here.
   if (erasure.tasks) update.set(['tasks'], erasure.tasks);
-  for (const attribute of ['reason', 'externalId', 'gsi2pk', 'gsi2sk', 'searchText']) {
+  for (const attribute of [
+    'reason',
+    'personalNote',
+    'externalId',
+    'gsi2pk',
+    'gsi2sk',
+    'searchText',
+  ]) {
     update.remove([attribute]);
   }
   return {

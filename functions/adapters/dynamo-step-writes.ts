@@ -187,6 +187,7 @@ export function statusUpdate(
     update.condition(`${update.path(['effectiveOn'])} = ${update.value(change.replannedFrom)}`);
   }
   if (change.effectiveOn) update.set(['effectiveOn'], change.effectiveOn);
+  if (change.personalNote) update.set(['personalNote'], change.personalNote);
   if (change.controlAt) {
     const last = update.path(['lastControlAt']);
     const at = update.value(change.controlAt);

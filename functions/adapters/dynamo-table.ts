@@ -127,9 +127,17 @@ export const STATUS_INDEX_ATTRIBUTES = [
   'openTaskDues',
 ] as const satisfies readonly (keyof Exit | 'searchText')[];
 
-/** Attributes of an exit that the index leaves out: the timeline, and the checklist's tasks. */
+/**
+ * Attributes of an exit that the index leaves out: the timeline, the checklist's tasks, and the
+ * approval's personal paragraph (only the exit's own page shows them; the list reads the tasks'
+ * summary, `openTaskDues`).
+ */
 export type NotInStatusIndex = Exclude<keyof Exit, (typeof STATUS_INDEX_ATTRIBUTES)[number]>;
-const onlyTimelineLeftOut: NotInStatusIndex extends 'timeline' | 'tasks' | 'taskRevision'
+const onlyTimelineLeftOut: NotInStatusIndex extends
+  | 'timeline'
+  | 'tasks'
+  | 'taskRevision'
+  | 'personalNote'
   ? true
   : never = true;
 void onlyTimelineLeftOut;

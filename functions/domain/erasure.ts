@@ -94,10 +94,11 @@ function scrubTasks(tasks: Record<string, Task>): Record<string, Task> {
 /**
  * The erasure of an exit read at `at`: the client anonymised, the timeline's details that might
  * quote them dropped, the survey reduced to its choices, a failed step's message replaced, and
- * an active or paused exit cancelled with its pending steps skipped.
+ * an active, paused or awaiting exit cancelled with its pending steps skipped.
  */
 export function erasureOf(exit: Exit, at: string, actor: string): Erasure {
-  const running = exit.status === 'active' || exit.status === 'paused';
+  const running =
+    exit.status === 'active' || exit.status === 'paused' || exit.status === 'awaiting-approval';
   const status: ExitStatus = running ? 'cancelled' : exit.status;
   const skipped = running ? pendingSteps(exit).map((step) => step.id) : [];
   const scrub: Record<string, string> = {};

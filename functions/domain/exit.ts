@@ -2,7 +2,15 @@
  * The exit aggregate: everything Farewell knows about one client leaving, kept as one item so
  * that every state change is a single conditional write.
  */
-export const EXIT_STATUSES = ['active', 'paused', 'cancelled', 'completed'] as const;
+
+export const EXIT_STATUSES = [
+  'active',
+  'paused',
+  'cancelled',
+  'completed',
+  // Held for the operator's approval (`FAREWELL_NOTICE_APPROVAL`): planned, nothing scheduled.
+  'awaiting-approval',
+] as const;
 export type ExitStatus = (typeof EXIT_STATUSES)[number];
 
 export const STEP_KINDS = [
@@ -196,6 +204,8 @@ export interface Exit {
   steps: Record<string, Step>;
   timeline: TimelineEntry[];
   survey?: SurveyResponse;
+  /** The operator's own paragraph, added on approval and placed into the notice (plain text). */
+  personalNote?: string;
   /**
    * Set when an operator erased the client's personal data: the item stays as an anonymised
    * record (see `erasure.ts`).

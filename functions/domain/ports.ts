@@ -68,6 +68,8 @@ export interface StatusChange {
   rescheduleAt?: string;
   /** Checklist tasks the new effective date moves (see `TaskMove`), in the same write. */
   tasks?: TaskMove;
+  /** The operator's paragraph for the notice, written with an approval (plain text). */
+  personalNote?: string;
 }
 
 /**

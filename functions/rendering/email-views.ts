@@ -62,6 +62,8 @@ export interface NoticeFirmView extends CommonView {
   handover: HandoverEmailItem[];
   /** The client's handover page (`/h/{token}`), or null when nothing is handed over. */
   handoverUrl: string | null;
+  /** The operator's personal paragraph from the approval, one entry per paragraph. */
+  personalParagraphs: string[];
 }
 
 export interface NoticeClientView extends CommonView {
@@ -71,6 +73,8 @@ export interface NoticeClientView extends CommonView {
   handover: HandoverEmailItem[];
   /** The client's handover page (`/h/{token}`), or null when nothing is handed over. */
   handoverUrl: string | null;
+  /** The operator's personal paragraph from the approval, one entry per paragraph. */
+  personalParagraphs: string[];
 }
 
 export interface GratitudeView extends CommonView {
@@ -259,6 +263,15 @@ export function handoverUrl(exit: Exit, context: ViewContext): string | null {
   return signedUrl(exit, context, 'handover', 'h', context.links.handoverLinkDays ?? 400);
 }
 
+/** Paragraphs of plain text (a blank line between two), each on one line. */
+function paragraphsOf(text: string | undefined): string[] {
+  if (!text) return [];
+  return text
+    .split(/\n\s*\n/)
+    .map((paragraph) => paragraph.replace(/\s+/g, ' ').trim())
+    .filter(Boolean);
+}
+
 /** Builds the typed view of the email a step sends. Pure: the time comes in the context. */
 export function prepareEmail(exit: Exit, step: Step, context: ViewContext): PreparedEmail {
   const name = emailNameFor(exit, step);
@@ -282,6 +295,7 @@ export function prepareEmail(exit: Exit, step: Step, context: ViewContext): Prep
           reason: exit.reason ?? null,
           handover: handoverItems(exit),
           handoverUrl: handoverUrl(exit, context),
+          personalParagraphs: paragraphsOf(exit.personalNote),
         },
       };
     }
@@ -295,6 +309,7 @@ export function prepareEmail(exit: Exit, step: Step, context: ViewContext): Prep
           endsToday,
           handover: handoverItems(exit),
           handoverUrl: handoverUrl(exit, context),
+          personalParagraphs: paragraphsOf(exit.personalNote),
         },
       };
     }

@@ -23,6 +23,7 @@ export const PAGE_NAMES = [
   'console/exit-erase',
   'console/exit-cancel',
   'console/insights',
+  'exit-record',
 ] as const;
 export type PageName = (typeof PAGE_NAMES)[number];
 

@@ -234,6 +234,7 @@ export class StatelessStack extends Stack {
       FAREWELL_SES_CONFIGURATION_SET: configurationSet.configurationSetName,
       FAREWELL_DEFAULT_LOCALE: stage.defaultLocale,
       FAREWELL_SEQUENCE: JSON.stringify(stage.sequence),
+      FAREWELL_NOTICE_APPROVAL: stage.noticeApproval,
       ...(stage.sendWindowMinutes > 0
         ? { FAREWELL_SEND_WINDOW_MINUTES: String(stage.sendWindowMinutes) }
         : {}),

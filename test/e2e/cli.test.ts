@@ -206,6 +206,20 @@ describe('farewell exits', () => {
     expect(run.stdout).toContain('not answered');
   });
 
+  it('writes the exit record as one HTML file', async () => {
+    const id = await exitIdOf(grace);
+    const file = join(scratch, 'record.html');
+
+    const run = await inProcess(['--local', 'exits', 'record', id, '--out', file]);
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`Wrote the exit record of ${id}`);
+    const html = readFileSync(file, 'utf8');
+    expect(html).toContain('Exit record: Grace Hopper');
+    expect(html).toContain('<style>');
+    expect(html).toContain('Emails sent');
+  });
+
   it('shows an exit by its external id too', async () => {
     const run = await inProcess(['--local', 'exits', 'show', `crm-${tag}`]);
     const unknown = await inProcess(['--local', 'exits', 'show', `crm-none-${tag}`]);

@@ -215,6 +215,8 @@ const ACTIONS = [
   'effective-date',
   'erase',
   'tasks',
+  'approve',
+  'discard',
 ] as const;
 
 interface ActionCase {
@@ -239,6 +241,9 @@ const actionCase: fc.Arbitrary<ActionCase> = fc.record({
       arbitrary: fc.constantFrom('pause', 'resume', 'send-now', 'effective-date', 'tasks'),
     },
     { weight: 1, arbitrary: fc.constantFrom('cancel', 'erase') },
+    // Approval ends the wait of a third of the pool; discarding ends the exit.
+    { weight: 3, arbitrary: fc.constant('approve') },
+    { weight: 1, arbitrary: fc.constant('discard') },
     {
       weight: 1,
       arbitrary: fc.oneof(fc.constantFrom('Cancel', 'erase/', 'sign-out', ''), hostileText),
@@ -277,6 +282,12 @@ const actionCase: fc.Arbitrary<ActionCase> = fc.record({
       ),
       dueOn: anyDate,
       note: fc.oneof(hostileText, fc.constant('n'.repeat(1001))),
+      // The approval's personal paragraph: hostile text, and past its 1,000-character bound.
+      personalNote: fc.oneof(
+        hostileText,
+        fc.string({ minLength: 990, maxLength: 1_100 }),
+        hostileText.map((text) => text.repeat(40)),
+      ),
     },
     { requiredKeys: [] },
   ),
@@ -285,12 +296,15 @@ const actionCase: fc.Arbitrary<ActionCase> = fc.record({
   encoding: formEncoding,
 });
 
-/** Starts exits for the action fuzz, as the console's form would. */
+/**
+ * Starts exits for the action fuzz, as the console's form would; every third one waits for
+ * approval (as `FAREWELL_NOTICE_APPROVAL=all` holds it), so approve and discard meet both kinds.
+ */
 async function actionPool(stack: HostileStack, size: number): Promise<string[]> {
   const ids: string[] = [];
   for (let at = 0; at < size; at += 1) {
     const result = await startExit(
-      stack.deps.web.startExit,
+      { ...stack.deps.web.startExit, noticeApproval: at % 3 === 0 ? 'all' : 'none' },
       {
         client: { name: `Pool Client ${at}`, email: `pool.${at}@client.example` },
         initiatedBy: at % 2 === 0 ? 'firm' : 'client',

@@ -66,6 +66,7 @@ const pageCase: fc.Arbitrary<PageCase> = fc.record({
         '/admin/sign-in',
         `/admin/exits/x${'0'.repeat(24)}`,
         `/admin/exits/x${'0'.repeat(24)}/erase`,
+        `/admin/exits/x${'0'.repeat(24)}/record`,
       ),
     },
     { weight: 1, arbitrary: hostileText.map((text) => `/admin/${percentEncode(text)}`) },
@@ -73,7 +74,14 @@ const pageCase: fc.Arbitrary<PageCase> = fc.record({
   query: fc.record(
     {
       status: fc.oneof(
-        fc.constantFrom('active', 'paused', 'cancelled', 'completed', 'ACTIVE'),
+        fc.constantFrom(
+          'active',
+          'paused',
+          'cancelled',
+          'completed',
+          'awaiting-approval',
+          'ACTIVE',
+        ),
         hostileText,
       ),
       q: hostileText,
@@ -93,6 +101,8 @@ const pageCase: fc.Arbitrary<PageCase> = fc.record({
           'erased',
           'task-done',
           'task-added',
+          'approved',
+          'discarded',
           'unknown',
           ...PROTOTYPE_KEYS,
         ),

@@ -38,6 +38,7 @@ describe('loadConfig', () => {
       FAREWELL_SCHEDULE_MAX_EVENT_AGE_SECONDS: 86_400,
       FAREWELL_SEND_LEASE_SECONDS: 120,
       FAREWELL_SES_TIMEOUT_MS: 10_000,
+      FAREWELL_NOTICE_APPROVAL: 'none',
     });
   });
 

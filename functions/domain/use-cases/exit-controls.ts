@@ -167,7 +167,7 @@ async function schedulePending(deps: ExitControlDeps, exit: Exit): Promise<void>
  * deletes (otherwise) the pending steps' schedules, and reads again; it ends once no other
  * control changed the status meanwhile (the last control to finish settles it).
  */
-async function settleSchedules(deps: ExitControlDeps, exitId: string): Promise<void> {
+export async function settleSchedules(deps: ExitControlDeps, exitId: string): Promise<void> {
   for (let round = 0; round < ATTEMPTS; round += 1) {
     const exit = await deps.store.get(exitId);
     if (!exit) return;

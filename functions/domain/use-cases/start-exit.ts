@@ -2,6 +2,7 @@ import { openTaskDues, planTasks } from '../checklist.js';
 import { type ChecklistRules, NO_CHECKLIST } from '../checklist-rules.js';
 import type { Exit, Task } from '../exit.js';
 import { pendingSteps } from '../exit.js';
+import { type NoticeApproval, needsApproval } from '../exit-approval.js';
 import { admitEffectiveDate, type ExitRequest } from '../exit-request.js';
 import { normaliseHandover } from '../handover.js';
 import { exitIdFromEvent, newExitId } from '../ids.js';
@@ -16,6 +17,8 @@ export interface StartExitDeps {
   rules?: SequenceRules;
   /** The operator's checklist every new exit gets (`config/checklist.ts`); none when absent. */
   checklist?: ChecklistRules;
+  /** Which new exits wait in `awaiting-approval` (nothing scheduled); unset means none. */
+  noticeApproval?: NoticeApproval;
 }
 
 /**
@@ -65,6 +68,8 @@ export function buildExit(
   defaults: StartExitDeps['defaults'],
   rules: SequenceRules = DEFAULT_RULES,
   checklist: ChecklistRules = NO_CHECKLIST,
+  /** Hold the exit for the operator's approval: planned, but `awaiting-approval`. */
+  held = false,
 ): Exit {
   const timezone = request.client.timezone ?? defaults.timezone;
   const field = origin.source === 'webhook' ? 'data.effectiveOn' : 'effectiveOn';
@@ -111,7 +116,7 @@ export function buildExit(
       : {}),
     handover: normaliseHandover(request.handover ?? []),
     highlights: request.highlights ?? [],
-    status: 'active',
+    status: held ? 'awaiting-approval' : 'active',
     createdAt: at,
     updatedAt: at,
     steps: plan.steps,
@@ -126,7 +131,7 @@ export function buildExit(
           effectiveOn !== request.effectiveOn
             ? ` (asked for ${request.effectiveOn}, a few days past: taken as today)`
             : ''
-        }.`,
+        }.${held ? ' Its notice waits for approval.' : ''}`,
       },
     ],
   };
@@ -190,6 +195,7 @@ export async function startExit(
   let exit = existing;
   let created = false;
   if (!exit) {
+    const held = needsApproval(deps.noticeApproval ?? 'none', origin.source);
     const fresh = buildExit(
       request,
       exitId,
@@ -198,6 +204,7 @@ export async function startExit(
       deps.defaults,
       deps.rules,
       deps.checklist,
+      held,
     );
     created = (await deps.store.create(fresh)) === 'created';
     exit = created ? fresh : await deps.store.get(exitId);

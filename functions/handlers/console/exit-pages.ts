@@ -8,6 +8,7 @@ import { sendStepNow } from '../../domain/use-cases/send-now.js';
 import { exitsListView } from '../../rendering/console/exit-list.js';
 import { exitPageView } from '../../rendering/console/exit-page.js';
 import type { HttpResponse } from '../http/responses.js';
+import { approvalSection } from './approval.js';
 import type { Signed } from './context.js';
 import { tasksPath } from './exit-tasks.js';
 import { formFor } from './form-token.js';
@@ -69,6 +70,7 @@ export async function showExit(ctx: Signed, exitId: string): Promise<HttpRespons
       tasks: formFor(ctx, tasksPath(exitId)),
     },
     ctx.deps.clock.now(),
+    approvalSection(ctx, exit),
   );
   return consolePage(ctx.deps, 200, 'console/exit', exit.client.name, view);
 }

@@ -21,6 +21,8 @@ const DONE: Record<string, string> = {
   'task-not-needed': 'Task marked not needed.',
   'task-noted': 'Note saved.',
   'task-added': 'Task added to the checklist.',
+  approved: 'Approved: the notice goes out within a minute, and the plan starts from now.',
+  discarded: 'Discarded: the client hears nothing.',
 };
 
 /** The path and query of a GET request without its flash, for "come back here" (time travel). */

@@ -3,6 +3,7 @@ import type { SendingBlock } from '../../domain/ports.js';
 import { currentBlock } from '../../domain/sending-blocked.js';
 import { clearedSessionCookie } from '../http/cookies.js';
 import type { HttpResponse } from '../http/responses.js';
+import { postApproval } from './approval.js';
 import type { ConsoleDeps, Signed } from './context.js';
 import { withConsoleErrors } from './error-pages.js';
 import {
@@ -14,6 +15,7 @@ import {
   postExitAction,
   showExit,
 } from './exit-pages.js';
+import { showExitRecord } from './exit-record.js';
 import { postExitTask } from './exit-tasks.js';
 import { exportExits, showInsights, travelInTime } from './insights.js';
 import { showNewExit, submitNewExit } from './new-exit.js';
@@ -59,6 +61,11 @@ const ROUTES: Route[] = [
     methods: { POST: (ctx: Signed, id: string) => postExitAction(ctx, id, action as ExitAction) },
   })),
   { pattern: new RegExp(`^/admin/exits/${EXIT}/tasks$`), methods: { POST: postExitTask } },
+  { pattern: new RegExp(`^/admin/exits/${EXIT}/record$`), methods: { GET: showExitRecord } },
+  ...(['approve', 'discard'] as const).map((action) => ({
+    pattern: new RegExp(`^/admin/exits/${EXIT}/${action}$`),
+    methods: { POST: (ctx: Signed, id: string) => postApproval(ctx, id, action) },
+  })),
   { pattern: /^\/admin\/insights$/, methods: { GET: (ctx) => showInsights(ctx) } },
   { pattern: /^\/admin\/exports\/exits\.csv$/, methods: { GET: (ctx) => exportExits(ctx) } },
   { pattern: /^\/admin\/local\/time-travel$/, methods: { POST: (ctx) => travelInTime(ctx) } },

@@ -13,7 +13,7 @@ import {
   stepLabel,
 } from './format.js';
 import { handoverPanel } from './handover-panel.js';
-import type { ConsoleShell, ExitPageView, FormView } from './views.js';
+import type { ApprovalView, ConsoleShell, ExitPageView, FormView } from './views.js';
 
 /** The forms the page may show, each with its token; the view decides which apply. */
 export interface ExitForms {
@@ -58,7 +58,7 @@ function details(exit: Exit): { term: string; value: string }[] {
   return rows.flatMap(([term, value]) => (value ? [{ term, value }] : []));
 }
 
-function surveyView(exit: Exit): ExitPageView['survey'] {
+export function surveyView(exit: Exit): ExitPageView['survey'] {
   const survey = exit.survey;
   if (!survey) return null;
   const { answers } = survey;
@@ -98,7 +98,9 @@ function actions(exit: Exit, forms: ExitForms): ExitPageView['actions'] {
       ? null
       : exit.erasedAt
         ? 'The exit has ended and its personal data is erased: nothing is left to do.'
-        : `The exit is ${exit.status}: nothing more will be sent.`,
+        : exit.status === 'awaiting-approval'
+          ? 'The notice waits for your approval above: nothing is sent until then.'
+          : `The exit is ${exit.status}: nothing more will be sent.`,
     pause: exit.status === 'active' ? forms.pause : null,
     resume: exit.status === 'paused' ? forms.resume : null,
     cancel: running ? forms.cancel : null,
@@ -122,6 +124,8 @@ export function exitPageView(
   forms: ExitForms,
   /** Today for the checklist's due and overdue marks. */
   now: Date,
+  /** The approval section (`approvalView`), while the exit awaits approval. */
+  approval: ApprovalView | null = null,
 ): ExitPageView {
   const zone = exit.client.timezone;
   return {
@@ -151,5 +155,6 @@ export function exitPageView(
     survey: surveyView(exit),
     checklist: checklistView(exit, now, forms.tasks),
     actions: actions(exit, forms),
+    approval,
   };
 }

@@ -53,6 +53,7 @@ export const STATUS_LABELS: Record<ExitStatus, string> = {
   paused: 'Paused',
   cancelled: 'Cancelled',
   completed: 'Completed',
+  'awaiting-approval': 'Awaiting approval',
 };
 
 export const STATE_LABELS: Record<StepState, string> = {
@@ -67,6 +68,8 @@ export const STATE_LABELS: Record<StepState, string> = {
 const EVENT_LABELS: Record<string, string> = {
   'exit.created': 'Exit started',
   'exit.cancelled': 'Cancelled',
+  'exit.approved': 'Notice approved',
+  'exit.discarded': 'Discarded before its notice',
   'exit.paused': 'Paused',
   'exit.resumed': 'Resumed',
   'exit.completed': 'Completed',

@@ -194,6 +194,43 @@ export interface ExitPageView {
     effectiveDate: (FormView & { value: string }) | null;
     eraseHref: string | null;
   };
+  /** Present while the exit awaits approval (see `exit-approval.ts`). */
+  approval: ApprovalView | null;
+}
+
+/** The exit page's approval section while the exit awaits approval (`exit-approval.ts`). */
+export interface ApprovalView {
+  subject: string;
+  /** The notice's text part: shown as plain text, so nothing in it can act as markup. */
+  text: string;
+  /** "28 days". */
+  noticePeriod: string;
+  maxNote: number;
+  approve: FormView;
+  discard: FormView;
+}
+
+export interface RecordRow {
+  term: string;
+  value: string;
+}
+
+/** The printable exit record (`exit-record.ts`), a page of its own without the console's frame. */
+export interface ExitRecordView {
+  name: string;
+  erasedOn: string | null;
+  printedOn: string;
+  parties: RecordRow[];
+  emails: { label: string; sentOn: string; subject: string }[];
+  /** Each item with the client's receipt: the evidence that it was handed over. */
+  handover: {
+    title: string;
+    url: string | null;
+    note: string | null;
+    confirmedOn: string | null;
+  }[];
+  survey: ExitPageView['survey'];
+  timeline: ExitPageView['timeline'];
 }
 
 /** One task of the checklist as the exit page shows it. */
@@ -314,4 +351,5 @@ export interface ConsolePageViews {
   'console/exit-erase': EraseView;
   'console/exit-cancel': CancelView;
   'console/insights': InsightsView;
+  'exit-record': ExitRecordView;
 }
