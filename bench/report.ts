@@ -1,4 +1,5 @@
 import type { ApiCallsResult, CallCounts } from './api-calls.js';
+import { BURST_HEAD, type Burst, burstRows } from './burst.js';
 import type { ColdStart } from './cold-start.js';
 import type { CostLines, CostModel } from './cost.js';
 import { PRICES } from './pricing.js';
@@ -20,6 +21,8 @@ export interface Results {
   rendering: Rendering;
   throughput: Throughput;
   apiCalls: ApiCallsResult;
+  /** Absent in results recorded before the burst section existed. */
+  burst?: Burst;
   cost: CostModel;
   prices: typeof PRICES;
 }
@@ -187,6 +190,14 @@ export function renderReport(results: Results): string {
     '',
     table(['', 'four-email exit', 'two years'], callRows(apiCalls)),
     '',
+    ...(results.burst
+      ? [
+          `**SES burst** (${n(results.burst.options.steps)} steps due in the same minute; local SES answers 429 above ${results.burst.options.perSecond} sends/s; clock ${results.burst.options.scale}× real time; \`test/stress/faults/ses-burst.test.ts\`):`,
+          '',
+          table(BURST_HEAD, burstRows([results.burst])),
+          '',
+        ]
+      : []),
     `**Modelled cost per 1,000 exits** (${PRICES.region}, list prices checked ${PRICES.checkedOn}: SES $${PRICES.ses.perThousandEmails}/1,000 emails; DynamoDB on-demand $${PRICES.dynamodb.perMillionWriteUnits}/M write units, $${PRICES.dynamodb.perMillionReadUnits}/M read units; Lambda arm64 $${PRICES.lambda.perGbSecondArm}/GB-s + $${PRICES.lambda.perMillionRequests}/M requests; Scheduler $${PRICES.scheduler.perMillionInvocations}/M invocations; HTTP API $${PRICES.httpApi.perMillionRequests}/M requests; free tiers left out). Every invocation is taken as a cold start billed ${cost.assumptions.billedMsPerInvocation.sendStep} ms (send-step) or ${cost.assumptions.billedMsPerInvocation.web} ms (web) at 512 MB: the cold-start proxy plus 100 ms of work.`,
     '',
     table(['', 'four-email exit', 'two years'], costRows(cost)),

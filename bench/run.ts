@@ -7,6 +7,7 @@ import { bundleOf, completer } from '../test/infra/support/import-bundle.js';
 import { synthFarewell } from '../test/infra/support/synth.js';
 import type { ApiCallsResult } from './api-calls.js';
 import { naiveBundle, nodeModulesBuild, sdkBundled } from './baselines.js';
+import type { Burst } from './burst.js';
 import { type ColdStartTarget, measureColdStarts } from './cold-start.js';
 import { costModel } from './cost.js';
 import { PRICES } from './pricing.js';
@@ -79,6 +80,8 @@ try {
   const throughput = await runSection<Throughput>('throughput');
   log('AWS calls per exit…');
   const apiCalls = await runSection<ApiCallsResult>('api-calls');
+  log('SES burst (2,000 steps due in one minute; alone: npx tsx bench/burst.ts)…');
+  const burst = await runSection<Burst>('burst', 15 * 60_000);
 
   const coldOf = (name: string) => coldStarts.find((c) => c.name === name)?.bundleMs ?? 0;
   const results: Results = {
@@ -95,6 +98,7 @@ try {
     rendering,
     throughput,
     apiCalls,
+    burst,
     cost: costModel(apiCalls, { web: coldOf('web'), sendStep: coldOf('send-step') }),
     prices: PRICES,
   };
