@@ -80,6 +80,7 @@ export function burstStack(options: BurstOptions): StressStackOptions & { clock:
 export interface BurstFigures {
   options: BurstOptions;
   sent: number;
+  /** Steps neither sent nor safely waiting. */
   lost: number;
   deadLettered: number;
   duplicates: number;
@@ -201,7 +202,8 @@ export async function runBurst(
   const figures: BurstFigures = {
     options,
     sent: sentAt.length,
-    lost: audit.lost.length,
+    // The audit may give one step two reasons (no schedule, overdue): steps are counted once.
+    lost: new Set(audit.lost.map((entry) => entry.slice(0, entry.indexOf(':')))).size,
     deadLettered: lambda.stats.deadLettered.length,
     duplicates: audit.duplicates,
     throttled: stack.proxies.ses.injected()[limit.rule.label] ?? 0,
