@@ -1,4 +1,5 @@
 import type { ApiCallsResult, CallCounts } from './api-calls.js';
+import { BURST_HEAD, type Burst, burstRows } from './burst.js';
 import type { ColdStart } from './cold-start.js';
 import { COST_GOAL_PER_1000, type CostLines, type CostModel } from './cost.js';
 import type { InitTime } from './init-time.js';
@@ -24,6 +25,8 @@ export interface Results {
   rendering: Rendering;
   throughput: Throughput;
   apiCalls: ApiCallsResult;
+  /** Absent in results recorded before the burst section existed. */
+  burst?: Burst;
   cost: CostModel;
   prices: typeof PRICES;
 }
@@ -239,6 +242,15 @@ export function renderReport(results: Results): string {
     ),
     '',
     renderCost(apiCalls, cost),
+    '',
+    ...(results.burst
+      ? [
+          `**SES burst** (${n(results.burst.options.steps)} steps due in the same minute; local SES answers 429 above ${results.burst.options.perSecond} sends/s; clock ${results.burst.options.scale}× real time; \`test/stress/faults/ses-burst.test.ts\`):`,
+          '',
+          table(BURST_HEAD, burstRows([results.burst])),
+          '',
+        ]
+      : []),
   ];
   return `${sections.join('\n')}\n`;
 }

@@ -7,6 +7,7 @@ import { bundleOf, completer } from '../test/infra/support/import-bundle.js';
 import { synthFarewell } from '../test/infra/support/synth.js';
 import type { ApiCallsResult } from './api-calls.js';
 import { naiveBundle, nodeModulesBuild, sdkBundled } from './baselines.js';
+import type { Burst } from './burst.js';
 import { type ColdStartTarget, measureColdStarts } from './cold-start.js';
 import { costModel } from './cost.js';
 import { coldStartMs, countAlarms } from './cost-inputs.js';
@@ -86,6 +87,8 @@ try {
   const throughput = await runSection<Throughput>('throughput');
   log('AWS calls per exit…');
   const apiCalls = await runSection<ApiCallsResult>('api-calls');
+  log('SES burst (2,000 steps due in one minute; alone: npx tsx bench/burst.ts)…');
+  const burst = await runSection<Burst>('burst', 15 * 60_000);
 
   const results: Results = {
     generatedAt: new Date().toISOString(),
@@ -102,6 +105,7 @@ try {
     rendering,
     throughput,
     apiCalls,
+    burst,
     cost: costModel(apiCalls, coldStartMs(coldStarts), { alarms: countAlarms(synthesized) }),
     prices: PRICES,
   };

@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { measureApiCalls } from './api-calls.js';
+import { measureBurst } from './burst.js';
 import { measureRendering } from './rendering.js';
 import { measureThroughput } from './throughput.js';
 
@@ -12,6 +13,7 @@ const sections: Record<string, () => unknown> = {
   rendering: () => measureRendering(),
   throughput: () => measureThroughput(),
   'api-calls': () => measureApiCalls(),
+  burst: () => measureBurst(),
 };
 
 const [name = '', out] = process.argv.slice(2);

@@ -152,17 +152,50 @@ function atTime(expression: string, zone: string): Date | undefined {
 }
 
 /**
+ * Where in its flexible time window a schedule fires, as a fraction from 0 (the window's start)
+ * to just under 1 (its end). Scheduler does not say how it picks the moment, only that it is
+ * within the window.
+ */
+export type WindowSpread = (record: ScheduleRecord) => number;
+
+/**
+ * The default spread: a fraction derived from the schedule's ARN and revision (FNV-1a), so the
+ * steps planned for one minute fire spread over their window as they would on AWS, while one
+ * schedule keeps its moment across restarts and a run can be repeated exactly. An update gives
+ * the schedule a new moment, as a new definition would get on AWS.
+ */
+export const hashedSpread: WindowSpread = (record) => {
+  let hash = 0x811c9dc5;
+  for (const char of `${record.Arn}#${record.revision}`) {
+    hash ^= char.charCodeAt(0);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash / 2 ** 32;
+};
+
+/**
  * When a schedule should fire next, if ever. Only one-time `at()` schedules fire here; `rate()`
  * and `cron()` are stored but never fired (Farewell schedules steps with `at()`). Recurring ones
  * would compute their next occurrence here and stay pending instead of completing.
  *
- * A FLEXIBLE window fires at its start, the earliest moment Scheduler may: local runs and time
- * travel stay deterministic, and a step is never later locally than it was planned. The spread
- * itself (and a late send inside the window) is Scheduler's to do, not something to emulate.
+ * A FLEXIBLE window is honoured as Scheduler documents it: the target is invoked at some moment
+ * within `MaximumWindowInMinutes` after the scheduled time, [time, time + window). Where in the
+ * window is `spread`'s choice, so the steps all planned for 10:00 fire spread out locally too and
+ * a test of a burst meets the same spread as on AWS.
  */
-export function dueAt(record: ScheduleRecord): Date | undefined {
+export function dueAt(
+  record: ScheduleRecord,
+  spread: WindowSpread = hashedSpread,
+): Date | undefined {
   if (record.State !== 'ENABLED' || record.completedAt !== undefined) return undefined;
-  return atTime(record.ScheduleExpression, record.ScheduleExpressionTimezone ?? 'UTC');
+  const time = atTime(record.ScheduleExpression, record.ScheduleExpressionTimezone ?? 'UTC');
+  if (time === undefined) return undefined;
+  const window = record.FlexibleTimeWindow;
+  if (window.Mode !== 'FLEXIBLE' || !window.MaximumWindowInMinutes) return time;
+  const windowMs = window.MaximumWindowInMinutes * 60_000;
+  // Clamped below 1 so the window's end itself is never reached, whatever `spread` answers.
+  const fraction = Math.min(Math.max(spread(record), 0), 1 - 1 / windowMs);
+  return new Date(time.getTime() + Math.floor(fraction * windowMs));
 }
 
 /** Schedules by group and name, validated like the Scheduler API, persisted to an optional file. */
@@ -186,11 +219,16 @@ export class ScheduleStore {
   private constructor(
     private readonly file: string | undefined,
     private readonly clock: { now(): Date },
+    private readonly spread: WindowSpread,
   ) {}
 
   /** Opens the store, loading `file` when it exists. A corrupt file fails loudly. */
-  static async open(file: string | undefined, clock: { now(): Date }): Promise<ScheduleStore> {
-    const store = new ScheduleStore(file, clock);
+  static async open(
+    file: string | undefined,
+    clock: { now(): Date },
+    spread: WindowSpread = hashedSpread,
+  ): Promise<ScheduleStore> {
+    const store = new ScheduleStore(file, clock, spread);
     if (file === undefined) return store;
     let text: string;
     try {
@@ -248,7 +286,10 @@ export class ScheduleStore {
       .sort((a, b) => compare(key(a.GroupName, a.Name), key(b.GroupName, b.Name)));
   }
 
-  /** The earliest pending schedule due at or before `until` (ties by creation, then name). */
+  /**
+   * The earliest pending schedule due (its moment in its window, if it has one) at or before
+   * `until`; ties by creation, then name.
+   */
   nextDue(until: Date): ScheduleRecord | undefined {
     let best: { record: ScheduleRecord; at: number } | undefined;
     for (const [id, at] of this.due) {
@@ -339,7 +380,7 @@ export class ScheduleStore {
     const id = key(record.GroupName, record.Name);
     this.schedules.set(id, record);
     this.serialised.set(id, JSON.stringify(record));
-    const at = dueAt(record)?.getTime();
+    const at = dueAt(record, this.spread)?.getTime();
     if (at === undefined) this.due.delete(id);
     else this.due.set(id, at);
   }

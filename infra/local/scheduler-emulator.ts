@@ -6,9 +6,10 @@ import {
   type ScheduleRecord,
   SchedulerApiError,
   ScheduleStore,
+  type WindowSpread,
 } from './scheduler-emulator-store.js';
 
-export type { ScheduleRecord } from './scheduler-emulator-store.js';
+export type { ScheduleRecord, WindowSpread } from './scheduler-emulator-store.js';
 
 export interface SchedulerEmulatorOptions {
   /** Interface to bind; loopback unless told otherwise. */
@@ -25,18 +26,24 @@ export interface SchedulerEmulatorOptions {
   onError?: (error: unknown, scheduleName: string) => void;
   /** Real milliseconds between background checks for due schedules. */
   tickMs?: number;
+  /**
+   * Where in its flexible time window each schedule fires (0 to just under 1). Defaults to a
+   * fraction derived from the schedule, spread evenly and stable across restarts.
+   */
+  windowSpread?: WindowSpread;
 }
 
 export interface SchedulerEmulator {
   /** `http://host:port`, for the SDK's `endpoint`. */
   endpoint: string;
   /**
-   * Fires every enabled one-time schedule due at or before `until` (default: the clock's now),
+   * Fires every enabled one-time schedule due at or before `until` (default: the clock's now;
+   * a schedule with a flexible time window is due at its moment inside the window),
    * earliest first, waiting for each invocation. Schedules that become due while it runs (created
    * by an invoked target) fire too. Returns how many fired.
    */
   fireDue(until?: Date): Promise<number>;
-  /** The earliest time a pending one-time schedule is due, if any. */
+  /** The earliest time a pending one-time schedule fires, if any. */
   nextDueAt(): Date | undefined;
   /** Whether a firing is running or waiting to run (its targets may be sending). */
   firing(): boolean;
@@ -60,7 +67,7 @@ export async function startSchedulerEmulator(
     options.onError ??
     ((_error: unknown, name: string) =>
       console.error(`Scheduler emulator: the target of schedule ${name} failed`));
-  const store = await ScheduleStore.open(options.storeFile, clock);
+  const store = await ScheduleStore.open(options.storeFile, clock, options.windowSpread);
 
   const server = createServer((request, response) => {
     void handle(store, request, response);

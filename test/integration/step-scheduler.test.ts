@@ -308,13 +308,63 @@ describe('scheduler emulator firing', () => {
       expect(await windowOf(client, 'gratitude')).toEqual({ Mode: 'OFF' });
     });
 
-    it('fires locally at the start of the window', async () => {
+    it('fires a windowed step inside its window, never before its time', async () => {
       const { emulator, scheduler, invoked } = await startHarness({}, windowed);
       await scheduler.schedule(EXIT_ID, 'gratitude', minutesAfterStart(60));
 
-      expect(await emulator.fireDue(minutesAfterStart(59))).toBe(0);
-      expect(await emulator.fireDue(minutesAfterStart(60))).toBe(1);
+      const firesAt = emulator.nextDueAt()?.getTime() ?? Number.NaN;
+
+      expect(firesAt).toBeGreaterThanOrEqual(minutesAfterStart(60).getTime());
+      expect(firesAt).toBeLessThan(minutesAfterStart(80).getTime());
+      expect(await emulator.fireDue(new Date(firesAt - 1))).toBe(0);
+      expect(await emulator.fireDue(new Date(firesAt))).toBe(1);
       expect(invoked).toHaveLength(1);
+    });
+
+    it('fires at the moment its spread picks inside the window', async () => {
+      const { emulator, scheduler } = await startHarness({ windowSpread: () => 0.5 }, windowed);
+      await scheduler.schedule(EXIT_ID, 'gratitude', minutesAfterStart(60));
+
+      expect(emulator.nextDueAt()).toEqual(minutesAfterStart(70));
+    });
+
+    it('never fires at or after the end of the window, whatever the spread answers', async () => {
+      const { emulator, scheduler } = await startHarness({ windowSpread: () => 1 }, windowed);
+      await scheduler.schedule(EXIT_ID, 'gratitude', minutesAfterStart(60));
+
+      expect(emulator.nextDueAt()?.getTime()).toBeLessThan(minutesAfterStart(80).getTime());
+    });
+
+    it('spreads the steps planned for one minute over the whole window', async () => {
+      const { emulator, scheduler } = await startHarness({}, windowed);
+      const exits = Array.from({ length: 400 }, (_, i) => `x${i.toString(16).padStart(24, '0')}`);
+      for (const exitId of exits) {
+        await scheduler.schedule(exitId, 'gratitude', minutesAfterStart(60));
+      }
+
+      const early = await emulator.fireDue(new Date(minutesAfterStart(60).getTime() - 1));
+      const perMinute: number[] = [];
+      for (let minute = 61; minute <= 80; minute += 1) {
+        perMinute.push(await emulator.fireDue(minutesAfterStart(minute)));
+      }
+
+      // Nothing before the planned minute, everything by the window's end, about 20 a minute.
+      expect(early).toBe(0);
+      expect(perMinute.reduce((a, b) => a + b)).toBe(400);
+      expect(Math.min(...perMinute)).toBeGreaterThan(5);
+      expect(Math.max(...perMinute)).toBeLessThan(40);
+    });
+
+    it("keeps a schedule's moment in its window across a restart", async () => {
+      const storeFile = join(tempDir, 'schedules.json');
+      const first = await startHarness({ storeFile }, windowed);
+      await first.scheduler.schedule(EXIT_ID, 'gratitude', minutesAfterStart(60));
+      const before = first.emulator.nextDueAt();
+      await first.stop();
+
+      const second = await startHarness({ storeFile }, windowed);
+
+      expect(second.emulator.nextDueAt()).toEqual(before);
     });
 
     it('does not call a schedule stuck while it may still fire inside its window', async () => {

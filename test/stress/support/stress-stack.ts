@@ -77,6 +77,11 @@ export interface StressStack {
   invoker: AsyncInvoker;
   /** Replaces how one invocation attempt runs send-step. */
   setDelivery(delivery: Delivery): void;
+  /**
+   * Replaces how a fired schedule reaches send-step (by default the counted invoker above, awaited):
+   * a burst hands the event to a Lambda of bounded concurrency and lets the emulator fire on.
+   */
+  setInvoke(invoke: (input: string) => Promise<void>): void;
   /** The environment a separate process needs to build the same dependencies. */
   childEnv: Record<string, string>;
   /** Posts a signed webhook; a 5xx or a cut connection is retried with the same id, as senders do. */
@@ -102,7 +107,16 @@ const SECRETS = {
   FAREWELL_SESSION_KEY: 'k'.repeat(40),
 };
 
-export async function startStressStack(): Promise<StressStack> {
+export interface StressStackOptions {
+  /** The clock every part reads; a virtual clock on disk by default. */
+  clock?: VirtualClock;
+  /** Real milliseconds between the emulator's checks for due schedules (250 by default). */
+  schedulerTickMs?: number;
+  /** Extra `FAREWELL_*` settings, e.g. `FAREWELL_SEND_WINDOW_MINUTES`. */
+  settings?: Record<string, string>;
+}
+
+export async function startStressStack(options: StressStackOptions = {}): Promise<StressStack> {
   const dataDir = mkdtempSync(join(tmpdir(), 'farewell-stress-'));
   const stops: (() => Promise<unknown>)[] = [];
   const stopAll = async () => {
@@ -114,16 +128,18 @@ export async function startStressStack(): Promise<StressStack> {
     stops.push(() => dynamo.stop());
     const ses = await startSesLocal();
     stops.push(() => ses.stop());
-    const clock = new VirtualClock(join(dataDir, 'clock.json'));
+    const clock = options.clock ?? new VirtualClock(join(dataDir, 'clock.json'));
 
     let invoker: AsyncInvoker | undefined;
+    let invokeTarget: ((input: string) => Promise<void>) | undefined;
     const scheduler = await startSchedulerEmulator({
       clock,
       storeFile: join(dataDir, 'schedules.json'),
       invoke: async (targetArn, input) => {
         if (targetArn !== SEND_STEP_ARN || !invoker) throw new Error('unknown schedule target');
-        await invoker.invoke(input);
+        await (invokeTarget ? invokeTarget(input) : invoker.invoke(input));
       },
+      ...(options.schedulerTickMs ? { tickMs: options.schedulerTickMs } : {}),
     });
     stops.push(() => scheduler.stop());
 
@@ -156,6 +172,7 @@ export async function startStressStack(): Promise<StressStack> {
       FAREWELL_SEND_STEP_ARN: SEND_STEP_ARN,
       FAREWELL_SCHEDULER_ROLE_ARN: `arn:aws:iam::${ACCOUNT}:role/farewell-scheduler`,
       ...SECRETS,
+      ...options.settings,
     };
     const config = loadConfig(settings);
     const tableClient = new DynamoDBClient({ endpoint: dynamo.endpoint });
@@ -191,6 +208,9 @@ export async function startStressStack(): Promise<StressStack> {
       invoker,
       setDelivery(next) {
         delivery = next;
+      },
+      setInvoke(next) {
+        invokeTarget = next;
       },
       childEnv: {
         ...aws,
