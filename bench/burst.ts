@@ -12,7 +12,7 @@ export type Burst = Omit<BurstFigures, 'audit'>;
 
 /**
  * Issue 12's burst scenario (`test/stress/support/burst.ts`): 2,000 steps due in the same minute,
- * SES throttling above 2 sends a second, on a clock running 12 times faster than real time.
+ * SES throttling above 2 sends a second, on a clock running 4 times faster than real time.
  * `without` switches fixes off (`window`, `retries`, `cap`) to show what they buy.
  */
 export async function measureBurst(without = ''): Promise<Burst> {
