@@ -6,9 +6,12 @@ import { round } from './support/stats.js';
 /**
  * Modelled cost of 1,000 exits from the counted calls and `PRICES`, every service an exit uses.
  * Assumptions, stated in the report too:
- * - every function invocation is a cold start (steps are days apart), billed for the measured
- *   cold-start proxy plus `HANDLER_MS` of work at the functions' 512 MB, and reads the secret
- *   once (`functions/lambda/bootstrap.ts`);
+ * - a cold start is billed for the measured cold-start proxy plus `HANDLER_MS` of work at the
+ *   functions' 512 MB, and reads the secret once (`functions/lambda/bootstrap.ts`); a warm
+ *   invocation bills `HANDLER_MS` and reads nothing. Every webhook and every SES event is taken
+ *   as a cold start. Sends are not: they fall in the send window of business mornings, where at
+ *   most `sendConcurrency` environments start per window (`coldShareAt`); the worst case (every
+ *   invocation cold, a firm with a handful of exits) is reported beside it (`allCold`);
  * - the status index doubles the write units of exit items; the reconciler reads each active
  *   exit once a day;
  * - SES events reach ses-events only for the types the configuration set publishes
@@ -78,6 +81,34 @@ export const CUSTOM_METRICS = [
 
 /** The monthly volume at which the fixed costs are shared out per exit in the report. */
 export const STATED_EXITS_PER_MONTH = 1000;
+
+/**
+ * Send windows a month: the steps of a business morning reach send-step within one window
+ * (`sendWindowMinutes`, 20) at 10:00 in each client time zone; 22 business days, 3 time zones.
+ */
+export const SEND_WINDOWS_PER_MONTH = 22 * 3;
+/** The stage's default `sendConcurrency`: at most this many send-step environments per window. */
+export const SEND_CONCURRENCY = 10;
+
+/** Share of invocations that are cold starts, by function. */
+export interface ColdShare {
+  web: number;
+  sendStep: number;
+  sesEvents: number;
+}
+
+export const ALL_COLD: ColdShare = { web: 1, sendStep: 1, sesEvents: 1 };
+
+/**
+ * At `exitsPerMonth` four-email exits: each send window starts at most `SEND_CONCURRENCY`
+ * environments, and the window's other sends reuse them (an environment lives for minutes, the
+ * window lasts 20). Webhooks come one at a time through the day, SES events seldom: both cold.
+ */
+export function coldShareAt(exitsPerMonth: number, emailsPerExit: number): ColdShare {
+  const sends = exitsPerMonth * emailsPerExit;
+  const coldSends = SEND_CONCURRENCY * SEND_WINDOWS_PER_MONTH;
+  return { web: 1, sendStep: sends > 0 ? Math.min(1, coldSends / sends) : 1, sesEvents: 1 };
+}
 const HOURS_PER_MONTH = 730;
 
 export interface CostLines {
@@ -125,6 +156,8 @@ export interface ColdStartMs {
 export interface CostModel {
   /** Per 1,000 exits, US dollars: what the exits add, fixed costs apart. */
   fourEmails: CostLines;
+  /** The same four-email exits with every invocation a cold start (a firm with a few exits). */
+  fourEmailsAllCold: CostLines;
   twoYears: CostLines;
   /** The whole sequence: 14 emails with the default sequence. */
   full: CostLines;
@@ -134,6 +167,8 @@ export interface CostModel {
     activeDays: { fourEmails: number; twoYears: number; full: number };
     sesEventsPerEmail: number;
     platformLogBytes: number;
+    /** Cold starts among invocations at `exitsPerMonth` (see `coldShareAt`). */
+    coldShare: ColdShare;
     alarms: number;
     customMetrics: number;
     exitsPerMonth: number;
@@ -168,10 +203,13 @@ interface LineInputs {
   sesEvent: SesEventCalls;
   sesEventsPerEmail: number;
   emfBytes: { web: number; sendStep: number; sesEvents: number };
+  coldShare: ColdShare;
 }
 
 function lines(input: LineInputs): CostLines {
-  const { counts, billedMs, sesEvent, emfBytes } = input;
+  const { counts, billedMs, sesEvent, emfBytes, coldShare } = input;
+  // Billed ms of an average invocation: cold ones pay the start, warm ones only the work.
+  const average = (cold: number, share: number) => share * cold + (1 - share) * HANDLER_MS;
   const { invocations } = counts;
   const events = counts.ses.sendEmail * input.sesEventsPerEmail;
   const logBytes =
@@ -186,15 +224,19 @@ function lines(input: LineInputs): CostLines {
       counts.dynamodb.readUnits,
     ),
     lambda:
-      lambdaCost(invocations.web, billedMs.web) +
-      lambdaCost(invocations.sendStep, billedMs.sendStep),
+      lambdaCost(invocations.web, average(billedMs.web, coldShare.web)) +
+      lambdaCost(invocations.sendStep, average(billedMs.sendStep, coldShare.sendStep)),
     scheduler: (invocations.sendStep * PRICES.scheduler.perMillionInvocations) / 1e6,
     httpApi: (invocations.web * PRICES.httpApi.perMillionRequests) / 1e6,
     reconciler: dynamoCost(0, input.activeDays * input.reconcileReadUnitsPerDay),
     sesEvents:
-      lambdaCost(events, billedMs.sesEvents) +
+      lambdaCost(events, average(billedMs.sesEvents, coldShare.sesEvents)) +
       events * dynamoCost(sesEvent.writeUnits + sesEvent.indexWriteUnits, sesEvent.readUnits),
-    secrets: secretReads(invocations.web + invocations.sendStep + events),
+    secrets: secretReads(
+      invocations.web * coldShare.web +
+        invocations.sendStep * coldShare.sendStep +
+        events * coldShare.sesEvents,
+    ),
     logs: logCost(logBytes),
     eventBridge: (events * PRICES.eventBridge.perMillionServiceEvents) / 1e6,
   };
@@ -259,6 +301,8 @@ export interface CostOptions {
   alarms: number;
   exitsPerMonth?: number;
   sesEventsPerEmail?: number;
+  /** Cold starts among invocations; `coldShareAt(exitsPerMonth, …)` unless given. */
+  coldShare?: ColdShare;
 }
 
 export function costModel(
@@ -287,9 +331,12 @@ export function costModel(
     sesEvent: calls.sesEvent ?? NO_SES_EVENT,
     sesEventsPerEmail,
     emfBytes: calls.emfBytesPerInvocation ?? { web: 0, sendStep: 0, sesEvents: 0 },
+    coldShare: options.coldShare ?? coldShareAt(exitsPerMonth, calls.fourEmails.ses.sendEmail),
   };
+  const fourEmails = { ...common, counts: calls.fourEmails, activeDays: activeDays.fourEmails };
   return {
-    fourEmails: lines({ ...common, counts: calls.fourEmails, activeDays: activeDays.fourEmails }),
+    fourEmails: lines(fourEmails),
+    fourEmailsAllCold: lines({ ...fourEmails, coldShare: ALL_COLD }),
     twoYears: lines({ ...common, counts: calls.twoYears, activeDays: activeDays.twoYears }),
     full: lines({ ...common, counts: calls.full ?? calls.twoYears, activeDays: activeDays.full }),
     fixedMonthly: fixedMonthly(
@@ -304,6 +351,7 @@ export function costModel(
       activeDays,
       sesEventsPerEmail,
       platformLogBytes: PLATFORM_LOG_BYTES,
+      coldShare: common.coldShare,
       alarms: options.alarms,
       customMetrics: CUSTOM_METRICS.length,
       exitsPerMonth,

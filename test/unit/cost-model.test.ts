@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { ApiCallsResult, CallCounts } from '../../bench/api-calls.js';
 import {
+  ALL_COLD,
   COST_GOAL_PER_1000,
+  coldShareAt,
   type CostLines,
   costGoalMissed,
   costModel,
@@ -50,7 +52,12 @@ const CALLS: ApiCallsResult = {
 };
 const COLD = { web: 200, sendStep: 200, sesEvents: 200, reconcile: 200 };
 /** One SES event per email, so the ses-events lines are easy to check. */
-const model = costModel(CALLS, COLD, { alarms: 10, exitsPerMonth: 1000, sesEventsPerEmail: 1 });
+const model = costModel(CALLS, COLD, {
+  alarms: 10,
+  exitsPerMonth: 1000,
+  sesEventsPerEmail: 1,
+  coldShare: ALL_COLD,
+});
 const four = model.fourEmails;
 
 /** Per 1,000 exits, to the model's rounding. */
@@ -88,6 +95,25 @@ describe('cost model', () => {
     }
     const sum = Object.values(lines).reduce((a, b) => a + b, 0);
     expect(total).toBeCloseTo(sum, 2);
+  });
+
+  it('bills a warm send only its work and no secret read, and reports the all-cold worst case', () => {
+    // 1,000 four-email exits a month: 4,000 sends, at most 10 environments in each of 66 windows.
+    expect(coldShareAt(1000, 4)).toEqual({ web: 1, sendStep: 0.165, sesEvents: 1 });
+    expect(coldShareAt(100, 4).sendStep).toBe(1);
+    const atVolume = costModel(CALLS, COLD, {
+      alarms: 10,
+      exitsPerMonth: 1000,
+      sesEventsPerEmail: 1,
+    });
+    expect(atVolume.assumptions.coldShare.sendStep).toBeCloseTo(0.165, 6);
+    const reads = 1 + 4 * 0.165 + 4;
+    expect(atVolume.fourEmails.secrets).toBeCloseTo(
+      per1000((reads * PRICES.secretsManager.perTenThousandCalls) / 1e4),
+      4,
+    );
+    expect(atVolume.fourEmails.lambda).toBeLessThan(four.lambda);
+    expect(atVolume.fourEmailsAllCold).toEqual(four);
   });
 
   it('reports the full sequence from its own counts', () => {
