@@ -1,5 +1,8 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { exitToItem } from '../../functions/adapters/dynamo-exit-mapping.js';
 import type { DynamoExitStore } from '../../functions/adapters/dynamo-exit-store.js';
+import { backfillReconcileMarks } from '../../functions/adapters/dynamo-reconcile-backfill.js';
 import type { EventBridgeStepScheduler } from '../../functions/adapters/eventbridge-step-scheduler.js';
 import type { Exit, Step } from '../../functions/domain/exit.js';
 import { type ReconcileDeps, reconcile } from '../../functions/domain/use-cases/reconcile.js';
@@ -19,6 +22,7 @@ let scheduler: EventBridgeStepScheduler;
 let deps: ReconcileDeps;
 let store: DynamoExitStore;
 let tables = 0;
+let tableName = '';
 
 beforeAll(async () => {
   scheduler = harness.scheduler;
@@ -28,7 +32,8 @@ beforeAll(async () => {
 beforeEach(async () => {
   now = START;
   tables += 1;
-  store = await harness.store(`farewell-reconcile-${tables}`);
+  tableName = `farewell-reconcile-${tables}`;
+  store = await harness.store(tableName);
   deps = { store, scheduler, clock, log: silentLog };
 });
 
@@ -298,5 +303,20 @@ describe('reconcile reads only what is due', () => {
     expect(second.unfinished).toBeUndefined();
     expect(first.exitsChecked + second.exitsChecked).toBe(12);
     expect(first.schedulesRepaired + second.schedulesRepaired).toBe(12);
+  });
+
+  it('sees exits written before its index once they are backfilled, idempotently', async () => {
+    // An active exit as written before the index: no reconcile mark.
+    const { gsi3pk: _shard, gsi3sk: _mark, ...old } = exitToItem(buildExit());
+    await harness.documents.send(new PutCommand({ TableName: tableName, Item: old }));
+    await storedExit({ status: 'paused' });
+    expect((await reconcile(deps)).exitsChecked).toBe(0);
+
+    const report = await backfillReconcileMarks(harness.documents, tableName, now.toISOString());
+    const again = await backfillReconcileMarks(harness.documents, tableName, now.toISOString());
+
+    expect(report).toEqual({ marked: 1, skipped: 0 });
+    expect(again).toEqual({ marked: 0, skipped: 1 });
+    expect((await reconcile(deps)).exitsChecked).toBe(1);
   });
 });
