@@ -2,6 +2,7 @@ import type { ApiCallsResult, CallCounts } from './api-calls.js';
 import type { ColdStart } from './cold-start.js';
 import type { CostLines, CostModel } from './cost.js';
 import { PRICES } from './pricing.js';
+import type { ReconcileScale } from './reconcile-scale.js';
 import type { Rendering } from './rendering.js';
 import type { BundleSize } from './sizes.js';
 import { kib } from './support/stats.js';
@@ -20,6 +21,7 @@ export interface Results {
   rendering: Rendering;
   throughput: Throughput;
   apiCalls: ApiCallsResult;
+  reconcileScale?: ReconcileScale;
   cost: CostModel;
   prices: typeof PRICES;
 }
@@ -190,6 +192,40 @@ export function renderReport(results: Results): string {
     `**Modelled cost per 1,000 exits** (${PRICES.region}, list prices checked ${PRICES.checkedOn}: SES $${PRICES.ses.perThousandEmails}/1,000 emails; DynamoDB on-demand $${PRICES.dynamodb.perMillionWriteUnits}/M write units, $${PRICES.dynamodb.perMillionReadUnits}/M read units; Lambda arm64 $${PRICES.lambda.perGbSecondArm}/GB-s + $${PRICES.lambda.perMillionRequests}/M requests; Scheduler $${PRICES.scheduler.perMillionInvocations}/M invocations; HTTP API $${PRICES.httpApi.perMillionRequests}/M requests; free tiers left out). Every invocation is taken as a cold start billed ${cost.assumptions.billedMsPerInvocation.sendStep} ms (send-step) or ${cost.assumptions.billedMsPerInvocation.web} ms (web) at 512 MB: the cold-start proxy plus 100 ms of work.`,
     '',
     table(['', 'four-email exit', 'two years'], costRows(cost)),
+    ...reconcileScaleSection(results.reconcileScale),
   ];
   return `${sections.join('\n')}\n`;
+}
+
+function reconcileScaleSection(scale: ReconcileScale | undefined): string[] {
+  if (!scale) return [];
+  return [
+    '',
+    `**Reconcile at scale** (AWS's DynamoDB Local in memory; every active exit waits for one step, ${scale.dueFraction * 100} % due within the day; Scheduler calls counted, not timed; \`list-everything\` is the reconciler before the due index):`,
+    '',
+    table(
+      [
+        'variant',
+        'active exits',
+        'due',
+        'time',
+        'exits read',
+        'DynamoDB calls',
+        'read units',
+        'write units',
+        'Scheduler calls',
+      ],
+      scale.runs.map((run) => [
+        run.variant,
+        n(run.stored),
+        n(run.due),
+        `${(run.ms / 1000).toFixed(1)} s`,
+        n(run.exitsChecked),
+        n(run.dynamoCalls),
+        n(run.readUnits),
+        n(run.writeUnits),
+        n(run.schedulerCalls),
+      ]),
+    ),
+  ];
 }

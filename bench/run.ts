@@ -10,6 +10,7 @@ import { naiveBundle, nodeModulesBuild, sdkBundled } from './baselines.js';
 import { type ColdStartTarget, measureColdStarts } from './cold-start.js';
 import { costModel } from './cost.js';
 import { PRICES } from './pricing.js';
+import { measureReconcileScale } from './reconcile-scale.js';
 import type { Rendering } from './rendering.js';
 import { type Results, renderReport } from './report.js';
 import { assetSizes, type BundleSize } from './sizes.js';
@@ -79,6 +80,8 @@ try {
   const throughput = await runSection<Throughput>('throughput');
   log('AWS calls per exit…');
   const apiCalls = await runSection<ApiCallsResult>('api-calls');
+  log('reconcile at 10k and 100k active exits (DynamoDB Local, about 4 minutes)…');
+  const reconcileScale = await measureReconcileScale();
 
   const coldOf = (name: string) => coldStarts.find((c) => c.name === name)?.bundleMs ?? 0;
   const results: Results = {
@@ -95,6 +98,7 @@ try {
     rendering,
     throughput,
     apiCalls,
+    reconcileScale,
     cost: costModel(apiCalls, { web: coldOf('web'), sendStep: coldOf('send-step') }),
     prices: PRICES,
   };
