@@ -54,7 +54,7 @@ const DAY = 24 * 60 * 60_000;
 const FILE = fileURLToPath(import.meta.url);
 
 /** Runs the measurement in a private network namespace; answers its result. */
-export async function measureReconcileScale(timeoutMs = 420_000): Promise<ReconcileScale> {
+export async function measureReconcileScale(timeoutMs = 600_000): Promise<ReconcileScale> {
   const dir = mkdtempSync(join(tmpdir(), 'farewell-reconcile-scale-'));
   const out = join(dir, 'result.json');
   try {
