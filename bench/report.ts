@@ -4,6 +4,7 @@ import type { ColdStart } from './cold-start.js';
 import { COST_GOAL_PER_1000, type CostLines, type CostModel } from './cost.js';
 import type { InitTime } from './init-time.js';
 import { PRICES } from './pricing.js';
+import type { ReconcileScale } from './reconcile-scale.js';
 import type { Rendering } from './rendering.js';
 import type { BundleSize } from './sizes.js';
 import { kib, round } from './support/stats.js';
@@ -27,6 +28,7 @@ export interface Results {
   apiCalls: ApiCallsResult;
   /** Absent in results recorded before the burst section existed. */
   burst?: Burst;
+  reconcileScale?: ReconcileScale;
   cost: CostModel;
   prices: typeof PRICES;
 }
@@ -251,6 +253,40 @@ export function renderReport(results: Results): string {
           '',
         ]
       : []),
+    ...reconcileScaleSection(results.reconcileScale),
   ];
   return `${sections.join('\n')}\n`;
+}
+
+function reconcileScaleSection(scale: ReconcileScale | undefined): string[] {
+  if (!scale) return [];
+  return [
+    '',
+    `**Reconcile at scale** (AWS's DynamoDB Local in memory; every active exit waits for one step, ${scale.dueFraction * 100} % due within the day; Scheduler calls counted, not timed; \`list-everything\` is the reconciler before the due index):`,
+    '',
+    table(
+      [
+        'variant',
+        'active exits',
+        'due',
+        'time',
+        'exits read',
+        'DynamoDB calls',
+        'read units',
+        'write units',
+        'Scheduler calls',
+      ],
+      scale.runs.map((run) => [
+        run.variant,
+        n(run.stored),
+        n(run.due),
+        `${(run.ms / 1000).toFixed(1)} s`,
+        n(run.exitsChecked),
+        n(run.dynamoCalls),
+        n(run.readUnits),
+        n(run.writeUnits),
+        n(run.schedulerCalls),
+      ]),
+    ),
+  ];
 }

@@ -13,6 +13,7 @@ import { costModel } from './cost.js';
 import { coldStartMs, countAlarms } from './cost-inputs.js';
 import { measureInitTimes } from './init-time.js';
 import { PRICES } from './pricing.js';
+import { measureReconcileScale } from './reconcile-scale.js';
 import type { Rendering } from './rendering.js';
 import { type Results, renderReport } from './report.js';
 import { assetSizes, type BundleSize } from './sizes.js';
@@ -89,6 +90,8 @@ try {
   const apiCalls = await runSection<ApiCallsResult>('api-calls');
   log('SES burst (2,000 steps due in one minute; alone: npx tsx bench/burst.ts)…');
   const burst = await runSection<Burst>('burst', 15 * 60_000);
+  log('reconcile at 10k and 100k active exits (DynamoDB Local, about 4 minutes)…');
+  const reconcileScale = await measureReconcileScale();
 
   const results: Results = {
     generatedAt: new Date().toISOString(),
@@ -106,6 +109,7 @@ try {
     throughput,
     apiCalls,
     burst,
+    reconcileScale,
     cost: costModel(apiCalls, coldStartMs(coldStarts), { alarms: countAlarms(synthesized) }),
     prices: PRICES,
   };

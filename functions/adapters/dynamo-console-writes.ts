@@ -6,6 +6,7 @@
 import type { UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Erasure } from '../domain/ports.js';
 import { stepMayMove } from './dynamo-step-conditions.js';
+import { setReconcileKeys } from './dynamo-step-writes.js';
 import { exitKey, statusPartition } from './dynamo-table.js';
 import { UpdateBuilder } from './dynamo-update.js';
 
@@ -45,6 +46,7 @@ export function eraseUpdate(
     .set(['highlights'], [])
     .set(['erasedAt'], erasure.at)
     .set(['updatedAt'], erasure.at);
+  setReconcileKeys(update, exitId, erasure.status, erasure.at);
   if (erasure.survey) update.set(['survey'], erasure.survey);
   else update.remove(['survey']);
   // Guarded by `updatedAt` like the rest: every task write moves it, so none is lost here.

@@ -5,6 +5,8 @@ import {
   type ExternalIdIndexKey,
   exitKey,
   externalIdIndexKey,
+  type ReconcileIndexKey,
+  reconcileIndexKey,
   type StatusIndexKey,
   statusIndexKey,
   type TableKey,
@@ -13,7 +15,8 @@ import {
 export type ExitItem = Exit &
   TableKey &
   StatusIndexKey &
-  Partial<ExternalIdIndexKey> & { searchText?: string };
+  Partial<ExternalIdIndexKey> &
+  Partial<ReconcileIndexKey> & { searchText?: string };
 
 /**
  * Text as the console's search compares it: compatibility forms folded (NFKC) and lower-cased,
@@ -41,6 +44,9 @@ export function exitToItem(exit: Exit): ExitItem {
     ...exitKey(exit.id),
     ...statusIndexKey(exit.status, exit.createdAt, exit.id),
     ...(exit.externalId ? externalIdIndexKey(exit.externalId, exit.createdAt, exit.id) : {}),
+    // A new active exit is looked at by the reconciler's next run: a crash between this write
+    // and its schedules is repaired then, not only when a step falls due.
+    ...(exit.status === 'active' ? reconcileIndexKey(exit.id, exit.createdAt) : {}),
     ...(searchText ? { searchText } : {}),
   };
 }
@@ -57,6 +63,8 @@ export function itemToExit(item: Record<string, unknown>): Exit {
     gsi1sk: _1sk,
     gsi2pk: _2pk,
     gsi2sk: _2sk,
+    gsi3pk: _3pk,
+    gsi3sk: _3sk,
     searchText: _search,
     ...exit
   } = item;

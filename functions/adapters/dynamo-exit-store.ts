@@ -3,6 +3,7 @@
  * item: no transactions, so the same code runs on DynamoDB and on dynalite.
  */
 import {
+  BatchGetCommand,
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
@@ -19,6 +20,7 @@ import {
   type ExitPageRequest,
   type ExitStore,
   type HandoverConfirmation,
+  type ReconcileDuePage,
   type StatusChange,
   type StepDeferral,
   type StepOutcome,
@@ -42,6 +44,7 @@ import {
   controlUpdate,
   deferUpdate,
   finishUpdate,
+  reconcileMarkUpdate,
   releaseUpdate,
   rescheduleRecordUpdate,
   statusUpdate,
@@ -50,6 +53,8 @@ import {
   controlEventKey,
   exitKey,
   healthKey,
+  RECONCILE_INDEX,
+  reconcilePartitions,
   STATUS_SHARDS,
   statusPartitions,
   suppressionKey,
@@ -65,6 +70,29 @@ const SEARCH_ROUNDS = 5;
 const SEARCH_ROUND_ITEMS = 200;
 
 /** One partition of a list being merged: what was read and not shown yet, and where it stopped. */
+/** Index keys a reconcile page reads from one partition (BatchGetItem takes at most 100). */
+const RECONCILE_PAGE = 100;
+
+/** Where a reconcile listing goes on: a partition, and its last evaluated key there. */
+function encodeReconcileCursor(shard: number, startKey?: Record<string, unknown>): string {
+  return Buffer.from(JSON.stringify({ shard, ...(startKey ? { startKey } : {}) })).toString(
+    'base64url',
+  );
+}
+
+function decodeReconcileCursor(
+  cursor: string | undefined,
+  shards: number,
+): { shard: number; startKey?: Record<string, unknown> } {
+  if (cursor === undefined) return { shard: 0 };
+  const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as {
+    shard?: unknown;
+    startKey?: Record<string, unknown>;
+  };
+  const shard = typeof parsed.shard === 'number' && parsed.shard < shards ? parsed.shard : shards;
+  return { shard, ...(parsed.startKey ? { startKey: parsed.startKey } : {}) };
+}
+
 interface PartitionRead {
   partition: string;
   buffer: Record<string, unknown>[];
@@ -92,6 +120,87 @@ export class DynamoExitStore implements ExitStore {
       ),
     );
     return result === CONDITION_FAILED ? 'exists' : 'created';
+  }
+
+  /**
+   * One page of the `byReconcileAt` index (keys only), partition after partition, then those
+   * exits' steps by key in one BatchGetItem: the run reads what is due, not what is stored.
+   */
+  async listReconcileDue(now: string, cursor?: string): Promise<ReconcileDuePage> {
+    const partitions = reconcilePartitions();
+    let { shard, startKey } = decodeReconcileCursor(cursor, partitions.length);
+    while (shard < partitions.length) {
+      const page = await call('listReconcileDue', () =>
+        this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: RECONCILE_INDEX,
+            KeyConditionExpression: '#pk = :pk AND #sk <= :now',
+            ExpressionAttributeNames: { '#pk': 'gsi3pk', '#sk': 'gsi3sk' },
+            ExpressionAttributeValues: { ':pk': partitions[shard], ':now': now },
+            Limit: RECONCILE_PAGE,
+            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+          }),
+        ),
+      );
+      startKey = page.LastEvaluatedKey;
+      if (!startKey) shard += 1;
+      const keys = (page.Items ?? []).map((item) => ({ pk: item.pk, sk: item.sk }));
+      if (keys.length === 0) continue;
+      const exits = (await this.batchGetForReconcile(keys))
+        .filter((item) => item.status === 'active' && typeof item.gsi3sk === 'string')
+        .map((item) => ({
+          exit: {
+            id: String(item.id),
+            status: 'active' as const,
+            steps: item.steps as Exit['steps'],
+          },
+          mark: String(item.gsi3sk),
+        }));
+      const next = shard < partitions.length ? encodeReconcileCursor(shard, startKey) : undefined;
+      return { exits, ...(next ? { cursor: next } : {}) };
+    }
+    return { exits: [] };
+  }
+
+  /** The few attributes the reconciler decides from; unprocessed keys are asked for again. */
+  private async batchGetForReconcile(
+    keys: Record<string, unknown>[],
+  ): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let pending = keys;
+    for (let round = 0; pending.length > 0; round += 1) {
+      if (round >= 10) throw new TransientError('The reconciler could not read its exits');
+      if (round > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** round));
+      const result = await call('listReconcileDue', () =>
+        this.client.send(
+          new BatchGetCommand({
+            RequestItems: {
+              [this.tableName]: {
+                Keys: pending,
+                ProjectionExpression: '#id, #status, #steps, #mark',
+                ExpressionAttributeNames: {
+                  '#id': 'id',
+                  '#status': 'status',
+                  '#steps': 'steps',
+                  '#mark': 'gsi3sk',
+                },
+              },
+            },
+          }),
+        ),
+      );
+      items.push(...(result.Responses?.[this.tableName] ?? []));
+      pending = (result.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Record<string, unknown>[];
+    }
+    return items;
+  }
+
+  async markReconciled(exitId: string, seen: string, next: string): Promise<boolean> {
+    const result = await conditional('markReconciled', () =>
+      this.client.send(new UpdateCommand(reconcileMarkUpdate(this.tableName, exitId, seen, next))),
+    );
+    return result !== CONDITION_FAILED;
   }
 
   async get(exitId: string): Promise<Exit | undefined> {

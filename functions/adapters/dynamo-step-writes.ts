@@ -8,7 +8,7 @@ import type { UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { ExitStatus, Step, TimelineEntry } from '../domain/exit.js';
 import type { StatusChange, StepDeferral, StepOutcome } from '../domain/ports.js';
 import { stepIsPending, stepMayMove } from './dynamo-step-conditions.js';
-import { exitKey, statusPartition } from './dynamo-table.js';
+import { exitKey, reconcilePartition, statusPartition } from './dynamo-table.js';
 import { applyTaskMove } from './dynamo-task-writes.js';
 import { UpdateBuilder } from './dynamo-update.js';
 
@@ -149,6 +149,40 @@ export function rescheduleRecordUpdate(
 }
 
 /**
+ * The `byReconcileAt` keys that go with a new status, in the same write: an exit that is (still)
+ * active is looked at by the reconciler's next run, whatever its steps became (added, moved
+ * earlier); any other status leaves the index. Only active exits are reconciled.
+ */
+export function setReconcileKeys(
+  update: UpdateBuilder,
+  exitId: string,
+  status: ExitStatus,
+  at: string,
+): UpdateBuilder {
+  if (status !== 'active') return update.remove(['gsi3pk']).remove(['gsi3sk']);
+  return update.set(['gsi3pk'], reconcilePartition(exitId)).set(['gsi3sk'], at);
+}
+
+/**
+ * The reconciler's mark: it looked at the exit and needs to look again at `next`. Only while the
+ * exit is active and still has the mark it was read with (`seen`): a status change meanwhile set
+ * its own, earlier one, which must stay.
+ */
+export function reconcileMarkUpdate(
+  tableName: string,
+  exitId: string,
+  seen: string,
+  next: string,
+): UpdateCommandInput {
+  const update = new UpdateBuilder();
+  update
+    .condition(`${update.path(['status'])} = ${update.value('active')}`)
+    .condition(`${update.path(['gsi3sk'])} = ${update.value(seen)}`)
+    .set(['gsi3sk'], next);
+  return input(tableName, exitId, update);
+}
+
+/**
  * A status change with the steps it touches. The status must be one of `change.from`; every step
  * it skips must be one the step machine lets any writer skip, and every step it moves or removes
  * still pending (`pendingStates`); the byStatus index key moves with the status.
@@ -166,6 +200,7 @@ export function statusUpdate(
     .set(['status'], change.to)
     .set(['updatedAt'], change.at)
     .set(['gsi1pk'], statusPartition(change.to, exitId));
+  setReconcileKeys(update, exitId, change.to, change.at);
   for (const stepId of change.skip?.stepIds ?? []) {
     stepMayMove(update, stepId, 'skipped', 'other')
       .set(['steps', stepId, 'state'], 'skipped')

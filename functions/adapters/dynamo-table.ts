@@ -13,6 +13,7 @@ import type { Exit, ExitStatus } from '../domain/exit.js';
 
 export const STATUS_INDEX = 'byStatus';
 export const EXTERNAL_ID_INDEX = 'byExternalId';
+export const RECONCILE_INDEX = 'byReconcileAt';
 
 export interface TableKey {
   pk: string;
@@ -154,6 +155,31 @@ export function statusIndexKey(
   return { gsi1pk: statusPartition(status, exitId), gsi1sk: `${createdAt}#${exitId}` };
 }
 
+/**
+ * Sparse index attributes of an active exit: when the reconciler must next look at it. Only active
+ * exits have them (a status change sets or removes them), so a run queries "at or before now" per
+ * shard and reads only the exits that need it, however many are stored.
+ */
+export interface ReconcileIndexKey {
+  gsi3pk: string;
+  gsi3sk: string;
+}
+
+/** The partition of the `byReconcileAt` index an exit sits in: sharded as `byStatus` is. */
+export function reconcilePartition(exitId: string): string {
+  return `reconcile#${statusShard(exitId)}`;
+}
+
+/** Every partition of the `byReconcileAt` index. */
+export function reconcilePartitions(): string[] {
+  return Array.from({ length: STATUS_SHARDS }, (_, shard) => `reconcile#${shard}`);
+}
+
+/** `at` (an ISO time) is when the reconciler must look at the exit next. */
+export function reconcileIndexKey(exitId: string, at: string): ReconcileIndexKey {
+  return { gsi3pk: reconcilePartition(exitId), gsi3sk: at };
+}
+
 export function tableDefinition(tableName: string): CreateTableCommandInput {
   return {
     TableName: tableName,
@@ -165,6 +191,8 @@ export function tableDefinition(tableName: string): CreateTableCommandInput {
       { AttributeName: 'gsi1sk', AttributeType: 'S' },
       { AttributeName: 'gsi2pk', AttributeType: 'S' },
       { AttributeName: 'gsi2sk', AttributeType: 'S' },
+      { AttributeName: 'gsi3pk', AttributeType: 'S' },
+      { AttributeName: 'gsi3sk', AttributeType: 'S' },
     ],
     KeySchema: [
       { AttributeName: 'pk', KeyType: 'HASH' },
@@ -185,6 +213,16 @@ export function tableDefinition(tableName: string): CreateTableCommandInput {
         KeySchema: [
           { AttributeName: 'gsi2pk', KeyType: 'HASH' },
           { AttributeName: 'gsi2sk', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'KEYS_ONLY' },
+      },
+      {
+        // Only keys: a step write that leaves these two alone writes nothing to the index, and
+        // the reconciler reads the few exits it finds by their key.
+        IndexName: RECONCILE_INDEX,
+        KeySchema: [
+          { AttributeName: 'gsi3pk', KeyType: 'HASH' },
+          { AttributeName: 'gsi3sk', KeyType: 'RANGE' },
         ],
         Projection: { ProjectionType: 'KEYS_ONLY' },
       },

@@ -205,6 +205,18 @@ export interface ExitPageRequest {
   overdueBefore?: string;
 }
 
+/** An exit as the reconciler reads it, with the mark (an ISO time) it was found by. */
+export interface ReconcileDueExit {
+  exit: Pick<Exit, 'id' | 'status' | 'steps'>;
+  mark: string;
+}
+
+export interface ReconcileDuePage {
+  exits: ReconcileDueExit[];
+  /** Where the next page starts; absent after the last. */
+  cursor?: string;
+}
+
 /**
  * Persistence of exits. One item per exit; every change is one conditional UpdateItem, so the
  * store needs no transactions.
@@ -275,6 +287,17 @@ export interface ExitStore {
    * which does not carry the timeline: its `timeline` is empty (`get` has it).
    */
   listByStatus(status: ExitStatus, page?: ExitPageRequest): Promise<ExitPage>;
+  /**
+   * Active exits the reconciler must look at by `now` (their mark is at or before it), a page
+   * at a time: only those, however many exits are stored. Each comes with the mark it was read
+   * with, for `markReconciled`.
+   */
+  listReconcileDue(now: string, cursor?: string): Promise<ReconcileDuePage>;
+  /**
+   * The reconciler looked at the exit and must look again at `next`. Writes only while the exit
+   * is active and still has the mark `seen`; false when a change meanwhile moved it.
+   */
+  markReconciled(exitId: string, seen: string, next: string): Promise<boolean>;
   /**
    * Ids of every exit started with this external id (a CRM's own id), newest first. With `max`,
    * stops reading after `max + 1` ids, so a caller can tell "more than max" without reading all.
@@ -354,8 +377,8 @@ export interface StepScheduler {
   /** Whether a step's schedule exists. */
   exists(exitId: string, stepId: string): Promise<boolean>;
   /**
-   * Every step that has a schedule, as `exitId/stepId` keys: one listing for the reconciler
-   * instead of one call per step.
+   * Every step that has a schedule, as `exitId/stepId` keys. Reads every schedule: the
+   * reconciler checks only the steps it must, by name (`exists`), instead.
    */
   listScheduled(): Promise<Set<string>>;
   /** Deletes a step's schedule; a schedule that is already gone counts as success. */

@@ -32,6 +32,7 @@ import type { Construct } from 'constructs';
 import type { StageSettings } from '../../config/stages.js';
 import {
   EXTERNAL_ID_INDEX,
+  RECONCILE_INDEX,
   STATUS_INDEX,
   STATUS_INDEX_ATTRIBUTES,
 } from '../../functions/adapters/dynamo-table.js';
@@ -88,6 +89,12 @@ export class StatefulStack extends Stack {
           indexName: EXTERNAL_ID_INDEX,
           partitionKey: { name: 'gsi2pk', type: AttributeType.STRING },
           sortKey: { name: 'gsi2sk', type: AttributeType.STRING },
+          projectionType: ProjectionType.KEYS_ONLY,
+        },
+        {
+          indexName: RECONCILE_INDEX,
+          partitionKey: { name: 'gsi3pk', type: AttributeType.STRING },
+          sortKey: { name: 'gsi3sk', type: AttributeType.STRING },
           projectionType: ProjectionType.KEYS_ONLY,
         },
       ],

@@ -18,7 +18,11 @@ import type { IConfigurationSet, IEmailIdentity } from 'aws-cdk-lib/aws-ses';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { StageSettings } from '../../config/stages.js';
-import { EXTERNAL_ID_INDEX, STATUS_INDEX } from '../../functions/adapters/dynamo-table.js';
+import {
+  EXTERNAL_ID_INDEX,
+  RECONCILE_INDEX,
+  STATUS_INDEX,
+} from '../../functions/adapters/dynamo-table.js';
 import { FarewellAlarms } from './constructs/alarms.js';
 import {
   FarewellFunction,
@@ -142,8 +146,8 @@ export class StatelessStack extends Stack {
     sesEvents.bindTable(stateful.table, [...write]);
     reconciler.bindTable(
       stateful.table,
-      ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
-      [STATUS_INDEX],
+      ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+      [RECONCILE_INDEX],
     );
     // send-step mails clients; web mails the operator about survey answers that need attention.
     for (const fn of [sendStep, web]) {
@@ -156,7 +160,7 @@ export class StatelessStack extends Stack {
     scheduling.bind(web, { write: true, delete: true, digest: true });
     scheduling.bind(sendStep, { write: true });
     scheduling.bind(sesEvents, { delete: true });
-    scheduling.bind(reconciler, { write: true, list: true });
+    scheduling.bind(reconciler, { write: true });
 
     new Rule(this, 'SesEvents', {
       description: 'Bounces and complaints of Farewell email, to ses-events',

@@ -1,5 +1,8 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { exitToItem } from '../../functions/adapters/dynamo-exit-mapping.js';
 import type { DynamoExitStore } from '../../functions/adapters/dynamo-exit-store.js';
+import { backfillReconcileMarks } from '../../functions/adapters/dynamo-reconcile-backfill.js';
 import type { EventBridgeStepScheduler } from '../../functions/adapters/eventbridge-step-scheduler.js';
 import type { Exit, Step } from '../../functions/domain/exit.js';
 import { type ReconcileDeps, reconcile } from '../../functions/domain/use-cases/reconcile.js';
@@ -19,6 +22,7 @@ let scheduler: EventBridgeStepScheduler;
 let deps: ReconcileDeps;
 let store: DynamoExitStore;
 let tables = 0;
+let tableName = '';
 
 beforeAll(async () => {
   scheduler = harness.scheduler;
@@ -28,7 +32,8 @@ beforeAll(async () => {
 beforeEach(async () => {
   now = START;
   tables += 1;
-  store = await harness.store(`farewell-reconcile-${tables}`);
+  tableName = `farewell-reconcile-${tables}`;
+  store = await harness.store(tableName);
   deps = { store, scheduler, clock, log: silentLog };
 });
 
@@ -78,7 +83,7 @@ describe('reconcile', () => {
     expect(scheduledEvent(exit, 'survey')?.dueAt).toBe(exit.steps.survey?.dueAt);
   });
 
-  it('repairs nothing on a second run', async () => {
+  it('repairs nothing on a second run, and does not read the exit again', async () => {
     const exit = await startedExit();
     await scheduler.cancel(exit.id, 'survey');
     await reconcile(deps);
@@ -86,7 +91,7 @@ describe('reconcile', () => {
 
     const report = await reconcile(deps);
 
-    expect(report).toEqual({ exitsChecked: 1, schedulesRepaired: 0, exitsCompleted: 0 });
+    expect(report).toEqual({ exitsChecked: 0, schedulesRepaired: 0, exitsCompleted: 0 });
     expect(harness.emulator.list()).toEqual(schedules);
   });
 
@@ -171,6 +176,147 @@ describe('reconcile', () => {
     const report = await reconcile(deps);
 
     expect(harness.emulator.list()).toEqual(schedules);
-    expect(report).toEqual({ exitsChecked: 1, schedulesRepaired: 0, exitsCompleted: 0 });
+    expect(report).toEqual({ exitsChecked: 0, schedulesRepaired: 0, exitsCompleted: 0 });
+  });
+});
+
+/** Every call a run makes through its ports, by port and method. */
+function counted(): { deps: ReconcileDeps; calls: Record<string, number> } {
+  const calls: Record<string, number> = {};
+  const count = <T extends object>(port: string, target: T): T =>
+    new Proxy(target, {
+      get(object, name, receiver) {
+        const value = Reflect.get(object, name, receiver);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          const key = `${port}.${String(name)}`;
+          calls[key] = (calls[key] ?? 0) + 1;
+          return value.apply(object, args);
+        };
+      },
+    });
+  return {
+    deps: { ...deps, store: count('store', store), scheduler: count('scheduler', scheduler) },
+    calls,
+  };
+}
+
+/** Sent but for check-in 1, due 2025-09-30T08:00Z, with its schedule. */
+const waitingForCheckIn = () =>
+  startedExit({ steps: stepsIn('sent', { 'check-in-1': fixtureStep('check-in-1') }) });
+
+describe('reconcile reads only what is due', () => {
+  it('neither reads nor checks an exit whose next step is months away', async () => {
+    const exit = await waitingForCheckIn();
+    await reconcile(deps);
+    now = new Date('2025-06-01T09:00:00.000Z');
+    const { deps: countedDeps, calls } = counted();
+
+    const report = await reconcile(countedDeps);
+
+    expect(report).toEqual({ exitsChecked: 0, schedulesRepaired: 0, exitsCompleted: 0 });
+    // One listing (of the due marks only), no schedule read, no write.
+    expect(calls).toEqual({ 'store.listReconcileDue': 1 });
+    expect(scheduledStepIds(exit)).toEqual(['check-in-1']);
+  });
+
+  it('checks a step the day before it is due and repairs its lost schedule then', async () => {
+    const exit = await waitingForCheckIn();
+    await reconcile(deps);
+    await scheduler.cancel(exit.id, 'check-in-1');
+    now = new Date('2025-09-29T09:00:00.000Z');
+    const { deps: countedDeps, calls } = counted();
+
+    const report = await reconcile(countedDeps);
+
+    expect(report).toEqual({ exitsChecked: 1, schedulesRepaired: 1, exitsCompleted: 0 });
+    expect(scheduledEvent(exit, 'check-in-1')?.dueAt).toBe('2025-09-30T08:00:00.000Z');
+    // The page with the exit, then the shards after it (none when it sits in the last one).
+    expect(calls['store.listReconcileDue']).toBeLessThanOrEqual(2);
+    expect({ ...calls, 'store.listReconcileDue': 0 }).toEqual({
+      'store.listReconcileDue': 0,
+      'scheduler.exists': 1,
+      'scheduler.schedule': 1,
+      'store.markReconciled': 1,
+    });
+  });
+
+  it('repairs a step found overdue, having not read the exit since the day before', async () => {
+    const exit = await waitingForCheckIn();
+    await reconcile(deps);
+    now = new Date('2025-09-29T09:00:00.000Z');
+    await reconcile(deps);
+    // The schedule fired into a failure and is gone; the step is still scheduled.
+    await scheduler.cancel(exit.id, 'check-in-1');
+    now = new Date('2025-09-30T09:00:00.000Z');
+
+    const report = await reconcile(deps);
+
+    expect(report).toEqual({ exitsChecked: 1, schedulesRepaired: 1, exitsCompleted: 0 });
+    expect(scheduledStepIds(exit)).toEqual(['check-in-1']);
+  });
+
+  it('completes an exit left with nothing to send when its last step was due', async () => {
+    const exit = await waitingForCheckIn();
+    await reconcile(deps);
+    await store.changeStatus(exit.id, {
+      from: ['active'],
+      to: 'active',
+      at: '2025-03-03T10:00:00.000Z',
+      skip: { stepIds: ['check-in-1'], reason: 'test' },
+      entry: { at: '2025-03-03T10:00:00.000Z', event: 'exit.updated' },
+    });
+    now = new Date('2025-03-03T11:00:00.000Z');
+
+    const report = await reconcile(deps);
+
+    expect(report).toEqual({ exitsChecked: 1, schedulesRepaired: 0, exitsCompleted: 1 });
+    expect((await store.get(exit.id))?.status).toBe('completed');
+    expect((await store.listReconcileDue('2999-01-01T00:00:00.000Z')).exits).toEqual([]);
+  });
+
+  it('forgets a paused exit and reads it again once resumed', async () => {
+    const exit = await waitingForCheckIn();
+    const pause = (from: 'active' | 'paused', to: 'active' | 'paused', at: string) =>
+      store.changeStatus(exit.id, { from: [from], to, at, entry: { at, event: `exit.${to}` } });
+    await pause('active', 'paused', '2025-03-03T10:00:00.000Z');
+    now = new Date('2025-03-03T11:00:00.000Z');
+    expect((await reconcile(deps)).exitsChecked).toBe(0);
+
+    await pause('paused', 'active', '2025-03-03T12:00:00.000Z');
+    now = new Date('2025-03-03T13:00:00.000Z');
+
+    expect((await reconcile(deps)).exitsChecked).toBe(1);
+  });
+
+  it('stops on its time budget and the next run carries on', async () => {
+    const exits = [];
+    for (let n = 0; n < 12; n += 1)
+      exits.push(await startedExit({ id: `x${String(n).padStart(24, '0')}` }));
+    for (const exit of exits) await scheduler.cancel(exit.id, 'gratitude');
+
+    const first = await reconcile({ ...deps, budgetMs: 0 });
+    const second = await reconcile(deps);
+
+    expect(first.unfinished).toBe(true);
+    expect(first.exitsChecked).toBeLessThan(12);
+    expect(second.unfinished).toBeUndefined();
+    expect(first.exitsChecked + second.exitsChecked).toBe(12);
+    expect(first.schedulesRepaired + second.schedulesRepaired).toBe(12);
+  });
+
+  it('sees exits written before its index once they are backfilled, idempotently', async () => {
+    // An active exit as written before the index: no reconcile mark.
+    const { gsi3pk: _shard, gsi3sk: _mark, ...old } = exitToItem(buildExit());
+    await harness.documents.send(new PutCommand({ TableName: tableName, Item: old }));
+    await storedExit({ status: 'paused' });
+    expect((await reconcile(deps)).exitsChecked).toBe(0);
+
+    const report = await backfillReconcileMarks(harness.documents, tableName, now.toISOString());
+    const again = await backfillReconcileMarks(harness.documents, tableName, now.toISOString());
+
+    expect(report).toEqual({ marked: 1, skipped: 0 });
+    expect(again).toEqual({ marked: 0, skipped: 1 });
+    expect((await reconcile(deps)).exitsChecked).toBe(1);
   });
 });

@@ -3,8 +3,8 @@ import type { ApiCallsResult, CallCounts } from '../../bench/api-calls.js';
 import {
   ALL_COLD,
   COST_GOAL_PER_1000,
-  coldShareAt,
   type CostLines,
+  coldShareAt,
   costGoalMissed,
   costModel,
   PLATFORM_LOG_BYTES,

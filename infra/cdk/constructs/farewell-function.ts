@@ -16,6 +16,7 @@ export const TABLE_ACTIONS = [
   'dynamodb:UpdateItem',
   'dynamodb:DeleteItem',
   'dynamodb:Query',
+  'dynamodb:BatchGetItem',
 ] as const;
 export type TableAction = (typeof TABLE_ACTIONS)[number];
 
