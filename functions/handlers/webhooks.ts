@@ -72,6 +72,9 @@ const exitReferenceSchema = lazy(() =>
   ),
 );
 
+/** The longest `webhook-id` accepted, in bytes. */
+export const MAX_WEBHOOK_ID_BYTES = 256;
+
 /** How long the first answer to a control event is kept: well past the 5-minute replay window. */
 const CONTROL_ANSWER_DAYS = 7;
 
@@ -173,6 +176,11 @@ export async function handleExitWebhook(
   });
   if (!check.valid) {
     return problem(401, `The webhook signature could not be verified: ${check.reason}.`);
+  }
+  // The id keys the stored answer of a control event: DynamoDB refuses keys past 2,048 bytes,
+  // and no sender needs more than a few dozen characters (Standard Webhooks uses `msg_<ksuid>`).
+  if (Buffer.byteLength(check.eventId) > MAX_WEBHOOK_ID_BYTES) {
+    return problem(400, `The webhook-id header must be at most ${MAX_WEBHOOK_ID_BYTES} bytes.`);
   }
   let parsed: unknown;
   try {

@@ -75,6 +75,19 @@ describe('a replayed webhook', () => {
     expect(await stack.harness.stack.store.get(exitIdFromEvent('webhook', id))).toBeUndefined();
   });
 
+  it('answers 400 to a signed id too long to key its answer (it was a 500), starting nothing', async () => {
+    for (const type of ['exit.requested', 'exit.cancelled'] as const) {
+      const id = `msg_${'x'.repeat(2_055)}`;
+      const payload =
+        type === 'exit.requested' ? exitRequested() : { type, data: { externalId: 'crm-1' } };
+
+      const response = await post(signWebhook(payload, { id }));
+
+      expect(response.status, type).toBe(400);
+      expect(await response.json()).toMatchObject({ detail: expect.stringMatching(/webhook-id/) });
+    }
+  });
+
   it('is accepted within the tolerance (four minutes off)', async () => {
     const signed = signWebhook(exitRequested(), { at: new Date(Date.now() - 4 * 60_000) });
 
