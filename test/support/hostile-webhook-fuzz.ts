@@ -9,6 +9,7 @@ import { Webhook } from 'standardwebhooks';
 import { exitRequestSchema } from '../../functions/domain/exit-request.js';
 import { exitIdFromEvent } from '../../functions/domain/ids.js';
 import { DEFAULT_RULES } from '../../functions/domain/sequence-rules.js';
+import { MAX_WEBHOOK_ID_BYTES } from '../../functions/handlers/webhooks.js';
 import {
   anyDate,
   daysFromToday,
@@ -368,6 +369,8 @@ function expectation(
   if (bytes > MAX_BYTES) return { statuses: [413] };
   if (!isJsonMedia(c.contentType)) return { statuses: [415] };
   if (!VERIFIED.has(c.signing)) return { statuses: [401] };
+  // An id too long to key the stored answer is refused before the body is read.
+  if (Buffer.byteLength(c.id) > MAX_WEBHOOK_ID_BYTES) return { statuses: [400] };
   const text =
     typeof c.body.text === 'string' ? c.body.text : Buffer.from(c.body.text).toString('utf8');
   let parsed: unknown;
