@@ -115,7 +115,12 @@ describe.skipIf(!hasChromium)('approval before a webhook notice', () => {
     expect(notice?.body.html).toContain(
       'It was a pleasure to build the compiler with you &lt;3 &amp; your team.',
     );
-    expect((await exitOf(exitId)).steps.notice?.state).toBe('sent');
+    // The email reaches the SES store just before send-step commits the step as sent.
+    const sent = await waitFor(async () => {
+      const state = (await exitOf(exitId)).steps.notice?.state;
+      return state === 'sent' ? state : undefined;
+    }, 10_000);
+    expect(sent).toBe('sent');
     await checkBothWidths('exit-approved');
     // Two axe scans and screenshots at each width, on a busy machine.
   }, 120_000);
