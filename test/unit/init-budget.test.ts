@@ -38,8 +38,10 @@ describe('the init-time budget', () => {
       const [measured] = await measureInitTimes([{ name: 'slow', file: slow, env: {} }], 3);
 
       expect(measured?.rounds).toBe(3);
-      expect(measured?.overheadMs).toBeGreaterThanOrEqual(55);
-      expect(measured?.overheadMs).toBeLessThan(200);
+      // Wide bounds: this checks the instrument (60 ms shows as tens of ms, not 0 or seconds), and
+      // the whole suite runs beside it on two cores; budgets live in `npm run bench:check`.
+      expect(measured?.overheadMs).toBeGreaterThanOrEqual(30);
+      expect(measured?.overheadMs).toBeLessThan(400);
       expect(measured?.ratio).toBeGreaterThan(1.5);
     } finally {
       rmSync(dir, { recursive: true, force: true });
