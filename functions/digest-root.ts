@@ -3,7 +3,7 @@ import { EventBridgeDigestScheduler } from './adapters/eventbridge-digest-schedu
 import { parseDigestSettings } from './domain/digest.js';
 import type { DigestNoteDeps, SendDigestDeps } from './domain/use-cases/send-digest.js';
 import type { Mail } from './mail-root.js';
-import type { Shared } from './shared-root.js';
+import { type Shared, scheduleTarget } from './shared-root.js';
 
 /**
  * What noting an exit for the operator's digest needs (web, when a survey is answered); none
@@ -16,14 +16,7 @@ export function buildDigestNotes(shared: Shared): DigestNoteDeps | undefined {
     digests: new DynamoDigestStore(documents, config.FAREWELL_TABLE_NAME),
     // The same target and role as the steps: the send-step function tells the events apart.
     digestScheduler: new EventBridgeDigestScheduler(schedulerClient, {
-      groupName: config.FAREWELL_SCHEDULE_GROUP,
-      targetArn: config.FAREWELL_SEND_STEP_ARN,
-      roleArn: config.FAREWELL_SCHEDULER_ROLE_ARN,
-      ...(config.FAREWELL_SCHEDULER_DLQ_ARN
-        ? { deadLetterArn: config.FAREWELL_SCHEDULER_DLQ_ARN }
-        : {}),
-      maximumRetryAttempts: config.FAREWELL_SCHEDULE_MAX_RETRIES,
-      maximumEventAgeInSeconds: config.FAREWELL_SCHEDULE_MAX_EVENT_AGE_SECONDS,
+      ...scheduleTarget(config),
       clock,
     }),
     clock,

@@ -42,6 +42,23 @@ export interface Shared {
 }
 
 /**
+ * Where every schedule points (send-step, through the scheduler role) and how Scheduler retries
+ * it: the steps' schedules and the digest's share them.
+ */
+export function scheduleTarget(config: Config) {
+  return {
+    groupName: config.FAREWELL_SCHEDULE_GROUP,
+    targetArn: config.FAREWELL_SEND_STEP_ARN,
+    roleArn: config.FAREWELL_SCHEDULER_ROLE_ARN,
+    ...(config.FAREWELL_SCHEDULER_DLQ_ARN
+      ? { deadLetterArn: config.FAREWELL_SCHEDULER_DLQ_ARN }
+      : {}),
+    maximumRetryAttempts: config.FAREWELL_SCHEDULE_MAX_RETRIES,
+    maximumEventAgeInSeconds: config.FAREWELL_SCHEDULE_MAX_EVENT_AGE_SECONDS,
+  };
+}
+
+/**
  * The part of the composition root every function shares: DynamoDB and Scheduler clients and
  * their adapters. Endpoints come from the SDK's own `AWS_ENDPOINT_URL_*` variables, so local mode
  * changes nothing here. Each Lambda builds only this and its own part (`*-root.ts`), so a
@@ -54,14 +71,7 @@ export function buildShared(config: Config, overrides: Overrides = {}): Shared {
   });
   const schedulerClient = new SchedulerClient({});
   const scheduler = new EventBridgeStepScheduler(schedulerClient, {
-    groupName: config.FAREWELL_SCHEDULE_GROUP,
-    targetArn: config.FAREWELL_SEND_STEP_ARN,
-    roleArn: config.FAREWELL_SCHEDULER_ROLE_ARN,
-    ...(config.FAREWELL_SCHEDULER_DLQ_ARN
-      ? { deadLetterArn: config.FAREWELL_SCHEDULER_DLQ_ARN }
-      : {}),
-    maximumRetryAttempts: config.FAREWELL_SCHEDULE_MAX_RETRIES,
-    maximumEventAgeInSeconds: config.FAREWELL_SCHEDULE_MAX_EVENT_AGE_SECONDS,
+    ...scheduleTarget(config),
     ...(config.FAREWELL_SEND_WINDOW_MINUTES
       ? { sendWindowMinutes: config.FAREWELL_SEND_WINDOW_MINUTES }
       : {}),

@@ -5,9 +5,10 @@
  * and safe next to live traffic: each mark is one conditional update that writes only while the
  * exit is active and has no mark yet (a status change or the reconciler set its own meanwhile).
  */
-import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { CONDITION_FAILED, call, conditional } from './dynamo-calls.js';
-import { reconcilePartition, STATUS_INDEX, statusPartitions } from './dynamo-table.js';
+import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { CONDITION_FAILED, conditional } from './dynamo-calls.js';
+import { statusIndexKeys } from './dynamo-status-backfill.js';
+import { reconcilePartition, statusPartitions } from './dynamo-table.js';
 
 export interface ReconcileBackfillReport {
   marked: number;
@@ -23,50 +24,37 @@ export async function backfillReconcileMarks(
   const report: ReconcileBackfillReport = { marked: 0, skipped: 0 };
   // The active shards and the legacy active partition, if the status backfill has not run.
   for (const partition of statusPartitions('active')) {
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await call('backfillReconcileMarks', () =>
+    // No filter on the mark: the status index does not carry it. The update's condition leaves
+    // an exit that has one alone.
+    for await (const item of statusIndexKeys(
+      client,
+      tableName,
+      partition,
+      'backfillReconcileMarks',
+    )) {
+      const result = await conditional('backfillReconcileMarks', () =>
         client.send(
-          new QueryCommand({
+          new UpdateCommand({
             TableName: tableName,
-            IndexName: STATUS_INDEX,
-            KeyConditionExpression: '#pk = :pk',
-            // No filter on the mark: the status index does not carry it. The update's condition
-            // leaves an exit that has one alone.
-            ExpressionAttributeNames: { '#pk': 'gsi1pk' },
-            ExpressionAttributeValues: { ':pk': partition },
-            ProjectionExpression: 'pk, sk, id',
-            Limit: 100,
-            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+            Key: { pk: item.pk, sk: item.sk },
+            UpdateExpression: 'SET #shard = :shard, #mark = :at',
+            ConditionExpression: '#status = :active AND attribute_not_exists(#mark)',
+            ExpressionAttributeNames: {
+              '#shard': 'gsi3pk',
+              '#mark': 'gsi3sk',
+              '#status': 'status',
+            },
+            ExpressionAttributeValues: {
+              ':shard': reconcilePartition(String(item.id)),
+              ':at': at,
+              ':active': 'active',
+            },
           }),
         ),
       );
-      for (const item of page.Items ?? []) {
-        const result = await conditional('backfillReconcileMarks', () =>
-          client.send(
-            new UpdateCommand({
-              TableName: tableName,
-              Key: { pk: item.pk, sk: item.sk },
-              UpdateExpression: 'SET #shard = :shard, #mark = :at',
-              ConditionExpression: '#status = :active AND attribute_not_exists(#mark)',
-              ExpressionAttributeNames: {
-                '#shard': 'gsi3pk',
-                '#mark': 'gsi3sk',
-                '#status': 'status',
-              },
-              ExpressionAttributeValues: {
-                ':shard': reconcilePartition(String(item.id)),
-                ':at': at,
-                ':active': 'active',
-              },
-            }),
-          ),
-        );
-        if (result === CONDITION_FAILED) report.skipped += 1;
-        else report.marked += 1;
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+      if (result === CONDITION_FAILED) report.skipped += 1;
+      else report.marked += 1;
+    }
   }
   return report;
 }

@@ -23,45 +23,58 @@ export async function backfillStatusShards(
   const report: BackfillReport = { moved: 0, skipped: 0 };
   for (const status of EXIT_STATUSES) {
     const legacy = legacyStatusPartition(status);
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await call('backfillStatusShards', () =>
+    for await (const item of statusIndexKeys(client, tableName, legacy, 'backfillStatusShards')) {
+      const exitId = String(item.id);
+      const result = await conditional('backfillStatusShards', () =>
         client.send(
-          new QueryCommand({
+          new UpdateCommand({
             TableName: tableName,
-            IndexName: STATUS_INDEX,
-            KeyConditionExpression: '#pk = :pk',
-            ExpressionAttributeNames: { '#pk': 'gsi1pk' },
-            ExpressionAttributeValues: { ':pk': legacy },
-            ProjectionExpression: 'pk, sk, id',
-            Limit: 100,
-            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+            Key: { pk: item.pk, sk: item.sk },
+            UpdateExpression: 'SET #pk = :shard',
+            ConditionExpression: '#pk = :legacy AND #status = :status',
+            ExpressionAttributeNames: { '#pk': 'gsi1pk', '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':shard': statusPartition(status, exitId),
+              ':legacy': legacy,
+              ':status': status,
+            },
           }),
         ),
       );
-      for (const item of page.Items ?? []) {
-        const exitId = String(item.id);
-        const result = await conditional('backfillStatusShards', () =>
-          client.send(
-            new UpdateCommand({
-              TableName: tableName,
-              Key: { pk: item.pk, sk: item.sk },
-              UpdateExpression: 'SET #pk = :shard',
-              ConditionExpression: '#pk = :legacy AND #status = :status',
-              ExpressionAttributeNames: { '#pk': 'gsi1pk', '#status': 'status' },
-              ExpressionAttributeValues: {
-                ':shard': statusPartition(status, exitId),
-                ':legacy': legacy,
-                ':status': status,
-              },
-            }),
-          ),
-        );
-        if (result === CONDITION_FAILED) report.skipped += 1;
-        else report.moved += 1;
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+      if (result === CONDITION_FAILED) report.skipped += 1;
+      else report.moved += 1;
+    }
   }
   return report;
+}
+
+/**
+ * The keys (and id) of every item under one partition of the status index, a page of 100 at a
+ * time: what the one-off backfills walk.
+ */
+export async function* statusIndexKeys(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  partition: string,
+  operation: string,
+): AsyncGenerator<Record<string, unknown>> {
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await call(operation, () =>
+      client.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: STATUS_INDEX,
+          KeyConditionExpression: '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': 'gsi1pk' },
+          ExpressionAttributeValues: { ':pk': partition },
+          ProjectionExpression: 'pk, sk, id',
+          Limit: 100,
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      ),
+    );
+    yield* page.Items ?? [];
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
 }
